@@ -1,0 +1,116 @@
+"""The student board: per topic, which exercises are done, failing or not started, and the points."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from keraskit import catalogue
+from keraskit.i18n import current_language, t
+
+
+class Status(str, Enum):
+    DONE = "done"
+    FAILING = "failing"
+    NOT_STARTED = "not_started"
+
+
+# One test's outcome, as recorded on its pytest report.
+TEST_PASSED = "passed"
+TEST_FAILED = "failed"
+TEST_NOT_STARTED = "not_started"
+
+
+def exercise_status(test_outcomes: list[str]) -> Status:
+    """An exercise is done when every test of it passed; a real failure beats "not started"."""
+    if test_outcomes and all(o == TEST_PASSED for o in test_outcomes):
+        return Status.DONE
+    if TEST_FAILED in test_outcomes or not test_outcomes:
+        return Status.FAILING
+    return Status.NOT_STARTED
+
+
+@dataclass(frozen=True)
+class ExerciseRow:
+    exercise: catalogue.Exercise
+    status: Status
+
+    @property
+    def earned(self) -> int:
+        return self.exercise.points if self.status is Status.DONE else 0
+
+
+@dataclass(frozen=True)
+class TopicRows:
+    topic: catalogue.Topic
+    rows: tuple[ExerciseRow, ...]
+
+    @property
+    def done(self) -> int:
+        return sum(r.status is Status.DONE for r in self.rows)
+
+    @property
+    def earned(self) -> int:
+        return sum(r.earned for r in self.rows)
+
+    @property
+    def possible(self) -> int:
+        return sum(r.exercise.points for r in self.rows)
+
+
+def summarize(outcomes: dict[str, list[str]], cat: catalogue.Catalogue | None = None) -> list[TopicRows]:
+    """Group test outcomes (exercise id -> outcomes of its tests) by topic, in catalogue order.
+
+    Only exercises that had tests in this run appear.
+    """
+    cat = cat or catalogue.load()
+    board = []
+    for topic in cat.topics:
+        rows = tuple(ExerciseRow(e, exercise_status(outcomes[e.id])) for e in topic.exercises if e.id in outcomes)
+        if rows:
+            board.append(TopicRows(topic, rows))
+    return board
+
+
+def next_exercise(board: list[TopicRows]) -> ExerciseRow | None:
+    """The first exercise, in catalogue order, that is not done: a failing one before a new one."""
+    rows = [r for topic in board for r in topic.rows if r.status is not Status.DONE]
+    failing = [r for r in rows if r.status is Status.FAILING]
+    return (failing or rows or [None])[0]
+
+
+def progress_bar(done: int, total: int, width: int = 20) -> str:
+    filled = round(width * done / total) if total else 0
+    return "[" + "#" * filled + "-" * (width - filled) + "]"
+
+
+def render(board: list[TopicRows], *, target: str, path_of, lang: str | None = None) -> str:
+    """The board as text. ``path_of(topic_id)`` says where a topic's module lives."""
+    lang = lang or current_language()
+    status_text = {s: t(f"board.status_{s.value}", lang) for s in Status}
+    name_width = max((len(r.exercise.function) for topic in board for r in topic.rows), default=10)
+    lines = [t("board.title", lang, target=target)]
+    for topic in board:
+        lines.append("")
+        lines.append(
+            f"{t('board.topic_row', lang, title=topic.topic.title_in(lang), topic=topic.topic.id)}  "
+            f"{progress_bar(topic.done, len(topic.rows), 10)} "
+            f"{t('board.done_of', lang, done=topic.done, total=len(topic.rows))}, "
+            f"{t('board.points_of', lang, earned=topic.earned, possible=topic.possible)}"
+        )
+        for row in topic.rows:
+            lines.append(f"  {row.exercise.function:<{name_width}}  {row.exercise.points:>2} pt  "
+                         f"{status_text[row.status]}")
+    done = sum(topic.done for topic in board)
+    total = sum(len(topic.rows) for topic in board)
+    lines.append("")
+    lines.append(f"{progress_bar(done, total)} " + t(
+        "board.total", lang, done=done, total=total,
+        earned=sum(topic.earned for topic in board), possible=sum(topic.possible for topic in board)))
+    upcoming = next_exercise(board)
+    if upcoming is None:
+        lines.append(t("board.all_done", lang))
+    else:
+        lines.append(t("board.next", lang, exercise=upcoming.exercise.id, path=path_of(upcoming.exercise.topic)))
+    return "\n".join(lines)
+

@@ -1,0 +1,217 @@
+"""The keraskit pytest plugin: which code is graded, short teaching failures, and the board.
+
+Registered through the ``pytest11`` entry point, so ``pytest exercises/`` picks it up wherever
+keraskit is installed. It is inert for tests that carry no ``@pytest.mark.exercise``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from pathlib import Path
+
+from keraskit import quiet
+
+quiet.silence_tensorflow()  # before anything can import TensorFlow
+
+import pytest  # noqa: E402
+
+from keraskit import board, catalogue, target  # noqa: E402
+from keraskit.i18n import current_language, t  # noqa: E402
+
+LOADER_KEY = pytest.StashKey[object]()
+CALL_LOG_KEY = pytest.StashKey[target.CallLog]()
+EXTERNAL_LOADER_PLUGIN = "keraskit-loader"  # a plugin object with .load(module) and .describe(module)
+
+# Property names on a report: the runner, the board and the autograder read them.
+PROP_EXERCISE = "keraskit_exercise"
+PROP_OUTCOME = "keraskit_outcome"
+PROP_MESSAGE = "keraskit_message"
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("keraskit")
+    group.addoption("--instructor", action="store_true", default=False,
+                    help="grade the reference solutions in solutions/ (also: KERASKIT_INSTRUCTOR=1)")
+    group.addoption("--target", metavar="DIR", default=None,
+                    help="grade the exercise modules found in DIR (also: KERASKIT_TARGET=DIR)")
+    group.addoption("--exercise", metavar="ID", action="append", default=[],
+                    help="run only the tests of this exercise (module.function); repeatable")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "exercise(id): the catalogue exercise (module.function) a test grades")
+    config.stash[LOADER_KEY] = _make_loader(config)
+
+
+def _make_loader(config):
+    external = config.pluginmanager.get_plugin(EXTERNAL_LOADER_PLUGIN)
+    if external is not None:
+        return external
+    chosen = config.getoption("target") or os.environ.get(target.TARGET_ENV)
+    if chosen:
+        root = Path(chosen).expanduser().resolve()
+        if not root.is_dir():
+            raise pytest.UsageError(f"--target: {chosen!r} is not a folder")
+    elif config.getoption("instructor") or target.instructor_enabled():
+        root = Path(config.rootpath) / "solutions"
+    else:
+        root = Path(config.rootpath) / "exercises"
+    return target.LocalLoader(root)
+
+
+def loader_of(config):
+    return config.stash[LOADER_KEY]
+
+
+def _graded_module_fixture(topic_id: str):
+    @pytest.fixture(name=topic_id)
+    def fixture(request):
+        log = request.node.stash.setdefault(CALL_LOG_KEY, target.CallLog())
+        return target.GradedModule(topic_id, loader_of(request.config), log)
+
+    fixture.__name__ = f"graded_{topic_id}"
+    return fixture
+
+
+# One fixture per topic: a test asks for `tensors`, `losses`, ... and gets the graded module.
+for _topic in catalogue.load().topic_ids:
+    globals()[f"graded_{_topic}"] = _graded_module_fixture(_topic)
+
+
+def exercise_of(item) -> str | None:
+    marker = item.get_closest_marker("exercise")
+    return marker.args[0] if marker and marker.args else None
+
+
+def pytest_collection_modifyitems(config, items):
+    wanted = set(config.getoption("exercise"))
+    if not wanted:
+        return
+    unknown = wanted - {e.id for e in catalogue.load().exercises}
+    if unknown:
+        raise pytest.UsageError(f"--exercise: not in the catalogue: {', '.join(sorted(unknown))}")
+    keep, drop = [], []
+    for item in items:
+        (keep if exercise_of(item) in wanted else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    exercise_id = exercise_of(item)
+    if exercise_id is None or report.when not in ("setup", "call") or report.skipped:
+        return report
+    if report.when == "setup" and report.passed:
+        return report
+    if report.passed:
+        report.user_properties.append((PROP_OUTCOME, board.TEST_PASSED))
+    else:
+        outcome, message = _explain_failure(item, call, exercise_id)
+        report.user_properties.append((PROP_OUTCOME, outcome))
+        report.user_properties.append((PROP_MESSAGE, message))
+        report.longrepr = message
+    report.user_properties.append((PROP_EXERCISE, exercise_id))
+    return report
+
+
+def _explain_failure(item, call, exercise_id: str) -> tuple[str, str]:
+    """(outcome, the short message a student sees) for a failed exercise test."""
+    loader = loader_of(item.config)
+    exercise = catalogue.load().exercise(exercise_id)
+    path = loader.describe(exercise.topic)
+    excinfo = call.excinfo
+    if excinfo.errisinstance(NotImplementedError):
+        return board.TEST_NOT_STARTED, t("failure.not_started", exercise=exercise_id, path=path)
+    lines = [exercise_id]
+    log = item.stash.get(CALL_LOG_KEY, None)
+    if excinfo.errisinstance(target.ModuleMissing):
+        lines.append(t("failure.missing_module", module=exercise.topic, root=getattr(loader, "root", "")))
+    elif _raised_while_importing(excinfo):
+        lines.append(t("failure.import_failed", path=path, error=_one_line(excinfo)))
+    else:
+        if log and log.calls:
+            lines.append(t("failure.called", call=log.calls[-1]))
+        if excinfo.errisinstance(AssertionError):
+            lines.append(str(excinfo.value).strip() or "assertion failed")
+        else:
+            lines.append(t("failure.raised", error=_one_line(excinfo)))
+            where = _student_location(excinfo)
+            if where:
+                lines.append(t("failure.at", location=where))
+    hints = exercise.hints_in(current_language())
+    if hints:
+        lines.append(t("failure.hint", hint=hints[0]))
+    return board.TEST_FAILED, "\n".join(lines)
+
+
+def _one_line(excinfo) -> str:
+    text = str(excinfo.value).strip().splitlines()
+    return f"{excinfo.type.__name__}: {text[0] if text else ''}".rstrip(": ")
+
+
+def _is_graded_frame(entry) -> bool:
+    return str(entry.frame.f_globals.get("__name__", "")).startswith("_keraskit_graded_")
+
+
+def _raised_while_importing(excinfo) -> bool:
+    """The graded module failed while being executed (syntax error, error at import time)."""
+    if excinfo.errisinstance(SyntaxError):
+        return True
+    return any(_is_graded_frame(e) and e.frame.code.name == "<module>" for e in excinfo.traceback)
+
+
+def _student_location(excinfo) -> str | None:
+    """The innermost line of graded code in the traceback: the only frame a student needs."""
+    entries = [e for e in excinfo.traceback if _is_graded_frame(e)]
+    if not entries:
+        return None
+    entry = entries[-1]
+    try:
+        source = str(entry.statement).strip().splitlines()[0]
+    except Exception:  # noqa: BLE001 - source may be unavailable
+        source = ""
+    return f"{entry.path}:{entry.lineno + 1} in {entry.name}: {source}"
+
+
+def _property(report, name: str):
+    for key, value in getattr(report, "user_properties", ()):
+        if key == name:
+            return value
+    return None
+
+
+def pytest_report_teststatus(report, config):
+    if _property(report, PROP_OUTCOME) == board.TEST_NOT_STARTED:
+        return "not started", "n", ("NOT STARTED", {"yellow": True})
+    return None
+
+
+class BoardReporter:
+    """Collects every exercise test's outcome and prints the board at the end of the run."""
+
+    def __init__(self, config):
+        self.config = config
+        self.outcomes: dict[str, list[str]] = defaultdict(list)
+
+    def pytest_runtest_logreport(self, report):
+        exercise_id = _property(report, PROP_EXERCISE)
+        if exercise_id is not None:
+            self.outcomes[exercise_id].append(_property(report, PROP_OUTCOME))
+
+    def pytest_terminal_summary(self, terminalreporter):
+        if not self.outcomes:
+            return
+        loader = loader_of(self.config)
+        rows = board.summarize(dict(self.outcomes))
+        text = board.render(rows, target=str(getattr(loader, "root", loader)), path_of=loader.describe)
+        terminalreporter.write_sep("=", "keraskit")
+        terminalreporter.write_line(text)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionstart(session):
+    session.config.pluginmanager.register(BoardReporter(session.config), "keraskit-board")

@@ -1,0 +1,80 @@
+"""Run exercise test suites in this process and get per-exercise results back as data.
+
+Used by the kit's own tests (strength and mutant checks), ``keraskit check`` and the in-process
+grading path. The same pytest plugin runs underneath, so results equal those of a plain
+``pytest`` call on the same files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from keraskit import board
+from keraskit.plugin import PROP_EXERCISE, PROP_MESSAGE, PROP_OUTCOME, _property
+
+
+@dataclass(frozen=True)
+class TestResult:
+    nodeid: str
+    exercise: str
+    outcome: str  # board.TEST_PASSED / TEST_FAILED / TEST_NOT_STARTED
+    message: str | None
+
+
+@dataclass
+class RunResult:
+    exit_code: int
+    tests: list[TestResult] = field(default_factory=list)
+    output: str = ""
+
+    def outcomes(self) -> dict[str, list[str]]:
+        """exercise id -> the outcomes of its tests."""
+        grouped: dict[str, list[str]] = defaultdict(list)
+        for test in self.tests:
+            grouped[test.exercise].append(test.outcome)
+        return dict(grouped)
+
+    def statuses(self) -> dict[str, board.Status]:
+        return {ex: board.exercise_status(outs) for ex, outs in self.outcomes().items()}
+
+    def failed_tests(self) -> list[TestResult]:
+        return [t for t in self.tests if t.outcome != board.TEST_PASSED]
+
+
+class _Collector:
+    def __init__(self):
+        self.tests: list[TestResult] = []
+
+    def pytest_runtest_logreport(self, report):
+        exercise = _property(report, PROP_EXERCISE)
+        if exercise is not None:
+            self.tests.append(TestResult(report.nodeid, exercise, _property(report, PROP_OUTCOME),
+                                         _property(report, PROP_MESSAGE)))
+
+
+def run(paths, *, target: Path | str | None = None, instructor: bool = False,
+        exercises=(), extra_args=(), plugins=(), capture_output: bool = True, rootdir: Path | None = None) -> RunResult:
+    """Run the test files/folders ``paths`` against ``target`` (default: exercises/) and collect results."""
+    args = [str(p) for p in paths]
+    args += ["-p", "no:cacheprovider", "-q", "--no-header"]
+    if rootdir is not None:
+        args += ["--rootdir", str(rootdir)]
+    if target is not None:
+        args += ["--target", str(target)]
+    if instructor:
+        args.append("--instructor")
+    for exercise in exercises:
+        args += ["--exercise", exercise]
+    args += list(extra_args)
+    collector = _Collector()
+    buffer = io.StringIO()
+    redirect = contextlib.redirect_stdout(buffer) if capture_output else contextlib.nullcontext()
+    with redirect:
+        code = pytest.main(args, plugins=[collector, *plugins])
+    return RunResult(int(code), collector.tests, buffer.getvalue())

@@ -1,0 +1,172 @@
+"""Which code is graded, and how the tests reach it.
+
+The same test files grade the stubs in ``exercises/`` (the default), the reference in
+``solutions/`` (instructor flag) or any folder (``--target DIR``: a student's submission).
+Modules are loaded by file path under a unique name, so no folder goes on ``sys.path`` and a
+submission can never pick up another copy of a module by accident.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import os
+import reprlib
+import sys
+import types
+from dataclasses import dataclass, field
+from pathlib import Path
+
+INSTRUCTOR_ENV = "KERASKIT_INSTRUCTOR"
+TARGET_ENV = "KERASKIT_TARGET"
+
+# Folders never searched for a submission's modules: tests, environments, caches.
+SKIPPED_DIRS = {"tests", "test", "golden", ".venv", "venv", ".tox", "__pycache__", ".git",
+                "node_modules", "site-packages", ".ipynb_checkpoints"}
+
+_load_counter = itertools.count()
+
+
+def instructor_enabled() -> bool:
+    return os.environ.get(INSTRUCTOR_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def find_module_file(root: Path, module: str) -> Path | None:
+    """``root/<module>.py`` if present, else the shallowest ``<module>.py`` below ``root``."""
+    root = Path(root)
+    direct = root / f"{module}.py"
+    if direct.is_file():
+        return direct
+    best: Path | None = None
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS and not d.startswith("."))
+        if f"{module}.py" in filenames:
+            candidate = Path(dirpath) / f"{module}.py"
+            if best is None or len(candidate.parts) < len(best.parts):
+                best = candidate
+    return best
+
+
+class ModuleMissing(ImportError):
+    """The graded folder has no file for this topic."""
+
+
+def load_module_file(path: Path, module: str) -> types.ModuleType:
+    """Execute one module file under a fresh, unique name (never cached between runs)."""
+    name = f"_keraskit_graded_{next(_load_counter)}_{module}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod  # dataclasses and pickling look the module up by name
+    try:
+        spec.loader.exec_module(mod)
+    except BaseException:
+        sys.modules.pop(name, None)
+        raise
+    return mod
+
+
+class LocalLoader:
+    """Loads the graded modules from a folder, in this process."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self._cache: dict[str, types.ModuleType] = {}
+
+    def describe(self, module: str) -> str:
+        """Where ``module`` is (or should be), relative to the working folder when inside it."""
+        path = find_module_file(self.root, module) or self.root / f"{module}.py"
+        try:
+            return str(path.relative_to(Path.cwd()))
+        except ValueError:
+            return str(path)
+
+    def load(self, module: str) -> types.ModuleType:
+        if module not in self._cache:
+            path = find_module_file(self.root, module)
+            if path is None:
+                raise ModuleMissing(f"no {module}.py in {self.root}")
+            self._cache[module] = load_module_file(path, module)
+        return self._cache[module]
+
+    def source_paths(self) -> list[Path]:
+        return [Path(m.__file__) for m in self._cache.values()]
+
+
+_short_repr = reprlib.Repr()
+_short_repr.maxlist = _short_repr.maxtuple = 6
+_short_repr.maxstring = 40
+_short_repr.maxother = 60
+
+
+def short_repr(value) -> str:
+    """A call argument as a student can read it: arrays as lists, long things elided."""
+    try:
+        import numpy as np
+        if isinstance(value, np.ndarray):
+            if value.ndim == 0:
+                return repr(value.item())
+            if value.ndim > 2 or value.size > 12:
+                return f"<array shape={value.shape} dtype={value.dtype}>"
+            text = np.array2string(value, precision=6, separator=", ", max_line_width=10_000)
+            return f"np.array({' '.join(text.split())})"
+    except Exception:  # noqa: BLE001 - a repr must never fail a test
+        pass
+    cls = type(value)
+    if cls.__module__.startswith("keras"):
+        return f"<{cls.__name__}>"
+    try:
+        return _short_repr.repr(value)
+    except Exception:  # noqa: BLE001
+        return f"<{cls.__name__}>"
+
+
+def describe_call(function: str, args: tuple, kwargs: dict) -> str:
+    parts = [short_repr(a) for a in args] + [f"{k}={short_repr(v)}" for k, v in kwargs.items()]
+    return f"{function}({', '.join(parts)})"
+
+
+@dataclass
+class CallLog:
+    """The calls a test made into graded code, newest last, for failure messages."""
+    calls: list[str] = field(default_factory=list)
+
+    def record(self, text: str) -> None:
+        self.calls.append(text)
+        del self.calls[:-3]
+
+
+class GradedModule:
+    """What a test's module fixture returns: the graded module, with every call logged.
+
+    Attribute access is resolved lazily, so a test of one exercise is not blocked by another
+    function missing from the file.
+    """
+
+    def __init__(self, name: str, loader, log: CallLog):
+        self.__name = name
+        self.__loader = loader
+        self.__log = log
+
+    def __getattr__(self, attr: str):
+        module = self.__loader.load(self.__name)
+        try:
+            value = getattr(module, attr)
+        except AttributeError:
+            raise AttributeError(
+                f"{self.__name}.py has no `{attr}`: keep the exercise's function name and signature"
+            ) from None
+        if not callable(value):
+            return value
+        log = self.__log
+        name = self.__name
+
+        def call(*args, **kwargs):
+            log.record(describe_call(f"{name}.{attr}", args, kwargs))
+            return value(*args, **kwargs)
+
+        call.__name__ = attr
+        call.__wrapped__ = value
+        return call
+
+    def __repr__(self) -> str:
+        return f"<graded module {self.__name}>"

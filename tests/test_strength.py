@@ -1,0 +1,88 @@
+"""The grading suites are strong: they fail the stubs and every realistic wrong answer, and pass
+the reference and correct answers written differently."""
+
+from pathlib import Path
+
+import pytest
+
+from keraskit import board, catalogue, mutation, runner
+
+ROOT = Path(__file__).resolve().parents[1]
+VISIBLE = ROOT / "exercises" / "tests"
+HIDDEN = ROOT / "grading" / "hidden"
+MUTANTS = ROOT / "grading" / "mutants"
+TOPICS = catalogue.load().topic_ids
+MIN_WRONG, MIN_RIGHT = 2, 1
+
+
+def _topics_with(folder: Path, pattern: str) -> list[str]:
+    return [t for t in TOPICS if (folder / pattern.format(t)).exists()]
+
+
+@pytest.fixture(scope="module")
+def reference_run():
+    return runner.run([VISIBLE, HIDDEN], instructor=True, rootdir=ROOT)
+
+
+@pytest.fixture(scope="module")
+def stub_run():
+    return runner.run([VISIBLE, HIDDEN], target=ROOT / "exercises", rootdir=ROOT)
+
+
+def test_reference_passes_every_visible_and_hidden_test(reference_run):
+    assert reference_run.tests, "no exercise test ran"
+    failures = [f"{t.nodeid}: {t.message}" for t in reference_run.failed_tests()]
+    assert not failures, "\n".join(failures)
+    assert reference_run.exit_code == 0
+
+
+def test_stubs_fail_every_test_as_not_started(stub_run, reference_run):
+    assert len(stub_run.tests) == len(reference_run.tests)
+    passed = [t.nodeid for t in stub_run.tests if t.outcome != board.TEST_NOT_STARTED]
+    assert not passed, f"tests that a stub does not fail as 'not started': {passed}"
+    assert stub_run.exit_code == 1
+
+
+def test_every_topic_with_a_module_has_visible_hidden_and_mutant_suites():
+    modules = [t for t in TOPICS if (ROOT / "solutions" / f"{t}.py").exists()]
+    assert modules
+    for topic in modules:
+        assert (VISIBLE / f"test_{topic}.py").exists(), f"no visible tests for {topic}"
+        assert (HIDDEN / f"test_{topic}.py").exists(), f"no hidden tests for {topic}"
+        assert (MUTANTS / f"{topic}.py").exists(), f"no wrong/right answers for {topic}"
+
+
+@pytest.mark.parametrize("topic", _topics_with(MUTANTS, "{}.py"))
+def test_every_exercise_has_enough_variants_and_tests(topic, reference_run):
+    variants = mutation.load_variants(MUTANTS / f"{topic}.py")
+    tested_visible = {t.exercise for t in reference_run.tests if "/exercises/" in "/" + t.nodeid}
+    tested_hidden = {t.exercise for t in reference_run.tests if "grading/hidden" in t.nodeid}
+    for exercise in catalogue.load().topic(topic).exercises:
+        wrongs = [v for v in variants if v.exercise == exercise.id and v.kind == mutation.WRONG]
+        rights = [v for v in variants if v.exercise == exercise.id and v.kind == mutation.RIGHT]
+        assert len(wrongs) >= MIN_WRONG, f"{exercise.id}: {len(wrongs)} wrong answers, need {MIN_WRONG}"
+        assert len(rights) >= MIN_RIGHT, f"{exercise.id}: {len(rights)} right answers, need {MIN_RIGHT}"
+        assert exercise.id in tested_visible, f"{exercise.id} has no visible test"
+        assert exercise.id in tested_hidden, f"{exercise.id} has no hidden test"
+
+
+@pytest.mark.parametrize("topic", _topics_with(MUTANTS, "{}.py"))
+def test_hidden_suite_catches_wrong_and_accepts_right_answers(topic, kill_record):
+    problems = []
+    for variant in mutation.load_variants(MUTANTS / f"{topic}.py"):
+        result = mutation.grade_variant(variant, ROOT / "solutions", HIDDEN / f"test_{topic}.py", rootdir=ROOT)
+        if not result.tests:
+            problems.append(f"no hidden test ran for {variant.label()}")
+            continue
+        failed = result.failed_tests()
+        if variant.kind == mutation.WRONG:
+            kill_record["wrong"] += 1
+            kill_record["killed"] += bool(failed)
+            if not failed:
+                problems.append(f"NOT CAUGHT: {variant.label()}")
+        else:
+            kill_record["right"] += 1
+            kill_record["accepted"] += not failed
+            if failed:
+                problems.append(f"REJECTED: {variant.label()}: {failed[0].nodeid}: {failed[0].message}")
+    assert not problems, "\n".join(problems)
