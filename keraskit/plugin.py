@@ -21,7 +21,10 @@ from keraskit.i18n import current_language, t  # noqa: E402
 
 LOADER_KEY = pytest.StashKey[object]()
 CALL_LOG_KEY = pytest.StashKey[target.CallLog]()
-EXTERNAL_LOADER_PLUGIN = "keraskit-loader"  # a plugin object with .load(module) and .describe(module)
+# A plugin object with this attribute set to True replaces the local loader (the isolated grader
+# registers one that runs graded code in a worker process). It provides .load(module) -> an object
+# whose attributes are the module's functions, .describe(module) -> str, and .root (a label).
+EXTERNAL_LOADER_ATTR = "keraskit_loader"
 
 # Property names on a report: the runner, the board and the autograder read them.
 PROP_EXERCISE = "keraskit_exercise"
@@ -45,9 +48,9 @@ def pytest_configure(config):
 
 
 def _make_loader(config):
-    external = config.pluginmanager.get_plugin(EXTERNAL_LOADER_PLUGIN)
-    if external is not None:
-        return external
+    for plugin in config.pluginmanager.get_plugins():
+        if getattr(plugin, EXTERNAL_LOADER_ATTR, False) is True:
+            return plugin
     chosen = config.getoption("target") or os.environ.get(target.TARGET_ENV)
     if chosen:
         root = Path(chosen).expanduser().resolve()

@@ -70,6 +70,9 @@ def test_modules_are_standalone(folder, topic):
     """Stdlib, numpy and keras only: what lets a grader load one student file on its own."""
     allowed_roots = {"numpy", "keras", "math", "collections", "itertools", "functools", "numbers", "os",
                      "typing", "warnings", "dataclasses", "operator"}
+    if topic == "training":
+        # boston_experiment must load the data offline: the kit's loader is its one engine import.
+        allowed_roots |= {"keraskit"}
     tree = _parse(folder, topic)
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
