@@ -210,7 +210,7 @@ class BoardReporter:
             return
         loader = loader_of(self.config)
         rows = board.summarize(dict(self.outcomes))
-        text = board.render(rows, target=str(getattr(loader, "root", loader)), path_of=loader.describe)
+        text = board.render(rows, target=target.display_path(loader.root), path_of=loader.describe)
         terminalreporter.write_sep("=", "keraskit")
         terminalreporter.write_line(text)
 

@@ -47,6 +47,14 @@ def find_module_file(root: Path, module: str) -> Path | None:
     return best
 
 
+def display_path(path) -> str:
+    """A path as a student reads it: relative to the working folder when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 class ModuleMissing(ImportError):
     """The graded folder has no file for this topic."""
 
@@ -73,12 +81,8 @@ class LocalLoader:
         self._cache: dict[str, types.ModuleType] = {}
 
     def describe(self, module: str) -> str:
-        """Where ``module`` is (or should be), relative to the working folder when inside it."""
-        path = find_module_file(self.root, module) or self.root / f"{module}.py"
-        try:
-            return str(path.relative_to(Path.cwd()))
-        except ValueError:
-            return str(path)
+        """Where ``module`` is (or should be)."""
+        return display_path(find_module_file(self.root, module) or self.root / f"{module}.py")
 
     def load(self, module: str) -> types.ModuleType:
         if module not in self._cache:
