@@ -1,0 +1,49 @@
+"""``keraskit plot boston --out FILE.png``: train the chapter's Boston model and save its curves.
+
+It runs ``training.boston_experiment`` from the graded folder — your own exercises/ by default,
+the reference with --instructor — so the picture shows your model's over-fitting.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from keraskit import target
+from keraskit.i18n import t
+from keraskit.plots import plot_history
+from keraskit.progress import NotAWorkingCopy, find_project_root
+
+
+def add_arguments(parser, name: str) -> None:
+    parser.add_argument("what", metavar="WHAT", help="what to plot: boston")
+    parser.add_argument("--out", type=Path, required=True, metavar="FILE.png", help="where to save the PNG")
+    parser.add_argument("--epochs", type=int, default=30, help="training epochs (default 30, as the chapter)")
+    parser.add_argument("--instructor", action="store_true", help="use the reference solutions")
+
+
+def run(args, name: str) -> int:
+    if args.what != "boston":
+        print(f"keraskit plot: {t('plot.unknown_what')}", file=sys.stderr)
+        return 2
+    if args.epochs < 1:
+        print("keraskit plot: --epochs must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        root = find_project_root()
+    except NotAWorkingCopy as exc:
+        print(f"keraskit plot: {exc}", file=sys.stderr)
+        return 2
+    folder = root / ("solutions" if args.instructor or target.instructor_enabled() else "exercises")
+    from keraskit.quiet import silence_tensorflow
+    silence_tensorflow()
+    try:
+        training = target.LocalLoader(folder).load("training")
+        result = training.boston_experiment(epochs=args.epochs)
+    except Exception as exc:  # noqa: BLE001 - the student's code may fail in any way; say so plainly
+        print(t("plot.needs_training", error=f"{type(exc).__name__}: {exc}"), file=sys.stderr)
+        return 1
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    plot_history(result["history"], args.out)
+    print(t("plot.saved", path=args.out))
+    return 0

@@ -1,0 +1,164 @@
+"""Self-study commands: ``check``, ``hint``, ``solution`` and ``reset``."""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import sys
+from pathlib import Path
+
+from keraskit import board, catalogue, runner, target
+from keraskit.i18n import current_language, t
+from keraskit.progress import NotAWorkingCopy, Progress, find_project_root
+
+
+class UsageProblem(ValueError):
+    """A bad argument: the message names it."""
+
+
+def add_arguments(parser, name: str) -> None:
+    if name == "check":
+        parser.add_argument("topic", nargs="?", metavar="TOPIC", help="only this topic (e.g. tensors)")
+        parser.add_argument("--target", metavar="DIR", help="check the modules in DIR instead of exercises/")
+    elif name == "hint":
+        parser.add_argument("exercise", metavar="ID", help="exercise id, e.g. tensors.normalize")
+        parser.add_argument("--all", action="store_true", help="show every hint at once")
+    elif name == "solution":
+        parser.add_argument("exercise", metavar="ID", help="exercise id, e.g. tensors.normalize")
+
+
+def run(args, name: str) -> int:
+    try:
+        root = find_project_root()
+        return {"check": check, "hint": hint, "solution": solution, "reset": reset}[name](args, root)
+    except (UsageProblem, NotAWorkingCopy) as exc:
+        print(f"keraskit {name}: {exc}", file=sys.stderr)
+        return 2
+
+
+def resolve_exercise(exercise_id: str) -> catalogue.Exercise:
+    cat = catalogue.load()
+    try:
+        return cat.exercise(exercise_id)
+    except KeyError:
+        ids = [e.id for e in cat.exercises]
+        # Students often type just the function name: match it against the id's tail too.
+        close = difflib.get_close_matches(exercise_id, ids, n=3, cutoff=0.6) or [
+            i for i in ids if i.endswith("." + exercise_id)]
+        suggestion = t("hint.did_you_mean", candidates=", ".join(close)) if close else ""
+        raise UsageProblem(t("hint.unknown_exercise", exercise=exercise_id, suggestion=suggestion)) from None
+
+
+def visible_tests(root: Path, topics) -> list[Path]:
+    return [root / "exercises" / "tests" / f"test_{topic}.py" for topic in topics]
+
+
+def run_visible(root: Path, topics, exercises=(), target_dir=None) -> runner.RunResult:
+    """The visible tests of ``topics`` (optionally some exercises only), against exercises/ by default."""
+    return runner.run(visible_tests(root, topics), target=target_dir or root / "exercises",
+                      exercises=exercises, rootdir=root)
+
+
+# --------------------------------------------------------------------------- check
+
+def check(args, root: Path) -> int:
+    cat = catalogue.load()
+    if args.topic and args.topic not in cat.topic_ids:
+        raise UsageProblem(t("check.unknown_topic", topic=args.topic, topics=", ".join(cat.topic_ids)))
+    topics = [args.topic] if args.topic else list(cat.topic_ids)
+    graded = Path(args.target).resolve() if args.target else root / "exercises"
+    result = run_visible(root, topics, target_dir=graded)
+    statuses = result.statuses()
+    progress = Progress.load(root)
+    done_now = {e for e, s in statuses.items() if s is board.Status.DONE}
+    # Checking one topic must not forget what was done in the others.
+    kept = {e for e in progress.done if e.partition(".")[0] not in topics}
+    progress.set_done(kept | done_now, [e.id for e in cat.exercises])
+    progress.save()
+    rows = board.summarize(result.outcomes(), cat)
+    loader = target.LocalLoader(graded)
+    print(board.render(rows, target=target.display_path(graded), path_of=loader.describe))
+    upcoming = board.next_exercise(rows)
+    if upcoming is None:
+        return 0
+    print(t("check.current", function=upcoming.exercise.function, path=loader.describe(upcoming.exercise.topic)))
+    print(t("check.next_step", exercise=upcoming.exercise.id))
+    return 1
+
+
+# --------------------------------------------------------------------------- hint
+
+def hint(args, root: Path) -> int:
+    exercise = resolve_exercise(args.exercise)
+    hints = exercise.hints_in(current_language())
+    progress = Progress.load(root)
+    if args.all:
+        shown = progress.hints_used[exercise.id] = len(hints)
+        first = 0
+    else:
+        shown = progress.use_hint(exercise.id, len(hints))
+        first = shown - 1
+    progress.save()
+    for number in range(first, shown):
+        print(t("hint.line", shown=number + 1, total=len(hints), exercise=exercise.id, text=hints[number]))
+    if shown == len(hints):
+        print(t("hint.last", exercise=exercise.id))
+    return 0
+
+
+# --------------------------------------------------------------------------- solution
+
+def solution(args, root: Path) -> int:
+    exercise = resolve_exercise(args.exercise)
+    reference = root / "solutions" / f"{exercise.topic}.py"
+    if not reference.exists():
+        print(t("solution.unavailable", exercise=exercise.id, module=exercise.topic), file=sys.stderr)
+        return 1
+    if not target.instructor_enabled():
+        result = run_visible(root, [exercise.topic], exercises=[exercise.id])
+        status = result.statuses().get(exercise.id, board.Status.FAILING)
+        if status is not board.Status.DONE:
+            print(t("solution.refused", exercise=exercise.id,
+                    status=t(f"board.status_{status.value}")), file=sys.stderr)
+            return 1
+    print(t("solution.header", exercise=exercise.id, module=exercise.topic))
+    print()
+    print(function_with_helpers(reference.read_text(encoding="utf-8"), exercise.function))
+    return 0
+
+
+def function_with_helpers(source: str, function: str) -> str:
+    """The module's imports, the private helpers ``function`` uses (transitively), and ``function``."""
+    tree = ast.parse(source)
+    defs = {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+    constants = {t.id: n for n in tree.body if isinstance(n, ast.Assign)
+                 for t in n.targets if isinstance(t, ast.Name)}
+    needed, queue = [], [function]
+    while queue:
+        name = queue.pop()
+        if name in needed:
+            continue
+        needed.append(name)
+        node = defs.get(name) or constants.get(name)
+        used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+        queue += sorted(u for u in used if u.startswith("_") and (u in defs or u in constants))
+    imports = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+    chosen = sorted((defs.get(n) or constants.get(n) for n in needed), key=lambda n: n.lineno)
+    lines = source.splitlines()
+    parts = [ast.get_source_segment(source, n) for n in imports]
+    for node in chosen:
+        start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+        parts.append("\n".join(lines[start - 1:node.end_lineno]))
+    return "\n".join(parts[:len(imports)]) + "\n\n\n" + "\n\n\n".join(parts[len(imports):])
+
+
+# --------------------------------------------------------------------------- reset
+
+def reset(args, root: Path) -> int:
+    progress = Progress.load(root)
+    path = progress.path
+    if progress.reset():
+        print(t("reset.done", path=target.display_path(path)))
+    else:
+        print(t("reset.nothing"))
+    return 0

@@ -1,0 +1,93 @@
+"""``keraskit watch``: rerun the current exercise's visible tests every time a file is saved.
+
+Polling modification times keeps it dependency-free and works on every file system (network
+drives and editors that replace files included); a save is seen within ``--poll`` seconds.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from keraskit import board, catalogue, target
+from keraskit.commands.selfstudy import run_visible
+from keraskit.i18n import current_language, t
+from keraskit.progress import NotAWorkingCopy, Progress, find_project_root
+
+
+def add_arguments(parser, name: str) -> None:
+    parser.add_argument("--poll", type=float, default=0.5, metavar="SECONDS",
+                        help="how often to look for saved files (default 0.5)")
+
+
+def run(args, name: str) -> int:
+    if args.poll <= 0:
+        print("keraskit watch: --poll must be a positive number of seconds", file=sys.stderr)
+        return 2
+    try:
+        root = find_project_root()
+    except NotAWorkingCopy as exc:
+        print(f"keraskit watch: {exc}", file=sys.stderr)
+        return 2
+    watcher = Watcher(root)
+    print(t("watch.start", folder=target.display_path(watcher.folder)), flush=True)
+    try:
+        if not watcher.advance():
+            return 0
+        snapshot = watcher.snapshot()
+        while True:
+            time.sleep(args.poll)
+            now = watcher.snapshot()
+            if now != snapshot:
+                snapshot = now
+                if not watcher.advance():
+                    return 0
+    except KeyboardInterrupt:
+        print(t("watch.bye"), flush=True)
+        return 0
+
+
+class Watcher:
+    def __init__(self, root: Path):
+        self.root = root
+        self.folder = root / "exercises"
+        self.order = [e.id for e in catalogue.load().exercises]
+        self.progress = Progress.load(root)
+        self.current = next((e for e in self.order if e not in self.progress.done), None)
+        self.loader = target.LocalLoader(self.folder)
+
+    def snapshot(self) -> dict[Path, int]:
+        return {p: p.stat().st_mtime_ns for p in self.folder.rglob("*.py") if p.is_file()}
+
+    def advance(self) -> bool:
+        """Test the current exercise; while it passes, move on. False once everything passes."""
+        while self.current is not None:
+            exercise = catalogue.load().exercise(self.current)
+            result = run_visible(self.root, [exercise.topic], exercises=[exercise.id])
+            status = result.statuses().get(exercise.id, board.Status.FAILING)
+            total = len(result.tests)
+            if status is not board.Status.DONE:
+                self._report_failure(exercise, status, result, total)
+                return True
+            print(t("watch.passed", exercise=exercise.id, total=total), flush=True)
+            self.progress.set_done(set(self.progress.done) | {exercise.id}, self.order)
+            self.progress.save()
+            self.current = next((e for e in self.order if e not in self.progress.done), None)
+            if self.current is not None:
+                print(t("watch.current", exercise=self.current,
+                        path=self.loader.describe(self.current.partition(".")[0])), flush=True)
+        print(t("watch.all_done"), flush=True)
+        return False
+
+    def _report_failure(self, exercise, status, result, total) -> None:
+        path = self.loader.describe(exercise.topic)
+        if status is board.Status.NOT_STARTED:
+            print(t("watch.not_started", exercise=exercise.id, path=path), flush=True)
+            print(t("failure.hint", hint=exercise.hints_in(current_language())[0]), flush=True)
+            return
+        failed = result.failed_tests()
+        print(t("watch.failed", exercise=exercise.id, failed=len(failed), total=total), flush=True)
+        if failed and failed[0].message:
+            print(failed[0].message, flush=True)  # it ends with the first hint
+
