@@ -117,6 +117,8 @@ def pytest_runtest_makereport(item, call):
         report.user_properties.append((PROP_OUTCOME, outcome))
         report.user_properties.append((PROP_MESSAGE, message))
         report.longrepr = message
+        # Library log records (TensorFlow's among them) are noise to a student; their own prints stay.
+        report.sections = [(title, text) for title, text in report.sections if "Captured log" not in title]
     report.user_properties.append((PROP_EXERCISE, exercise_id))
     return report
 

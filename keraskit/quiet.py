@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 # Must be in the environment before TensorFlow is imported: its C++ logger reads them once.
@@ -18,3 +19,6 @@ def silence_tensorflow(environ=os.environ) -> None:
     """Set the quiet defaults, leaving any value the user chose explicitly."""
     for key, value in QUIET_ENV.items():
         environ.setdefault(key, value)
+    # TensorFlow's Python side logs through this logger (e.g. "tf.function retracing" warnings);
+    # it keeps a level set before TensorFlow is imported.
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
