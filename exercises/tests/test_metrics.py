@@ -1,0 +1,92 @@
+"""Visible tests for metrics.py: accuracies, the 0.5 vs 0.6 cut-off and the confusion counts.
+
+Where the answer is "as Keras" the expected values were computed by real Keras 3 and stored in
+golden/metrics.json (see scripts/golden/metrics.py), so these tests run without TensorFlow.
+"""
+
+import numpy as np
+import pytest
+
+from keraskit import expect, golden
+
+GOLDEN = golden.load(__file__, "metrics")
+
+PROBABILITIES = np.array([0.9, 0.55, 0.4, 0.65, 0.1, 0.58])  # a sigmoid output for six samples
+LABELS = np.array([1, 1, 0, 0, 0, 1])
+
+
+@pytest.mark.exercise("metrics.binary_accuracy")
+@pytest.mark.parametrize("case", GOLDEN["binary_accuracy"],
+                         ids=["threshold-0.5", "threshold-0.6", "exactly-0.5-is-0", "labels-n-vs-n-1"])
+def test_binary_accuracy_equals_keras(metrics, case):
+    expect.scalar(metrics.binary_accuracy(*case.args, **case.kwargs), case.expected, rtol=1e-6)
+
+
+@pytest.mark.exercise("metrics.binary_accuracy")
+def test_binary_accuracy_rejects_mismatched_shapes(metrics):
+    with expect.raises_value_error("y_pred"):
+        metrics.binary_accuracy([1, 0, 1], [0.9, 0.1, 0.8, 0.3])
+
+
+@pytest.mark.exercise("metrics.categorical_accuracy")
+@pytest.mark.parametrize("case", GOLDEN["categorical_accuracy"], ids=["four-rows", "tie-first-index-wins"])
+def test_categorical_accuracy_equals_keras(metrics, case):
+    expect.scalar(metrics.categorical_accuracy(*case.args, **case.kwargs), case.expected, rtol=1e-6)
+
+
+@pytest.mark.exercise("metrics.categorical_accuracy")
+def test_categorical_accuracy_rejects_mismatched_shapes(metrics):
+    with expect.raises_value_error("y_pred"):
+        metrics.categorical_accuracy([[1, 0, 0], [0, 1, 0]], [[0.5, 0.5], [0.2, 0.8]])
+
+
+@pytest.mark.exercise("metrics.sparse_categorical_accuracy")
+@pytest.mark.parametrize("case", GOLDEN["sparse_categorical_accuracy"], ids=["labels-n", "labels-n-1-with-ties"])
+def test_sparse_categorical_accuracy_equals_keras(metrics, case):
+    expect.scalar(metrics.sparse_categorical_accuracy(*case.args, **case.kwargs), case.expected, rtol=1e-6)
+
+
+@pytest.mark.exercise("metrics.sparse_categorical_accuracy")
+def test_sparse_categorical_accuracy_rejects_a_label_per_missing_row(metrics):
+    with expect.raises_value_error("y_true"):
+        metrics.sparse_categorical_accuracy([0, 1, 2], [[0.7, 0.2, 0.1], [0.1, 0.5, 0.4]])
+
+
+@pytest.mark.exercise("metrics.predict_labels")
+def test_predict_labels_the_books_cut_off_of_0_5(metrics):
+    expect.equal(metrics.predict_labels(PROBABILITIES), np.array([1, 1, 0, 1, 0, 1]))
+
+
+@pytest.mark.exercise("metrics.predict_labels")
+def test_predict_labels_a_stricter_cut_off_of_0_6_calls_fewer_positives(metrics):
+    expect.equal(metrics.predict_labels(PROBABILITIES, threshold=0.6), np.array([1, 0, 0, 1, 0, 0]))
+
+
+@pytest.mark.exercise("metrics.predict_labels")
+def test_predict_labels_exactly_at_the_threshold_is_0(metrics):
+    expect.equal(metrics.predict_labels([0.5, 0.6], threshold=0.5), np.array([0, 1]))
+    expect.equal(metrics.predict_labels([0.5, 0.6], threshold=0.6), np.array([0, 0]))
+
+
+@pytest.mark.exercise("metrics.predict_labels")
+def test_predict_labels_rejects_a_probability_above_one(metrics):
+    with expect.raises_value_error("probabilities"):
+        metrics.predict_labels([0.2, 1.2])
+
+
+@pytest.mark.exercise("metrics.confusion_counts")
+def test_confusion_counts_at_0_5(metrics):
+    predicted = np.array([1, 1, 0, 1, 0, 1])  # PROBABILITIES > 0.5
+    expect.equal(metrics.confusion_counts(LABELS, predicted), {"tp": 3, "fp": 1, "tn": 2, "fn": 0})
+
+
+@pytest.mark.exercise("metrics.confusion_counts")
+def test_confusion_counts_at_0_6_trade_false_alarms_for_misses(metrics):
+    predicted = np.array([1, 0, 0, 1, 0, 0])  # PROBABILITIES > 0.6
+    expect.equal(metrics.confusion_counts(LABELS, predicted), {"tp": 1, "fp": 1, "tn": 2, "fn": 2})
+
+
+@pytest.mark.exercise("metrics.confusion_counts")
+def test_confusion_counts_rejects_a_label_that_is_not_0_or_1(metrics):
+    with expect.raises_value_error("y_true"):
+        metrics.confusion_counts([1, 2, 0], [1, 1, 0])
