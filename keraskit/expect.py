@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import numbers
+import re
 import warnings
 
 import numpy as np
@@ -148,12 +149,15 @@ def scalar(got, expected: float, *, rtol: float = 1e-7, atol: float = 1e-9) -> N
 
 @contextlib.contextmanager
 def raises_value_error(argument: str):
-    """The block raises ValueError whose message names ``argument`` (case-insensitive)."""
+    """The block raises ValueError whose message names ``argument`` as a word (case-insensitive).
+
+    "t must be >= 1" names ``t``; "at least 1" does not: single-letter names are common here.
+    """
     try:
         yield
     except ValueError as exc:
         message = str(exc)
-        if argument.lower() not in message.lower():
+        if not re.search(rf"(?<![A-Za-z0-9_]){re.escape(argument)}(?![A-Za-z0-9_])", message, re.IGNORECASE):
             raise ExpectationFailed(t("expect.message_lacks", argument=argument, message=message)) from None
     except (NotImplementedError, ExpectationFailed):
         raise
