@@ -1,0 +1,216 @@
+"""Visible tests for activations.py: one neuron, one Dense layer and the activation functions.
+
+The "as Keras" values come from exercises/tests/golden/activations.json, written by real
+Keras 3 (scripts/make_golden.py), so these tests run without TensorFlow.
+"""
+
+import numpy as np
+import pytest
+
+from keraskit import expect, golden
+
+GOLDEN = golden.load(__file__, "activations")
+TOLERANCE = {"rtol": 1e-6, "atol": 1e-12}
+
+
+def _expect_as_keras(function, name):
+    """Every golden case of ``name``: the graded function must give what Keras gave."""
+    for case in GOLDEN[name]:
+        expect.close(function(*case.args, **case.kwargs), case.expected_array(), **TOLERANCE)
+
+
+def _expect_number(got, expected):
+    """An activation of a single number: a float, or a float64 array of shape ()."""
+    if type(got) is np.ndarray:
+        expect.close(got, np.float64(expected), **TOLERANCE)
+    else:
+        expect.scalar(got, expected, **TOLERANCE)
+
+
+# ---------------------------------------------------------------- one neuron, one layer
+
+@pytest.mark.exercise("activations.weighted_sum")
+def test_weighted_sum_of_one_neuron_with_three_inputs(activations):
+    # 1*0.5 + 2*(-1) + 3*2 + 0.5 = 5.0
+    expect.scalar(activations.weighted_sum([1.0, 2.0, 3.0], [0.5, -1.0, 2.0], 0.5), 5.0)
+
+
+@pytest.mark.exercise("activations.weighted_sum")
+def test_weighted_sum_of_a_batch_gives_one_z_per_sample(activations):
+    x = np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]])
+    expect.close(activations.weighted_sum(x, [0.5, -1.0, 2.0], 0.5), [5.0, 0.5])
+
+
+@pytest.mark.exercise("activations.weighted_sum")
+def test_weighted_sum_rejects_a_weight_vector_of_the_wrong_length(activations):
+    with expect.raises_value_error("w"):
+        activations.weighted_sum([1.0, 2.0, 3.0], [0.5, -1.0], 0.5)
+
+
+@pytest.mark.exercise("activations.dense_forward")
+def test_dense_forward_without_activation_is_x_at_kernel_plus_bias(activations):
+    # Two inputs, one unit: 1*1 + 2*1 + 0.5
+    expect.close(activations.dense_forward([[1.0, 2.0]], [[1.0], [1.0]], [0.5]), [[3.5]])
+    expect.close(activations.dense_forward([[1.0, 2.0]], [[1.0], [1.0]], [0.5], activation="linear"), [[3.5]])
+
+
+@pytest.mark.exercise("activations.dense_forward")
+def test_dense_forward_matches_keras_dense_for_each_activation(activations):
+    _expect_as_keras(activations.dense_forward, "dense_forward")
+
+
+@pytest.mark.exercise("activations.dense_forward")
+def test_dense_forward_rejects_an_unknown_activation(activations):
+    with expect.raises_value_error("activation"):
+        activations.dense_forward([[1.0, 2.0]], [[1.0], [1.0]], [0.5], activation="step")
+
+
+# ---------------------------------------------------------------- sigmoid, tanh
+
+@pytest.mark.exercise("activations.sigmoid")
+def test_sigmoid_of_zero_is_one_half(activations):
+    _expect_number(activations.sigmoid(0.0), 0.5)
+
+
+@pytest.mark.exercise("activations.sigmoid")
+def test_sigmoid_matches_keras(activations):
+    _expect_as_keras(activations.sigmoid, "sigmoid")
+
+
+@pytest.mark.exercise("activations.sigmoid")
+def test_sigmoid_of_huge_inputs_gives_no_overflow_warning(activations):
+    with expect.no_warnings():
+        result = activations.sigmoid([-1e4, 1e4])
+    expect.close(result, [0.0, 1.0])
+
+
+@pytest.mark.exercise("activations.tanh")
+def test_tanh_matches_keras(activations):
+    _expect_as_keras(activations.tanh, "tanh")
+
+
+@pytest.mark.exercise("activations.tanh")
+def test_tanh_is_centred_on_zero(activations):
+    _expect_number(activations.tanh(0.0), 0.0)
+    expect.close(activations.tanh([-1e4, 1e4]), [-1.0, 1.0])
+
+
+# ---------------------------------------------------------------- the ReLU family
+
+@pytest.mark.exercise("activations.relu")
+def test_relu_of_a_few_integers(activations):
+    expect.close(activations.relu([-2, 0, 3]), [0.0, 0.0, 3.0])
+
+
+@pytest.mark.exercise("activations.relu")
+def test_relu_with_slope_ceiling_and_threshold_matches_keras(activations):
+    _expect_as_keras(activations.relu, "relu")
+
+
+@pytest.mark.exercise("activations.leaky_relu")
+def test_leaky_relu_matches_keras(activations):
+    _expect_as_keras(activations.leaky_relu, "leaky_relu")
+
+
+@pytest.mark.exercise("activations.leaky_relu")
+def test_leaky_relu_default_slope_is_keras_0_2(activations):
+    expect.close(activations.leaky_relu([-1.0, 2.0]), [-0.2, 2.0], rtol=1e-6)
+
+
+@pytest.mark.exercise("activations.elu")
+def test_elu_matches_keras(activations):
+    _expect_as_keras(activations.elu, "elu")
+
+
+@pytest.mark.exercise("activations.elu")
+def test_elu_approaches_minus_alpha_without_overflow(activations):
+    with expect.no_warnings():
+        result = activations.elu([-1e4, 1e4], alpha=0.5)
+    expect.close(result, [-0.5, 1e4])
+
+
+@pytest.mark.exercise("activations.selu")
+def test_selu_matches_keras(activations):
+    _expect_as_keras(activations.selu, "selu")
+
+
+@pytest.mark.exercise("activations.selu")
+def test_selu_of_one_is_its_scale(activations):
+    expect.close(activations.selu([1.0, 0.0]), [1.0507009873554805, 0.0], **TOLERANCE)
+
+
+@pytest.mark.exercise("activations.swish")
+def test_swish_matches_keras(activations):
+    _expect_as_keras(activations.swish, "swish")
+
+
+@pytest.mark.exercise("activations.swish")
+def test_swish_of_zero_is_zero(activations):
+    _expect_number(activations.swish(0.0), 0.0)
+
+
+# ---------------------------------------------------------------- softmax
+
+@pytest.mark.exercise("activations.softmax")
+def test_softmax_matches_keras(activations):
+    _expect_as_keras(activations.softmax, "softmax")
+
+
+@pytest.mark.exercise("activations.softmax")
+def test_softmax_of_equal_scores_is_uniform_whatever_their_size(activations):
+    expect.close(activations.softmax([[0.0, 0.0, 0.0], [5.0, 5.0, 5.0]]), np.full((2, 3), 1 / 3))
+
+
+@pytest.mark.exercise("activations.softmax")
+def test_softmax_of_large_scores_is_not_nan(activations):
+    with expect.no_warnings():
+        result = activations.softmax([1e4, 0.0])
+    expect.close(result, [1.0, 0.0])
+
+
+# ---------------------------------------------------------------- derivatives
+
+@pytest.mark.exercise("activations.sigmoid_derivative")
+def test_sigmoid_derivative_matches_tensorflow_gradient(activations):
+    _expect_as_keras(activations.sigmoid_derivative, "sigmoid_derivative")
+
+
+@pytest.mark.exercise("activations.sigmoid_derivative")
+def test_sigmoid_derivative_is_a_quarter_at_zero(activations):
+    _expect_number(activations.sigmoid_derivative(0.0), 0.25)
+
+
+@pytest.mark.exercise("activations.relu_derivative")
+def test_relu_derivative_matches_tensorflow_gradient(activations):
+    _expect_as_keras(activations.relu_derivative, "relu_derivative")
+
+
+@pytest.mark.exercise("activations.relu_derivative")
+def test_relu_derivative_is_zero_at_zero(activations):
+    expect.close(activations.relu_derivative([-1.0, 0.0, 1e-9]), [0.0, 0.0, 1.0])
+
+
+# ---------------------------------------------------------------- why activations matter
+
+@pytest.mark.exercise("activations.collapse_linear")
+def test_collapse_linear_of_two_small_layers(activations):
+    # (x @ [[1, 2]] + [1, -1]) @ [[3], [4]] + [0.5] = x @ [[11]] + [-0.5]
+    kernel, bias = activations.collapse_linear([[[1.0, 2.0]], [[3.0], [4.0]]], [[1.0, -1.0], [0.5]])
+    expect.close(kernel, [[11.0]])
+    expect.close(bias, [-0.5])
+
+
+@pytest.mark.exercise("activations.collapse_linear")
+def test_collapse_linear_computes_the_same_map_as_the_stack(activations):
+    kernels = [np.array([[1.0, 0.0, 2.0], [0.5, -1.0, 1.0]]), np.array([[1.0], [2.0], [-1.0]])]
+    biases = [np.array([0.1, 0.2, 0.3]), np.array([-1.0])]
+    x = np.array([[1.0, 2.0], [-3.0, 0.5]])
+    stacked = (x @ kernels[0] + biases[0]) @ kernels[1] + biases[1]
+    kernel, bias = activations.collapse_linear(kernels, biases)
+    expect.close(x @ kernel + bias, stacked)
+
+
+@pytest.mark.exercise("activations.collapse_linear")
+def test_collapse_linear_rejects_kernels_that_do_not_chain(activations):
+    with expect.raises_value_error("kernels"):
+        activations.collapse_linear([np.ones((2, 3)), np.ones((2, 1))], [np.zeros(3), np.zeros(1)])
