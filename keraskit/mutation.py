@@ -91,9 +91,13 @@ def write_variant(variant: Variant, reference_dir: Path, out_dir: Path) -> Path:
 
 
 def grade_variant(variant: Variant, reference_dir: Path, suite: Path, **run_options):
-    """Run ``suite``'s tests of the variant's exercise against it; returns the runner's RunResult."""
+    """Run ``suite``'s tests of the variant's exercise against it; returns the runner's RunResult.
+
+    A wrong variant stops at its first failing test: one failure is the whole proof.
+    """
     from keraskit import runner
 
+    stop_early = ("-x",) if variant.kind == WRONG else ()
     with tempfile.TemporaryDirectory(prefix="keraskit-variant-") as tmp:
         write_variant(variant, reference_dir, Path(tmp))
-        return runner.run([suite], target=tmp, exercises=[variant.exercise], **run_options)
+        return runner.run([suite], target=tmp, exercises=[variant.exercise], extra_args=stop_early, **run_options)
