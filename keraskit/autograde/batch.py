@@ -1,0 +1,120 @@
+"""Grading a class: N judge hosts in parallel, results written as each submission finishes.
+
+The coordinator (this process) never imports Keras and never runs student code. A finished
+submission has ``records/<student>.json``; a rerun skips it unless ``force``. A host that dies
+costs only the submission it was grading (recorded as an error), and is replaced.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import subprocess
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from keraskit import catalogue
+from keraskit.autograde import results, submissions
+from keraskit.autograde.sandbox import Limits
+
+
+class _Host:
+    def __init__(self):
+        self.process = subprocess.Popen([sys.executable, "-m", "keraskit.autograde.host"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, text=True, bufsize=1)
+        self.job: submissions.Submission | None = None
+
+    def send(self, job: dict, submission) -> None:
+        self.job = submission
+        self.process.stdin.write(json.dumps(job) + "\n")
+        self.process.stdin.flush()
+
+    def close(self) -> None:
+        try:
+            self.process.stdin.close()
+            self.process.wait(timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            self.process.kill()
+
+
+def _progress(done: int, total: int, current: str) -> None:
+    width = 30
+    filled = int(width * done / total) if total else width
+    sys.stderr.write(f"\r[{'#' * filled}{'-' * (width - filled)}] {done}/{total} {current[:30]:<30}")
+    sys.stderr.flush()
+
+
+def autograde(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Limits(), force: bool = False,
+              exercises=(), topics=None, progress: bool = True) -> list[dict]:
+    if jobs < 1:
+        raise ValueError(f"--jobs must be at least 1, got {jobs}")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    everyone = submissions.discover(folder)
+    records: dict[str, dict] = {}
+    todo = []
+    for sub in everyone:
+        finished = out / "records" / f"{sub.student}.json"
+        if finished.is_file() and not force:
+            records[sub.student] = json.loads(finished.read_text())
+        else:
+            todo.append(sub)
+    total, done = len(everyone), len(records)
+    job_base = {"limits": asdict(limits), "exercises": list(exercises), "topics": topics}
+    hosts = [_Host() for _ in range(min(jobs, len(todo)))]
+    selector = selectors.DefaultSelector()
+    for host in hosts:
+        selector.register(host.process.stdout, selectors.EVENT_READ, host)
+    queue = list(todo)
+    graded_ids = None
+    try:
+        for host in hosts:
+            if queue:
+                sub = queue.pop(0)
+                host.send({**job_base, "student": sub.student, "path": str(sub.path), "kind": sub.kind,
+                           "notebooks": [str(n) for n in sub.notebooks]}, sub)
+        busy = sum(h.job is not None for h in hosts)
+        while busy:
+            for key, _ in selector.select():
+                host = key.data
+                line = host.process.stdout.readline()
+                sub = host.job
+                if not line:  # the host died: its submission is an error, a new host takes over
+                    selector.unregister(host.process.stdout)
+                    host.close()
+                    graded_ids = graded_ids or results.graded_exercises(set(catalogue.load().topic_ids), exercises)
+                    record = results.error_record(sub.student, graded_ids, "the judge process failed")
+                    hosts.remove(host)
+                    host = _Host()
+                    hosts.append(host)
+                    selector.register(host.process.stdout, selectors.EVENT_READ, host)
+                else:
+                    record = json.loads(line)
+                    if "judge_error" in record:
+                        graded_ids = graded_ids or results.graded_exercises(
+                            set(catalogue.load().topic_ids), exercises)
+                        record = results.error_record(sub.student, graded_ids, record["judge_error"])
+                results.write_submission(out, record)
+                records[sub.student] = record
+                done += 1
+                busy -= 1
+                host.job = None
+                if progress:
+                    _progress(done, total, sub.student)
+                if queue:
+                    nxt = queue.pop(0)
+                    host.send({**job_base, "student": nxt.student, "path": str(nxt.path), "kind": nxt.kind,
+                               "notebooks": [str(n) for n in nxt.notebooks]}, nxt)
+                    busy += 1
+    finally:
+        for host in hosts:
+            host.close()
+        if progress:
+            sys.stderr.write("\n")
+        ordered = [records[s.student] for s in everyone if s.student in records]
+        results.write_atomic(out / "grades.csv", results.grades_csv(ordered, catalogue.load().topic_ids))
+        if ordered:
+            results.summary_png(ordered, out / "summary.png")
+    return ordered

@@ -1,0 +1,106 @@
+"""A judge host: one worker server, and a forked judge child per submission.
+
+``keraskit grade`` runs one host in its own process; ``keraskit autograde --jobs N`` starts N
+hosts as ``python -m keraskit.autograde.host``, each reading one job (JSON) per line on stdin
+and answering one grade record (JSON) per line on stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from keraskit import quiet
+
+quiet.silence_tensorflow()
+
+from keraskit import catalogue  # noqa: E402
+from keraskit.autograde import judge, results, submissions  # noqa: E402
+from keraskit.autograde.sandbox import Limits, WorkerServer  # noqa: E402
+
+
+class JudgeHost:
+    def __init__(self, limits: Limits, *, hidden_dir: Path = judge.HIDDEN_DIR, use_bwrap: bool | None = None):
+        self.limits = limits
+        self.hidden_dir = Path(hidden_dir)
+        self.server = WorkerServer(limits, use_bwrap=use_bwrap)
+        # Import what the judge child needs before the first fork (never runs TF ops here).
+        import keras  # noqa: F401
+        import pytest  # noqa: F401
+
+    def ensure_server(self) -> None:
+        if not self.server.alive():
+            self.server.close()
+            self.server.start()
+
+    def grade(self, submission: submissions.Submission, *, exercises=(), topics=None) -> dict:
+        """The grade record of one submission; never raises for a submission's fault."""
+        started = time.monotonic()
+        topic_ids = [t for t in (topics or catalogue.load().topic_ids)
+                     if (self.hidden_dir / f"test_{t}.py").is_file()]
+        if exercises:
+            topic_ids = [t for t in topic_ids if any(e.split(".")[0] == t for e in exercises)]
+        graded = results.graded_exercises(set(topic_ids), exercises)
+        try:
+            sources = submissions.read_sources(submission, topic_ids)
+        except Exception as exc:  # noqa: BLE001
+            return results.error_record(submission.student, graded, f"cannot read the submission: {exc}")
+        for topic in topic_ids:
+            if topic not in sources.files:
+                sources.problems.append(f"no {topic}.py found")
+        self.ensure_server()
+
+        def work() -> dict:
+            run, events = judge.run_hidden_suite(
+                self.server, sources.files, sources.where, label=submission.student, limits=self.limits,
+                exercises=exercises, topics=topic_ids, hidden_dir=self.hidden_dir)
+            tests = [{"name": x.nodeid.split("::", 1)[-1], "exercise": x.exercise, "outcome": x.outcome,
+                      "message": x.message} for x in run.tests]
+            return {"tests": tests, "events": events}
+
+        outcome = judge.fork_and_grade(work, timeout=self.limits.submission_timeout + 120)
+        self.server.kill_children()
+        if "judge_error" in outcome:
+            record = results.error_record(submission.student, graded, outcome["judge_error"])
+        else:
+            record = results.score(submission.student, outcome["tests"], graded, problems=sources.problems,
+                                   events=outcome["events"], mode=self.server.mode)
+        record["seconds"] = round(time.monotonic() - started, 3)
+        return record
+
+    def close(self) -> None:
+        self.server.close()
+
+
+def _limits_from(job: dict) -> Limits:
+    return Limits(**job["limits"])
+
+
+def main() -> int:
+    """Serve jobs from stdin: {"student", "path", "kind", "notebooks", "limits", "exercises"}."""
+    host = None
+    out = sys.stdout
+    sys.stdout = sys.stderr  # nothing but records goes to the coordinator's channel
+    try:
+        for line in sys.stdin:
+            job = json.loads(line)
+            if host is None:
+                host = JudgeHost(_limits_from(job))
+            sub = submissions.Submission(job["student"], Path(job["path"]), job["kind"],
+                                         tuple(Path(n) for n in job.get("notebooks", ())))
+            try:
+                record = host.grade(sub, exercises=tuple(job.get("exercises", ())), topics=job.get("topics"))
+            except Exception as exc:  # noqa: BLE001 - the host itself must survive and go on
+                record = {"student": sub.student, "judge_error": f"{type(exc).__name__}: {exc}"}
+            out.write(json.dumps(record) + "\n")
+            out.flush()
+    finally:
+        if host is not None:
+            host.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,319 @@
+"""The worker side: a fork server that imports Keras once, and one child per submission.
+
+Runs inside the sandbox (``python -I -m keraskit.autograde.worker --control-fd N``). The
+server never runs student code. For each submission the judge sends the module sources and one
+end of a fresh socket pair; the server forks a child that writes the sources into a private
+folder, drops into its limits (own session, rlimits, no output) and then answers ``load`` and
+``call`` requests with plain data. After the submission the judge asks the server to kill every
+process but itself and to wipe the scratch folders, so nothing of one submission reaches the next.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import os
+import resource
+import shutil
+import signal
+import socket
+import sys
+import time
+import warnings
+from pathlib import Path
+
+from keraskit import quiet
+
+quiet.silence_tensorflow()
+
+from keraskit.autograde import wire  # noqa: E402
+
+PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
+PR_SET_CHILD_SUBREAPER = 36
+MAX_TEXT = 2000  # characters of an error message sent back
+
+
+def _prctl(option: int, value: int) -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(option, value, 0, 0, 0)
+
+
+# ---------------------------------------------------------------- processes
+
+def _parent_of(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read()
+    except OSError:
+        return None
+    # the command name may hold spaces and parentheses: the fields start after the last ')'
+    return int(stat[stat.rindex(b")") + 2:].split()[1])
+
+
+def descendants(root: int) -> list[int]:
+    """Every process whose parent chain reaches ``root`` (orphans come back to us: subreaper)."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            ppid = _parent_of(int(entry))
+            if ppid is not None:
+                parents[int(entry)] = ppid
+    found = []
+    for pid in parents:
+        seen, cur = 0, parents.get(pid)
+        while cur is not None and seen < 4096:
+            if cur == root:
+                found.append(pid)
+                break
+            cur, seen = parents.get(cur), seen + 1
+    return found
+
+
+def kill_all_children() -> int:
+    """SIGKILL every descendant until none is left, reaping them; returns how many were seen."""
+    me, total = os.getpid(), 0
+    for _ in range(200):
+        pids = descendants(me)
+        if not pids:
+            break
+        total += len(pids)
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        _reap()
+        time.sleep(0.01)
+    _reap()
+    return total
+
+
+def _reap() -> None:
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def _wipe(folder: Path) -> None:
+    for entry in folder.iterdir() if folder.is_dir() else ():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            try:
+                entry.unlink()
+            except OSError:
+                pass
+
+
+# ---------------------------------------------------------------- the child
+
+def _vm_size_bytes() -> int:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def enter_limits(limits: dict) -> None:
+    """The child's floor: own session, no output kept, rlimits on memory, CPU, processes, files."""
+    os.setsid()
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)  # huge output costs nothing: it is not kept
+    os.close(devnull)
+    memory = int(limits["memory_mb"]) * 1024 * 1024
+    rules = {
+        resource.RLIMIT_AS: _vm_size_bytes() + memory,
+        resource.RLIMIT_CPU: int(limits["cpu_seconds"]),
+        resource.RLIMIT_NPROC: int(limits["processes"]),
+        resource.RLIMIT_FSIZE: int(limits["file_mb"]) * 1024 * 1024,
+        resource.RLIMIT_CORE: 0,
+        resource.RLIMIT_NOFILE: 256,
+    }
+    for rule, value in rules.items():
+        try:
+            resource.setrlimit(rule, (value, value))
+        except (ValueError, OSError):
+            pass  # e.g. NPROC above the hard limit: the pids cgroup and the watchdog still apply
+
+
+def _error(exc: BaseException, phase: str) -> dict:
+    try:
+        text = str(exc)
+    except BaseException:  # noqa: BLE001 - a student's __str__ may raise
+        text = "<message unavailable>"
+    name = type(exc).__name__
+    return {"error": {"type": name if isinstance(name, str) else "Exception",
+                      "message": text[:MAX_TEXT], "phase": phase}}
+
+
+class Submission:
+    """The child's view: the graded modules, loaded on first use from its private folder."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.modules: dict[str, object] = {}
+
+    def load(self, name: str):
+        from keraskit import target
+        if name not in self.modules:
+            path = self.folder / f"{name}.py"
+            if not path.is_file():
+                raise target.ModuleMissing(f"no {name}.py")
+            self.modules[name] = target.load_module_file(path, name)
+        return self.modules[name]
+
+    def functions(self, module) -> list[str]:
+        names = []
+        for key, value in list(vars(module).items()):
+            if type(key) is str and not key.startswith("_") and callable(value):
+                names.append(key)
+        return names
+
+
+def _answer(submission: Submission, header: dict, blobs) -> tuple[dict, dict]:
+    """(reply header, reply values) for one request."""
+    op = header.get("op")
+    module_name = str(header.get("module", ""))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            try:
+                module = submission.load(module_name)
+            except BaseException as exc:  # noqa: BLE001 - import failures are data for the judge
+                if type(exc).__name__ == "ModuleMissing":
+                    return {"missing": True}, {}
+                return _error(exc, "import"), {}
+            if op == "load":
+                return {"functions": submission.functions(module)}, {}
+            function = getattr(module, str(header.get("function")), None)
+            if not callable(function):
+                return {"error": {"type": "AttributeError", "message": "no such function", "phase": "call"}}, {}
+            values = wire.decode_values(header, blobs, ("args", "kwargs"))
+            result = function(*values.get("args", ()), **values.get("kwargs", {}))
+            reply = {"warnings": _warnings_of(caught)}
+            return reply, {"result": result}
+        except BaseException as exc:  # noqa: BLE001 - SystemExit too: it is the student's answer
+            reply = _error(exc, "call")
+            reply["warnings"] = _warnings_of(caught)
+            return reply, {}
+
+
+def _warnings_of(caught) -> list[list[str]]:
+    out = []
+    for item in caught[:20]:
+        try:
+            out.append([item.category.__name__, str(item.message)[:MAX_TEXT]])
+        except BaseException:  # noqa: BLE001
+            pass
+    return out
+
+
+def serve_submission(channel: socket.socket, folder: Path) -> None:
+    submission = Submission(folder)
+    while True:
+        try:
+            header, blobs = wire.recv(channel)
+        except wire.WireError:
+            return
+        reply, values = _answer(submission, header, blobs)
+        try:
+            wire.send(channel, reply, values)
+        except wire.ConnectionLost:
+            return
+        except BaseException as exc:  # noqa: BLE001 - an unsendable result is the student's error
+            wire.send(channel, _error(wire.WireError(str(exc)), "result"))
+
+
+def child_main(channel: socket.socket, folder: Path, sources: dict, limits: dict) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in sources.items():
+        (folder / f"{name}.py").write_bytes(data)
+    os.chdir(folder)
+    for key in ("HOME", "TMPDIR", "KERAS_HOME"):
+        os.environ[key] = str(folder)
+    enter_limits(limits)
+    serve_submission(channel, folder)
+
+
+# ---------------------------------------------------------------- the server
+
+def _watch(child: int, limit: int, stop) -> None:
+    """Floor under the process cap: kill the child's whole tree if it forks past ``limit``."""
+    while not stop():
+        if len(descendants(os.getpid())) > limit:
+            kill_all_children()
+            return
+        time.sleep(0.05)
+
+
+def serve(control: socket.socket, scratch: Path) -> None:
+    import threading
+    counter = 0
+    watch_stop = threading.Event()
+    while True:
+        try:
+            header, blobs = wire.recv(control)
+        except wire.WireError:
+            kill_all_children()
+            return
+        op = header.get("op")
+        if op == "spawn":
+            values = wire.decode_values(header, blobs, ("sources", "limits"))
+            _, fds, _, _ = socket.recv_fds(control, 1, 1)
+            channel = socket.socket(fileno=fds[0])
+            counter += 1
+            folder = scratch / f"s{counter}"
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    control.close()
+                    child_main(channel, folder, values["sources"], values["limits"])
+                finally:
+                    os._exit(0)
+            channel.close()
+            limit = int(values["limits"]["processes"])
+            watch_stop = threading.Event()
+            threading.Thread(target=_watch, args=(pid, limit, watch_stop.is_set), daemon=True).start()
+            wire.send(control, {"pid": pid})
+        elif op == "kill":
+            watch_stop.set()
+            killed = kill_all_children()
+            _wipe(scratch)
+            for extra in header.get("wipe", []):
+                _wipe(Path(extra))
+            wire.send(control, {"killed": killed})
+        elif op == "quit":
+            kill_all_children()
+            return
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="keraskit-worker")
+    parser.add_argument("--control-fd", type=int, required=True)
+    parser.add_argument("--scratch", required=True)
+    args = parser.parse_args(argv)
+    control = socket.socket(fileno=args.control_fd)
+    # Warm start: every child inherits the imported Keras instead of paying for it again.
+    import keras  # noqa: F401
+    import numpy  # noqa: F401
+    from keraskit import target  # noqa: F401
+    _prctl(PR_SET_DUMPABLE, 0)  # children cannot ptrace or read this process's memory
+    _prctl(PR_SET_CHILD_SUBREAPER, 1)  # orphans of a child come back to us, to be killed
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    scratch = Path(args.scratch)
+    scratch.mkdir(parents=True, exist_ok=True)
+    wire.send(control, {"ready": True, "pid": os.getpid()})
+    serve(control, scratch)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

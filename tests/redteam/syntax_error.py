@@ -1,0 +1,2 @@
+def samples_first(x, sample_axis)
+    return x
