@@ -1,0 +1,104 @@
+"""Visible tests for training.py: small seeded models, a few epochs, and the chapter's experiment."""
+
+import keras
+import numpy as np
+import pytest
+
+from keraskit import expect
+from keraskit import modelcheck as mc
+
+DATA = np.random.default_rng(7)
+X = DATA.normal(size=(20, 3))
+Y = (X[:, 0] - X[:, 1] > 0).astype(float)
+X_VAL, Y_VAL = X[:6] + 0.1, Y[:6]
+
+
+def classifier(metrics=("accuracy",)):
+    """Dense(4, relu) -> Dense(1, sigmoid) with fixed starting weights: two calls give equal models."""
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(4, activation="relu"),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    weights = np.random.default_rng(0)
+    model.set_weights([weights.normal(scale=0.5, size=w.shape) for w in model.get_weights()])
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=list(metrics))
+    return model
+
+
+@pytest.mark.exercise("training.train")
+def test_train_returns_the_history_dict_without_a_progress_bar(training, capsys):
+    history = training.train(classifier(), X, Y, X_VAL, Y_VAL, epochs=2, batch_size=8)
+    mc.check_no_progress_output(capsys.readouterr().out)
+    expect.equal(sorted(history), ["accuracy", "loss", "val_accuracy", "val_loss"])
+    expect.equal(len(history["loss"]), 2)
+
+
+@pytest.mark.exercise("training.train")
+def test_train_is_seeded_like_keras(training):
+    history = training.train(classifier(), X, Y, X_VAL, Y_VAL, epochs=2, batch_size=8, seed=3)
+    keras.utils.set_random_seed(3)
+    expected = classifier().fit(X, Y, validation_data=(X_VAL, Y_VAL), epochs=2, batch_size=8, verbose=0)
+    mc.check_history(history, expected.history)
+
+
+@pytest.mark.exercise("training.train")
+def test_train_rejects_zero_epochs(training):
+    with expect.raises_value_error("epochs"):
+        training.train(classifier(), X, Y, X_VAL, Y_VAL, epochs=0, batch_size=8)
+
+
+@pytest.mark.exercise("training.evaluate_named")
+def test_evaluate_named_names_the_metric_not_compile_metrics(training):
+    expected = classifier().evaluate(X, Y, verbose=0, return_dict=True)  # {"loss": ..., "accuracy": ...}
+    mc.check_named_values(training.evaluate_named(classifier(), X, Y), expected)
+
+
+@pytest.mark.exercise("training.predict_classes")
+def test_predict_classes_thresholds_the_probabilities(training):
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1, activation="sigmoid")])
+    model.set_weights([np.array([[1.0]]), np.array([0.0])])  # p = sigmoid(x)
+    x = np.array([[-2.0], [0.5], [3.0]])  # p = 0.12, 0.62, 0.95
+    expect.equal(training.predict_classes(model, x), np.array([[0], [1], [1]]))
+    expect.equal(training.predict_classes(model, x, threshold=0.9), np.array([[0], [0], [1]]))
+
+
+@pytest.mark.exercise("training.predict_classes")
+def test_predict_classes_rejects_a_threshold_above_one(training):
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1, activation="sigmoid")])
+    with expect.raises_value_error("threshold"):
+        training.predict_classes(model, np.zeros((2, 1)), threshold=1.5)
+
+
+@pytest.mark.exercise("training.overfitting_gap")
+def test_overfitting_gap_is_last_validation_minus_last_training(training):
+    history = {"loss": [0.9, 0.5, 0.25], "val_loss": [1.0, 0.75, 0.5]}
+    expect.scalar(training.overfitting_gap(history), 0.25)
+
+
+@pytest.mark.exercise("training.overfitting_gap")
+def test_overfitting_gap_of_a_metric(training):
+    history = {"loss": [0.5], "accuracy": [0.75, 0.875], "val_loss": [0.5], "val_accuracy": [0.75, 0.5]}
+    expect.scalar(training.overfitting_gap(history, "accuracy"), -0.375)
+
+
+@pytest.mark.exercise("training.overfitting_gap")
+def test_overfitting_gap_without_validation_lists_the_keys(training):
+    with expect.raises_value_error("accuracy"):
+        training.overfitting_gap({"loss": [0.5], "accuracy": [0.8]}, "loss")
+
+
+@pytest.mark.exercise("training.boston_experiment")
+def test_boston_experiment_returns_history_and_test_scores(training):
+    result = training.boston_experiment(epochs=2, batch_size=300)
+    expect.equal(sorted(result), ["history", "test_loss", "test_mape"])
+    expect.equal(len(result["history"]["loss"]), 2)
+    expect.equal(len(result["history"]["val_loss"]), 2)
+    assert np.isfinite(result["test_loss"]) and result["test_loss"] > 0
+    assert np.isfinite(result["test_mape"]) and result["test_mape"] > 0
+
+
+@pytest.mark.exercise("training.boston_experiment")
+def test_boston_experiment_does_not_train_on_the_validation_rows(training):
+    # 300 training rows: any batch_size >= 300 is one full batch, so the results cannot differ.
+    # Training on all 404 rows (the book's mistake) makes batch_size=300 two steps per epoch.
+    one_batch = training.boston_experiment(epochs=1, batch_size=300, seed=1)["history"]
+    bigger_batch = training.boston_experiment(epochs=1, batch_size=1000, seed=1)["history"]
+    mc.check_history(bigger_batch, one_batch, rtol=1e-4)
