@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +76,22 @@ def run(paths, *, target: Path | str | None = None, instructor: bool = False,
     collector = _Collector()
     buffer = io.StringIO()
     redirect = contextlib.redirect_stdout(buffer) if capture_output else contextlib.nullcontext()
-    with redirect:
-        code = pytest.main(args, plugins=[collector, *plugins])
+    before = set(sys.modules)
+    try:
+        with redirect:
+            code = pytest.main(args, plugins=[collector, *plugins])
+    finally:
+        _forget_test_modules(before)
     return RunResult(int(code), collector.tests, buffer.getvalue())
+
+
+def _forget_test_modules(before: set[str]) -> None:
+    """Drop the test modules (and conftests) this run imported.
+
+    Visible and hidden suites share file names (test_<module>.py); depending on the rootdir pytest
+    may name both modules alike, and a later run in this process would then reuse the wrong file.
+    """
+    for name in set(sys.modules) - before:
+        module_file = getattr(sys.modules[name], "__file__", None) or ""
+        if Path(module_file).name.startswith(("test_", "conftest")):
+            del sys.modules[name]
