@@ -101,3 +101,43 @@ def grade_variant(variant: Variant, reference_dir: Path, suite: Path, **run_opti
     with tempfile.TemporaryDirectory(prefix="keraskit-variant-") as tmp:
         write_variant(variant, reference_dir, Path(tmp))
         return runner.run([suite], target=tmp, exercises=[variant.exercise], extra_args=stop_early, **run_options)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the suite said of one variant, as plain data (it crosses process boundaries)."""
+    variant: Variant
+    tests_run: int
+    first_failure: str | None  # "nodeid: message" of the first failing test, if any
+
+    @property
+    def as_expected(self) -> bool:
+        """A wrong variant must fail a test; a right one must pass them all."""
+        if self.tests_run == 0:
+            return False
+        return (self.first_failure is not None) == (self.variant.kind == WRONG)
+
+
+def judge_variant(variant: Variant, reference_dir: Path, suite: Path, rootdir: Path | None = None) -> Verdict:
+    result = grade_variant(variant, reference_dir, suite, rootdir=rootdir)
+    failed = result.failed_tests()
+    first = f"{failed[0].nodeid}: {failed[0].message}" if failed else None
+    return Verdict(variant, len(result.tests), first)
+
+
+def _warm_worker() -> None:
+    """Pool initializer: import Keras once per worker rather than once per variant."""
+    from keraskit.quiet import silence_tensorflow
+    silence_tensorflow()
+    import keras  # noqa: F401
+
+
+def judge_all(jobs: list[tuple[Variant, Path, Path]], *, workers: int = 2, rootdir: Path | None = None) -> list[Verdict]:
+    """Judge many variants on ``workers`` processes (fresh interpreters: TensorFlow does not fork safely)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm_worker) as pool:
+        futures = [pool.submit(judge_variant, variant, reference, suite, rootdir) for variant, reference, suite in jobs]
+        return [f.result() for f in futures]
