@@ -7,12 +7,16 @@ Only two exercises are graded, to keep the suite fast.
 import json
 import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from keraskit.autograde import batch, results, submissions
+from keraskit.autograde import batch, results, sandbox, submissions
 from keraskit.autograde.host import JudgeHost
 from keraskit.autograde.sandbox import Limits
 
@@ -94,14 +98,66 @@ def test_zip_with_parent_entries_is_refused_and_nothing_is_extracted(host, tmp_p
     assert not (tmp_path.parent / "evil.txt").exists()
 
 
-def test_batch_grades_the_class_like_each_alone(tmp_path):
-    subs = tmp_path / "class"
+LOUD = b"""
+import os, sys
+_MB = "x" * (1 << 20)
+for _ in range(100):  # 100 MB at import
+    print(_MB)
+_reference_samples_first = samples_first
+
+
+def samples_first(x, sample_axis):
+    for _ in range(150):  # and 300 MB more on every call, on both streams and the raw descriptor
+        sys.stdout.write(_MB)
+        os.write(2, _MB.encode())
+    return _reference_samples_first(x, sample_axis)
+"""
+
+
+def _writer(targets) -> bytes:
+    text = (REDTEAM / "write_others.py").read_text()
+    return text.replace("TARGETS = []", f"TARGETS = {[str(t) for t in targets]!r}").encode()
+
+
+def _snapshot(folder: Path) -> dict:
+    """Every path below ``folder`` with its bytes (folders as None)."""
+    return {str(p.relative_to(folder)): (None if p.is_dir() else p.read_bytes()) for p in sorted(folder.rglob("*"))}
+
+
+def _outcomes(record) -> list:
+    return [(row["id"], row["earned"], [(t["name"], t["outcome"]) for t in row["tests"]]) for row in record["exercises"]]
+
+
+def test_the_writer_attack_works_when_nothing_stops_it(tmp_path, monkeypatch):
+    """The control: run outside any sandbox, write_others really vandalizes a class and its results
+    (only the folders it is given, all inside tmp_path)."""
+    monkeypatch.chdir(tmp_path)
+    decoy = tmp_path / "decoy"
+    _make(decoy, "victim")
+    (decoy / "out" / "records").mkdir(parents=True)
+    (decoy / "out" / "records" / "victim.json").write_text('{"score": 1}')
+    before = _snapshot(decoy)
+    namespace = {}
+    exec(compile(_writer([decoy]), "write_others", "exec"), namespace)
+    namespace["samples_first"]([1], 0)
+    after = _snapshot(decoy)
+    assert after != before
+    assert b"vandalized" in after["victim/tensors.py"] and "planted.txt" in after
+    assert json.loads(after["out/records/victim.json"])["score"] == 1000
+
+
+def test_batch_grades_the_class_like_each_alone(host, tmp_path):
+    subs, out, elsewhere = tmp_path / "class", tmp_path / "out", tmp_path / "elsewhere"
+    _make(elsewhere, "bystander")
     _make(subs, "a_honest")
+    _make(subs, "aa_writer", _writer([subs, out, elsewhere]))
     _make(subs, "b_exit", (REDTEAM / "exit_at_import.py").read_bytes())
     _make(subs, "c_hang", (REDTEAM / "hang.py").read_bytes())
     with zipfile.ZipFile(subs / "d_zipped.zip", "w") as zf:
         zf.writestr("repo/keraskit-copy/tensors.py", _base().replace(b"\n", b"\r\n"))
-    out = tmp_path / "out"
+    _make(subs, "f_loud", LOUD)
+    alone = {name: _grade(host, subs / name) for name in ("a_honest", "f_loud")}
+    class_before, elsewhere_before = _snapshot(subs), _snapshot(elsewhere)
     records = batch.autograde(subs, out, jobs=2, limits=LIMITS, exercises=EXERCISES, topics=["tensors"],
                               progress=False)
     by = {r["student"]: r for r in records}
@@ -109,8 +165,24 @@ def test_batch_grades_the_class_like_each_alone(tmp_path):
     assert by["d_zipped"]["score"] == by["a_honest"]["score"]
     assert by["b_exit"]["score"] == 0
     assert _earned(by["c_hang"])[ATTACKED] == 0 and _earned(by["c_hang"])[CONTROL] > 0
+    # writing into other submissions and into --out changed nothing: the others are graded as alone
+    assert _earned(by["aa_writer"])[ATTACKED] == 0
+    for name in ("a_honest", "f_loud"):
+        assert _outcomes(by[name]) == _outcomes(alone[name]), name
+    assert _snapshot(subs) == class_before and _snapshot(elsewhere) == elsewhere_before
+    students = sorted(by)
+    expected = {"grades.csv", "summary.png", "feedback", "results", "records"}
+    expected |= {f"{kind}/{s}.{ext}" for s in students for kind, ext in
+                 (("feedback", "md"), ("results", "json"), ("records", "json"))}
+    assert set(_snapshot(out)) == expected
+    for student, record in by.items():
+        assert json.loads((out / "records" / f"{student}.json").read_text()) == record
+    # hundreds of MB printed: graded normally, and nothing of it is kept
+    assert by["f_loud"]["score"] == by["f_loud"]["max_score"]
+    assert by["f_loud"]["seconds"] < 60
+    assert all(p.stat().st_size < 64 * 1024 for p in out.rglob("*") if p.is_file() and p.suffix != ".png")
     rows = (out / "grades.csv").read_text().splitlines()
-    assert rows[0].startswith("student,score,max_score,status,tensors") and len(rows) == 5
+    assert rows[0].startswith("student,score,max_score,status,tensors") and len(rows) == 1 + len(students)
     gs = json.loads((out / "results" / "a_honest.json").read_text())
     assert gs["score"] == by["a_honest"]["score"] and all("visibility" in t for t in gs["tests"])
     assert (out / "feedback" / "b_exit.md").read_text().strip()
@@ -119,3 +191,164 @@ def test_batch_grades_the_class_like_each_alone(tmp_path):
     stamp = (out / "records" / "a_honest.json").stat().st_mtime_ns
     batch.autograde(subs, out, jobs=1, limits=LIMITS, exercises=EXERCISES, topics=["tensors"], progress=False)
     assert (out / "records" / "a_honest.json").stat().st_mtime_ns == stamp
+
+
+LINGER = b"""
+import os, sys, time
+_reference_samples_first = samples_first
+_started = []
+
+
+def samples_first(x, sample_axis):
+    # a background process in its own session that keeps rewriting a finished result
+    if not _started and os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:
+            for _ in range(300):
+                for path in TARGETS:
+                    try:
+                        open(path, "w").write('{"score": 1000}')
+                    except OSError:
+                        pass
+                time.sleep(0.1)
+        os._exit(0)
+    _started.append(1)
+    return _reference_samples_first(x, sample_axis)
+"""
+
+
+def _uid_of(pid: int):
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("Uid:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def _floor_processes() -> list[int]:
+    """Processes running as one of the floor's worker uids."""
+    low, high = sandbox.FLOOR_UID_BASE, sandbox.FLOOR_UID_BASE + sandbox.FLOOR_UID_SPAN
+    return [int(e) for e in os.listdir("/proc") if e.isdigit() and low <= (_uid_of(int(e)) or -1) < high]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="without bwrap, only a root grader can run student code as another uid")
+def test_the_floor_without_bwrap_still_protects_the_class(monkeypatch, tmp_path):
+    monkeypatch.setenv(sandbox.NO_BWRAP_ENV, "1")  # the host processes inherit it
+    doctor = subprocess.run([sys.executable, "-m", "keraskit.cli", "doctor"], capture_output=True, text=True,
+                            timeout=120)
+    assert doctor.returncode == 1, doctor.stdout
+    assert "[--] filesystem isolation: MISSING" in doctor.stdout and "[--] no network: MISSING" in doctor.stdout
+    assert "MISSING 3 protection(s)" in doctor.stdout and f"unset {sandbox.NO_BWRAP_ENV}" in doctor.stdout
+    subs, out, elsewhere = tmp_path / "class", tmp_path / "out", tmp_path / "elsewhere"
+    _make(elsewhere, "bystander")
+    _make(subs, "a_honest")
+    _make(subs, "b_writer", _writer([subs, out, elsewhere]))
+    victims = [str(out / "records" / "a_honest.json"), str(out / "grades.csv")]
+    _make(subs, "c_linger", f"TARGETS = {victims!r}\n".encode() + LINGER)
+    class_before, elsewhere_before = _snapshot(subs), _snapshot(elsewhere)
+    records = batch.autograde(subs, out, jobs=1, limits=LIMITS, exercises=EXERCISES, topics=["tensors"],
+                              progress=False)
+    by = {r["student"]: r for r in records}
+    assert {r["mode"] for r in records} == {"rlimits"}
+    assert by["a_honest"]["score"] == by["a_honest"]["max_score"] > 0
+    assert by["c_linger"]["score"] == by["c_linger"]["max_score"]
+    assert _earned(by["b_writer"]) == {ATTACKED: 0, CONTROL: _earned(by["a_honest"])[CONTROL]}
+    assert _snapshot(subs) == class_before and _snapshot(elsewhere) == elsewhere_before
+    time.sleep(1.0)  # a lingering writer would have struck by now
+    assert json.loads((out / "records" / "a_honest.json").read_text()) == by["a_honest"]
+    assert "1000" not in (out / "grades.csv").read_text()
+    assert not list(out.rglob("planted*")) and not (out / "records" / "zz_ghost.json").exists()
+    assert _floor_processes() == [], "a process of the submission outlived the batch"
+
+
+SLOW = b"""
+import time
+_reference_samples_first = samples_first
+_slept = []
+
+
+def samples_first(x, sample_axis):
+    if not _slept:  # correct, but the first call takes 8 s: time to press Ctrl-C
+        _slept.append(1)
+        time.sleep(8)
+    return _reference_samples_first(x, sample_axis)
+"""
+
+
+def _start_time(pid: int):
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read()
+        return int(stat[stat.rindex(b")") + 2:].split()[19])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _tree(root: int) -> dict:
+    """{pid: start time} of ``root``'s descendants."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as fh:
+                    stat = fh.read()
+                parents[int(entry)] = int(stat[stat.rindex(b")") + 2:].split()[1])
+            except (OSError, ValueError):
+                pass
+    found, frontier = {}, {root}
+    while frontier:
+        frontier = {pid for pid, ppid in parents.items() if ppid in frontier and pid not in found}
+        found.update({pid: _start_time(pid) for pid in frontier})
+    return found
+
+
+def test_ctrl_c_loses_nothing_and_a_rerun_finishes_the_rest(tmp_path):
+    subs, out = tmp_path / "class", tmp_path / "out"
+    for name in ("a_first", "b_second", "d_fourth"):
+        _make(subs, name)
+    _make(subs, "c_slow", SLOW)
+    cmd = [sys.executable, "-m", "keraskit.cli", "autograde", str(subs), "--out", str(out), "--jobs", "1",
+           "--timeout", "30", "--submission-timeout", "60", "--memory", "512",
+           "--exercise", ATTACKED, "--exercise", CONTROL]
+    log = (tmp_path / "log.txt").open("w")
+    process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 240
+        finished = [out / "records" / f"{s}.json" for s in ("a_first", "b_second")]
+        while not all(f.exists() for f in finished):
+            assert process.poll() is None and time.monotonic() < deadline, (tmp_path / "log.txt").read_text()
+            time.sleep(0.2)
+        time.sleep(1.0)  # c_slow is being graded now
+        tree = _tree(process.pid)
+        assert tree, "no host process to interrupt"
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        assert process.wait(timeout=90) == 130, (tmp_path / "log.txt").read_text()
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        log.close()
+    assert "interrupted: 2 finished submissions are saved" in (tmp_path / "log.txt").read_text()
+    saved = {f.name: (f.read_bytes(), f.stat().st_mtime_ns) for f in (out / "records").glob("*.json")}
+    assert set(saved) == {"a_first.json", "b_second.json"}
+    assert all(json.loads(data)["score"] == 2 for data, _ in saved.values())
+    assert len((out / "grades.csv").read_text().splitlines()) == 3
+    assert not list(out.rglob("*.tmp")), "a half-written file was left"
+    deadline = time.monotonic() + 20
+    while any(_start_time(pid) == start for pid, start in tree.items()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    stray = [pid for pid, start in tree.items() if _start_time(pid) == start]
+    assert not stray, f"processes outlived Ctrl-C: {stray}"
+
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    for name, (data, mtime) in saved.items():  # finished ones were not regraded
+        path = out / "records" / name
+        assert path.read_bytes() == data and path.stat().st_mtime_ns == mtime
+    records = {p.stem: json.loads(p.read_text()) for p in (out / "records").glob("*.json")}
+    assert set(records) == {"a_first", "b_second", "c_slow", "d_fourth"}
+    assert all(r["score"] == r["max_score"] == 2 for r in records.values())
+    assert len((out / "grades.csv").read_text().splitlines()) == 5

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import selectors
+import signal
 import subprocess
 import sys
 from dataclasses import asdict
@@ -18,6 +19,9 @@ from pathlib import Path
 from keraskit import catalogue
 from keraskit.autograde import results, submissions
 from keraskit.autograde.sandbox import Limits
+
+INTERRUPTED = 130  # keraskit.autograde.host.INTERRUPTED (not imported: the host module loads Keras)
+INTERRUPT_GRACE = 20.0  # seconds a host gets to stop its sandbox after Ctrl-C
 
 
 class _Host:
@@ -31,12 +35,26 @@ class _Host:
         self.process.stdin.write(json.dumps(job) + "\n")
         self.process.stdin.flush()
 
-    def close(self) -> None:
+    def close(self, *, interrupted: bool = False) -> None:
+        """An idle host ends when its stdin closes; a busy one is interrupted (Ctrl-C) and waited for."""
         try:
+            if interrupted and self.process.poll() is None:
+                self.process.send_signal(signal.SIGINT)  # it kills its judge child and its sandbox
             self.process.stdin.close()
-            self.process.wait(timeout=30)
-        except (OSError, subprocess.TimeoutExpired):
+        except OSError:
+            pass
+        try:
+            self.process.wait(timeout=INTERRUPT_GRACE if interrupted else 30)
+        except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
+
+    def was_interrupted(self) -> bool:
+        try:
+            code = self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            return False
+        return code in (INTERRUPTED, -signal.SIGINT)
 
 
 def _progress(done: int, total: int, current: str) -> None:
@@ -69,6 +87,7 @@ def autograde(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Limits
         selector.register(host.process.stdout, selectors.EVENT_READ, host)
     queue = list(todo)
     graded_ids = None
+    interrupted = False
     try:
         for host in hosts:
             if queue:
@@ -83,6 +102,8 @@ def autograde(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Limits
                 sub = host.job
                 if not line:  # the host died: its submission is an error, a new host takes over
                     selector.unregister(host.process.stdout)
+                    if host.was_interrupted():  # Ctrl-C reached the host first: not the submission's fault
+                        raise KeyboardInterrupt
                     host.close()
                     graded_ids = graded_ids or results.graded_exercises(set(catalogue.load().topic_ids), exercises)
                     record = results.error_record(sub.student, graded_ids, "the judge process failed")
@@ -108,9 +129,12 @@ def autograde(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Limits
                     host.send({**job_base, "student": nxt.student, "path": str(nxt.path), "kind": nxt.kind,
                                "notebooks": [str(n) for n in nxt.notebooks]}, nxt)
                     busy += 1
+    except KeyboardInterrupt:
+        interrupted = True
+        raise
     finally:
         for host in hosts:
-            host.close()
+            host.close(interrupted=interrupted)
         if progress:
             sys.stderr.write("\n")
         ordered = [records[s.student] for s in everyone if s.student in records]

@@ -47,16 +47,30 @@ def run(args, name: str) -> int:
         return _grade(args)
     if name == "autograde":
         from keraskit.autograde import batch
-        records = batch.autograde(Path(args.submissions), Path(args.out), jobs=args.jobs, limits=_limits(args),
-                                  force=args.force, exercises=tuple(args.exercise))
+        try:
+            records = batch.autograde(Path(args.submissions), Path(args.out), jobs=args.jobs,
+                                      limits=_limits(args), force=args.force, exercises=tuple(args.exercise))
+        except KeyboardInterrupt:
+            finished = len(list((Path(args.out) / "records").glob("*.json")))
+            print(f"interrupted: {finished} finished submissions are saved in {args.out}; "
+                  "run the same command again to grade the rest", file=sys.stderr)
+            return batch.INTERRUPTED
         print(f"{len(records)} submissions graded; see {Path(args.out) / 'grades.csv'}")
         return 0
     if name == "doctor":
         from keraskit.autograde import sandbox
-        missing = 0
+        missing = []
         for what, ok, detail in sandbox.report():
             print(f"[{'ok' if ok else '--'}] {what}: {detail}")
-            missing += not ok
+            if not ok:
+                missing.append(what)
+        if missing:
+            print(f"\nMISSING {len(missing)} protection(s): {', '.join(missing)}.\n"
+                  "Grading still works on the floor (rlimits, own session, subreaper, separate uid as root),\n"
+                  "but it is not isolated from the disk or the network. To fix: "
+                  f"{sandbox.missing_advice()}.")
+            return 1
+        print("\nall protections active")
         return 0
     if name == "gradescope-bundle":
         write_gradescope_bundle(Path(args.file))
@@ -75,11 +89,16 @@ def _grade(args) -> int:
     kind = "zip" if path.suffix == ".zip" else "notebooks" if path.suffix == ".ipynb" else "folder"
     sub = submissions.Submission(path.stem if kind != "folder" else path.name or "submission", path, kind,
                                  (path,) if kind == "notebooks" else ())
-    host = JudgeHost(_limits(args))
+    host = None
     try:
+        host = JudgeHost(_limits(args))
         record = host.grade(sub, exercises=tuple(args.exercise))
+    except KeyboardInterrupt:
+        print("interrupted: nothing was graded", file=sys.stderr)
+        return 130
     finally:
-        host.close()
+        if host is not None:
+            host.close()
     print(results.feedback_markdown(record))
     if args.json:
         results.write_atomic(Path(args.json), json.dumps(results.gradescope_json(record), indent=2))
@@ -92,17 +111,47 @@ set -u
 SUBMISSION="${KERASKIT_GS_SUBMISSION:-/autograder/submission}"
 RESULTS="${KERASKIT_GS_RESULTS:-/autograder/results/results.json}"
 SOURCE="${KERASKIT_GS_SOURCE:-/autograder/source}"
-PY="${KERASKIT_GS_PYTHON:-python3}"
-cd "$SOURCE/keraskit-kit" 2>/dev/null || true
+VENV_PY=/autograder/keraskit-venv/bin/python
+if [ -x "$VENV_PY" ]; then DEFAULT_PY="$VENV_PY"; else DEFAULT_PY=python3; fi
+PY="${KERASKIT_GS_PYTHON:-$DEFAULT_PY}"
+cd "$SOURCE/keraskit-kit" || exit 2
+# without bwrap, student code runs as an unprivileged uid: keep the hidden tests from it
+chmod -R go-rwx "$SOURCE/keraskit-kit/grading" 2>/dev/null || true
 mkdir -p "$(dirname "$RESULTS")"
-exec "$PY" -m keraskit.cli grade "$SUBMISSION" --json "$RESULTS"
+rm -f "$RESULTS"
+# KERASKIT_GS_ARGS: extra options for `keraskit grade`, e.g. "--memory 1024 --timeout 120"
+"$PY" -m keraskit.cli grade "$SUBMISSION" --json "$RESULTS" ${KERASKIT_GS_ARGS:-}
+status=$?
+if [ ! -s "$RESULTS" ]; then  # never leave Gradescope without a results file
+  printf '{"score": 0, "output": "The autograder failed (exit status %s); please contact the course staff.", "tests": []}\\n' "$status" > "$RESULTS"
+fi
+exit 0
 """
 
 SETUP_SH = """#!/usr/bin/env bash
+# Gradescope runs this once, as root, when it builds the autograder image (Ubuntu).
 set -eu
-apt-get update && apt-get install -y bubblewrap python3-pip python3-venv
-cd /autograder/source/keraskit-kit
-python3 -m pip install --break-system-packages -e .
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+apt-get install -y --no-install-recommends bubblewrap python3 python3-venv python3-pip
+PY=python3
+if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  # Ubuntu 22.04 ships Python 3.10; keraskit needs 3.11 or later
+  apt-get install -y --no-install-recommends python3.11 python3.11-venv
+  PY=python3.11
+fi
+"$PY" -m venv /autograder/keraskit-venv
+/autograder/keraskit-venv/bin/python -m pip install --upgrade pip
+/autograder/keraskit-venv/bin/python -m pip install /autograder/source/keraskit-kit
+# what isolation this image gives (bwrap often cannot create namespaces inside Docker: the
+# floor then applies: rlimits, own session, a separate uid for student code)
+/autograder/keraskit-venv/bin/python -m keraskit.cli doctor || true
+"""
+
+BUNDLE_README = """# keraskit autograder bundle
+
+The grading engine and the hidden tests of keraskit, as installed by `setup.sh`.
+No reference solutions are included. `run_autograder` runs `keraskit grade` on the submission.
 """
 
 
@@ -117,6 +166,9 @@ def write_gradescope_bundle(path: Path) -> None:
             info = zipfile.ZipInfo(name)
             info.external_attr = (stat.S_IFREG | 0o755) << 16
             archive.writestr(info, text)
+        readme = zipfile.ZipInfo("keraskit-kit/README.md")  # pyproject.toml names it
+        readme.external_attr = (stat.S_IFREG | 0o644) << 16
+        archive.writestr(readme, BUNDLE_README)
         for part in parts:
             source = repo / part
             files = [source] if source.is_file() else sorted(p for p in source.rglob("*") if p.is_file())

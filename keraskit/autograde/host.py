@@ -21,6 +21,9 @@ from keraskit.autograde import judge, results, submissions  # noqa: E402
 from keraskit.autograde.sandbox import Limits, WorkerServer  # noqa: E402
 
 
+INTERRUPTED = 130  # the exit status of a host stopped by Ctrl-C
+
+
 class JudgeHost:
     def __init__(self, limits: Limits, *, hidden_dir: Path = judge.HIDDEN_DIR, use_bwrap: bool | None = None):
         self.limits = limits
@@ -96,6 +99,8 @@ def main() -> int:
                 record = {"student": sub.student, "judge_error": f"{type(exc).__name__}: {exc}"}
             out.write(json.dumps(record) + "\n")
             out.flush()
+    except KeyboardInterrupt:  # the coordinator keeps what was finished; this job is regraded
+        return INTERRUPTED
     finally:
         if host is not None:
             host.close()

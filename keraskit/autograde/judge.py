@@ -13,6 +13,7 @@ import builtins
 import os
 import re
 import select
+import signal
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -227,6 +228,14 @@ def hidden_test_files(hidden_dir: Path, topics=None) -> list[Path]:
     return [hidden_dir / f"test_{t}.py" for t in wanted if (hidden_dir / f"test_{t}.py").is_file()]
 
 
+def _kill_and_reap(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except OSError:
+        pass
+
+
 def fork_and_grade(grade, timeout: float):
     """Run ``grade()`` (returning a JSON-able dict) in a forked judge child, so every submission
     starts from the same clean judge state and a judge-side leak never accumulates.
@@ -239,6 +248,8 @@ def fork_and_grade(grade, timeout: float):
     if pid == 0:
         code = 0
         try:
+            # Ctrl-C is the host's to handle (it kills this child): a half-run suite never reports.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
             os.close(read_fd)
             data = json.dumps(grade()).encode()
             with os.fdopen(write_fd, "wb") as out:
@@ -253,18 +264,21 @@ def fork_and_grade(grade, timeout: float):
             os._exit(code)
     os.close(write_fd)
     chunks, deadline = [], time.monotonic() + timeout
-    with os.fdopen(read_fd, "rb") as inp:
-        while True:
-            left = deadline - time.monotonic()
-            ready, _, _ = select.select([inp], [], [], max(left, 0))
-            if not ready:
-                os.kill(pid, 9)
-                os.waitpid(pid, 0)
-                return {"judge_error": f"grading took longer than {timeout:.0f} s"}
-            chunk = os.read(inp.fileno(), 1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
+    try:
+        with os.fdopen(read_fd, "rb") as inp:
+            while True:
+                left = deadline - time.monotonic()
+                ready, _, _ = select.select([inp], [], [], max(left, 0))
+                if not ready:
+                    _kill_and_reap(pid)
+                    return {"judge_error": f"grading took longer than {timeout:.0f} s"}
+                chunk = os.read(inp.fileno(), 1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+    except BaseException:  # Ctrl-C: no judge child outlives its host
+        _kill_and_reap(pid)
+        raise
     os.waitpid(pid, 0)
     try:
         return json.loads(b"".join(chunks) or b"{}") or {"judge_error": "the judge child returned nothing"}

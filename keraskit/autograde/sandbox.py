@@ -27,6 +27,11 @@ from keraskit.autograde import wire
 SANDBOX_SCRATCH = "/sub"
 PIDS_CGROUP_ROOT = Path("/sys/fs/cgroup/pids")
 SERVER_START_TIMEOUT = 120.0
+# Set to 1 to run without bwrap even where it works (tests of the floor; a broken bwrap setup).
+NO_BWRAP_ENV = "KERASKIT_NO_BWRAP"
+# Without bwrap, a root server runs each child as its own unprivileged uid from this range.
+FLOOR_UID_BASE = 200_000
+FLOOR_UID_SPAN = 100_000
 
 
 @dataclass(frozen=True)
@@ -95,14 +100,54 @@ def bwrap_command(control_fd: int) -> list[str]:
     return cmd + _python_command(control_fd, SANDBOX_SCRATCH)
 
 
-def _python_command(control_fd: int, scratch: str) -> list[str]:
+def _python_command(control_fd: int, scratch: str, run_as: int | None = None) -> list[str]:
     # -I: no user site, no PYTHON* variables, and neither the script nor the working folder on
     # sys.path, so a student file called numpy.py shadows nothing.
     # The worker imports the same keraskit package the judge runs (in the sandbox, its folder is
     # the only thing bound under its parent).
     boot = (f"import sys; sys.path.insert(0, {str(keraskit_package_dir().parent)!r}); "
             "from keraskit.autograde.worker import main; sys.exit(main())")
-    return [sys.executable, "-I", "-c", boot, "--control-fd", str(control_fd), "--scratch", scratch]
+    cmd = [sys.executable, "-I", "-c", boot, "--control-fd", str(control_fd), "--scratch", scratch]
+    return cmd + (["--run-as", str(run_as)] if run_as is not None else [])
+
+
+def floor_uid() -> int | None:
+    """The unprivileged uid a root server's children run as without bwrap (one per server)."""
+    if os.geteuid() != 0:
+        return None
+    return FLOOR_UID_BASE + os.getpid() % FLOOR_UID_SPAN
+
+
+def processes_of_uid(uid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status") as fh:
+                for line in fh:
+                    if line.startswith("Uid:"):
+                        if int(line.split()[1]) == uid:
+                            found.append(int(entry))
+                        break
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def kill_uid(uid: int) -> None:
+    """SIGKILL every process running as ``uid`` (the floor's last word: nothing outlives a server)."""
+    for _ in range(50):
+        pids = processes_of_uid(uid)
+        if not pids:
+            return
+        for pid in pids:
+            try:
+                os.kill(pid, 9)
+            except OSError:
+                pass
+        import time
+        time.sleep(0.02)
 
 
 def worker_environment(home: str) -> dict:
@@ -115,9 +160,19 @@ def worker_environment(home: str) -> dict:
 
 # ---------------------------------------------------------------- what works here
 
-@functools.cache
+def bwrap_disabled() -> bool:
+    return os.environ.get(NO_BWRAP_ENV, "").strip() not in ("", "0")
+
+
 def bwrap_works() -> tuple[bool, str]:
     """Can this machine start a bwrap sandbox with user, mount, PID and network namespaces?"""
+    if bwrap_disabled():
+        return False, f"bwrap is switched off by {NO_BWRAP_ENV}=1"
+    return _probe_bwrap()
+
+
+@functools.cache
+def _probe_bwrap() -> tuple[bool, str]:
     if shutil.which("bwrap") is None:
         return False, "bwrap is not installed (apt-get install bubblewrap)"
     probe = ["bwrap", "--unshare-all", "--unshare-user", "--uid", "1000", "--gid", "1000",
@@ -149,22 +204,45 @@ def pids_cgroup_available() -> bool:
 def report() -> list[tuple[str, bool, str]]:
     """(protection, active?, detail) for ``keraskit doctor``."""
     ok, detail = bwrap_works()
+    cgroup = pids_cgroup_available()
     rows = [
         ("separate judge and worker processes", True, "verdicts computed where no student code runs"),
         ("plain-data channel (no pickle)", True, "numbers, strings, arrays, Keras configs in safe mode"),
-        ("filesystem isolation", ok, detail if ok else f"missing: {detail}; the worker can read the disk"),
-        ("no network", ok, "network namespace" if ok else "missing: needs bwrap"),
+        ("filesystem isolation", ok, detail if ok else
+         f"MISSING ({detail}): student code can read every file the worker's uid can read"),
+        ("no network", ok, "network namespace" if ok else "MISSING: student code can open network connections"),
         ("PID namespace (background processes die)", ok,
-         "everything in the sandbox is killed" if ok else "floor: subreaper kills the child's descendants"),
+         "everything in the sandbox is killed" if ok else
+         "MISSING: floor only, a subreaper kills the child's descendants after each submission"),
+    ]
+    if not ok:
+        if os.geteuid() == 0:
+            rows.append(("unprivileged worker uid", True,
+                         f"children run as uid {FLOOR_UID_BASE}+ without groups: they cannot write the "
+                         "submissions, the output folder or the kit"))
+        else:
+            rows.append(("unprivileged worker uid", False,
+                         "MISSING: children run as your own uid and can write whatever you can "
+                         "(other submissions, the output folder); run as root or install bwrap"))
+    rows += [
         ("time limit per call and per submission", True, "SIGKILL from outside, RLIMIT_CPU inside"),
         ("memory cap", True, "RLIMIT_AS"),
-        ("process cap", True, "pids cgroup" if pids_cgroup_available()
-         else "RLIMIT_NPROC + watchdog (the pids cgroup is not writable here)"),
+        ("process cap", True, "pids cgroup" if cgroup else
+         "RLIMIT_NPROC + watchdog (the pids cgroup is not writable here)"),
         ("output cap", True, "worker output is discarded; replies are size-checked"),
     ]
-    if os.geteuid() == 0:
-        rows.append(("RLIMIT_NPROC", False, "not enforced for root: relying on cgroup/watchdog"))
     return rows
+
+
+def missing_advice() -> str:
+    """What to do when bwrap does not work here (printed by ``keraskit doctor``)."""
+    if bwrap_disabled():
+        return f"unset {NO_BWRAP_ENV} to use bwrap"
+    if shutil.which("bwrap") is None:
+        return "install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap)"
+    return ("allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1, "
+            "kernel.apparmor_restrict_unprivileged_userns=0) or, in Docker, a seccomp profile "
+            "that permits unshare/clone of namespaces")
 
 
 # ---------------------------------------------------------------- the fork server
@@ -179,6 +257,7 @@ class WorkerServer:
         self.control: socket.socket | None = None
         self.cgroup: Path | None = None
         self.floor_scratch: str | None = None
+        self.run_as: int | None = None
         self.owner = os.getpid()
 
     @property
@@ -193,7 +272,11 @@ class WorkerServer:
             cmd, env = bwrap_command(fd), worker_environment(SANDBOX_SCRATCH)
         else:
             self.floor_scratch = tempfile.mkdtemp(prefix="keraskit-worker-")
-            cmd, env = _python_command(fd, self.floor_scratch), worker_environment(self.floor_scratch)
+            self.run_as = floor_uid()
+            if self.run_as is not None:
+                os.chmod(self.floor_scratch, 0o711)  # children (another uid) reach only their own folder
+            cmd = _python_command(fd, self.floor_scratch, self.run_as)
+            env = worker_environment(self.floor_scratch)
             env["PYTHONPATH"] = ""
         self.cgroup = self._make_cgroup()
         cgroup_procs = str(self.cgroup / "cgroup.procs") if self.cgroup else None
@@ -294,6 +377,9 @@ class WorkerServer:
             except OSError:
                 pass
             self.cgroup = None
+        if self.run_as is not None and os.getpid() == self.owner:
+            kill_uid(self.run_as)
+            self.run_as = None
         if self.floor_scratch:
             shutil.rmtree(self.floor_scratch, ignore_errors=True)
             self.floor_scratch = None

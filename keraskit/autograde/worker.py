@@ -232,14 +232,28 @@ def serve_submission(channel: socket.socket, folder: Path) -> None:
             wire.send(channel, _error(wire.WireError(str(exc)), "result"))
 
 
-def child_main(channel: socket.socket, folder: Path, sources: dict, limits: dict) -> None:
+def drop_privileges(folder: Path, uid: int) -> None:
+    """Without bwrap, a root server's child becomes ``uid`` (no groups) before any student code:
+    it can no longer write the submissions, the output folder or the kit, nor signal the judge."""
+    os.chown(folder, uid, uid)
+    os.chmod(folder, 0o700)
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+    if os.geteuid() == 0 or os.getuid() == 0:
+        raise RuntimeError("could not drop root")
+
+
+def child_main(channel: socket.socket, folder: Path, sources: dict, limits: dict, run_as: int | None = None) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in sources.items():
         (folder / f"{name}.py").write_bytes(data)
     os.chdir(folder)
     for key in ("HOME", "TMPDIR", "KERAS_HOME"):
         os.environ[key] = str(folder)
-    enter_limits(limits)
+    if run_as is not None:
+        drop_privileges(folder, run_as)
+    enter_limits(limits)  # after the drop: a uid change clears the parent-death signal
     serve_submission(channel, folder)
 
 
@@ -254,7 +268,7 @@ def _watch(child: int, limit: int, stop) -> None:
         time.sleep(0.05)
 
 
-def serve(control: socket.socket, scratch: Path) -> None:
+def serve(control: socket.socket, scratch: Path, run_as: int | None = None) -> None:
     import threading
     counter = 0
     watch_stop = threading.Event()
@@ -275,7 +289,7 @@ def serve(control: socket.socket, scratch: Path) -> None:
             if pid == 0:
                 try:
                     control.close()
-                    child_main(channel, folder, values["sources"], values["limits"])
+                    child_main(channel, folder, values["sources"], values["limits"], run_as)
                 finally:
                     os._exit(0)
             channel.close()
@@ -299,6 +313,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="keraskit-worker")
     parser.add_argument("--control-fd", type=int, required=True)
     parser.add_argument("--scratch", required=True)
+    parser.add_argument("--run-as", type=int, default=None, help="uid of the children (root server, no bwrap)")
     args = parser.parse_args(argv)
     control = socket.socket(fileno=args.control_fd)
     # Warm start: every child inherits the imported Keras instead of paying for it again.
@@ -311,7 +326,7 @@ def main(argv=None) -> int:
     scratch = Path(args.scratch)
     scratch.mkdir(parents=True, exist_ok=True)
     wire.send(control, {"ready": True, "pid": os.getpid()})
-    serve(control, scratch)
+    serve(control, scratch, args.run_as)
     return 0
 
 
