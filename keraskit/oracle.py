@@ -25,3 +25,37 @@ def call(function, *args, **kwargs) -> np.ndarray:
     """Run a Keras function on float64 copies of array arguments; return plain numpy."""
     converted = [f64(a) if isinstance(a, (list, tuple, np.ndarray)) else a for a in args]
     return to_numpy(function(*converted, **kwargs))
+
+
+def gradient(activation, z) -> np.ndarray:
+    """d activation(z) / dz element-wise, as TensorFlow's autodiff computes it (float64)."""
+    import tensorflow as tf
+
+    variable = tf.Variable(f64(z))
+    with tf.GradientTape() as tape:
+        output = activation(variable)
+    return to_numpy(tape.gradient(output, variable))
+
+
+def dense(x, kernel, bias, activation=None) -> np.ndarray:
+    """A float64 keras.layers.Dense on keras.Input, given these weights, applied to x."""
+    kernel, bias = f64(kernel), f64(bias)
+    inputs = keras.Input(shape=(kernel.shape[0],), dtype="float64")
+    layer = keras.layers.Dense(kernel.shape[1], activation=activation, dtype="float64")
+    model = keras.Model(inputs, layer(inputs))
+    layer.set_weights([kernel, bias])
+    return to_numpy(model(f64(x)))
+
+
+class _ReportedLoss(keras.losses.Loss):
+    """A Loss whose per-sample values are given, leaving only Keras's own reduction to observe."""
+
+    def call(self, y_true, y_pred):
+        return y_pred
+
+
+def loss_reduction(per_sample, sample_weight=None) -> float:
+    """The scalar a float64 Keras Loss object reports for these per-sample values ("sum_over_batch_size")."""
+    values = f64(per_sample)
+    weights = None if sample_weight is None else f64(sample_weight)
+    return float(to_numpy(_ReportedLoss(dtype="float64")(np.zeros_like(values), values, sample_weight=weights)))

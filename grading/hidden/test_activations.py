@@ -13,8 +13,6 @@ import pytest
 from keraskit import expect, oracle
 from keraskit.oracle import keras
 
-import tensorflow as tf  # the derivatives are checked against TensorFlow's autodiff
-
 RNG = np.random.default_rng(20260303)
 TOLERANCE = {"rtol": 1e-6, "atol": 1e-12}
 
@@ -41,23 +39,6 @@ def _keras(function, z, **kwargs):
     return oracle.call(function, oracle.f64(z), **kwargs)
 
 
-def _gradient(activation, z):
-    """d activation(z) / dz element-wise, as TensorFlow's autodiff computes it."""
-    variable = tf.Variable(oracle.f64(z))
-    with tf.GradientTape() as tape:
-        output = activation(variable)
-    return oracle.to_numpy(tape.gradient(output, variable))
-
-
-def _keras_dense(x, kernel, bias, activation=None):
-    """keras.layers.Dense (float64) built on keras.Input, weights set with set_weights, applied to x."""
-    inputs = keras.Input(shape=(kernel.shape[0],), dtype="float64")
-    layer = keras.layers.Dense(kernel.shape[1], activation=activation, dtype="float64")
-    model = keras.Model(inputs, layer(inputs))
-    layer.set_weights([oracle.f64(kernel), oracle.f64(bias)])
-    return oracle.to_numpy(model(oracle.f64(x)))
-
-
 def _expect_number(got, expected):
     """An activation of a single number: a float, or a float64 array of shape ()."""
     if type(got) is np.ndarray:
@@ -79,7 +60,7 @@ def _expect_matches_keras(function, keras_function, **kwargs):
 @pytest.mark.exercise("activations.weighted_sum")
 def test_weighted_sum_of_a_batch_matches_a_keras_dense_unit(activations):
     x, w, b = RNG.normal(size=(7, 5)), RNG.normal(size=5), 0.75
-    expected = _keras_dense(x, w[:, None], np.array([b]))[:, 0]
+    expected = oracle.dense(x, w[:, None], np.array([b]))[:, 0]
     expect.close(activations.weighted_sum(x, w, b), expected, **TOLERANCE)
 
 
@@ -122,7 +103,7 @@ DENSE_ACTIVATIONS = [None, "linear", "relu", "sigmoid", "tanh", "softmax"]
 @pytest.mark.parametrize("activation", DENSE_ACTIVATIONS)
 def test_dense_forward_matches_keras_dense(activations, activation):
     x, kernel, bias = RNG.normal(size=(6, 4)), RNG.normal(size=(4, 3)), RNG.normal(size=3)
-    expected = _keras_dense(x, kernel, bias, activation)
+    expected = oracle.dense(x, kernel, bias, activation)
     expect.close(activations.dense_forward(x, kernel, bias, activation=activation), expected, **TOLERANCE)
 
 
@@ -131,7 +112,7 @@ def test_dense_forward_matches_keras_dense(activations, activation):
 def test_dense_forward_is_stable_for_huge_pre_activations(activations, activation):
     x = RNG.normal(scale=1e3, size=(5, 4))
     kernel, bias = RNG.normal(size=(4, 3)), RNG.normal(size=3)
-    expected = _keras_dense(x, kernel, bias, activation)
+    expected = oracle.dense(x, kernel, bias, activation)
     with expect.no_warnings():
         got = activations.dense_forward(x, kernel, bias, activation)
     expect.close(got, expected, **TOLERANCE)
@@ -140,14 +121,14 @@ def test_dense_forward_is_stable_for_huge_pre_activations(activations, activatio
 @pytest.mark.exercise("activations.dense_forward")
 def test_dense_forward_of_int_lists_and_a_single_unit(activations):
     x, kernel, bias = [[1, 2], [3, -4]], [[1], [-1]], [2]
-    expected = _keras_dense(np.array(x), np.array(kernel), np.array(bias), "sigmoid")
+    expected = oracle.dense(np.array(x), np.array(kernel), np.array(bias), "sigmoid")
     expect.close(activations.dense_forward(x, kernel, bias, "sigmoid"), expected, **TOLERANCE)
 
 
 @pytest.mark.exercise("activations.dense_forward")
 def test_dense_forward_of_one_sample_is_the_row_keras_gives(activations):
     x, kernel, bias = RNG.normal(size=4), RNG.normal(size=(4, 3)), RNG.normal(size=3)
-    expected = _keras_dense(x[None, :], kernel, bias, "softmax")[0]
+    expected = oracle.dense(x[None, :], kernel, bias, "softmax")[0]
     expect.close(activations.dense_forward(x, kernel, bias, "softmax"), expected, **TOLERANCE)
 
 
@@ -342,7 +323,7 @@ def test_sigmoid_derivative_matches_tensorflow_gradient(activations, kind):
     given, as_float64 = INPUTS[kind]
     with expect.no_warnings():
         got = activations.sigmoid_derivative(given)
-    expect.close(got, _gradient(keras.activations.sigmoid, as_float64), **TOLERANCE)
+    expect.close(got, oracle.gradient(keras.activations.sigmoid, as_float64), **TOLERANCE)
 
 
 @pytest.mark.exercise("activations.sigmoid_derivative")
@@ -350,20 +331,20 @@ def test_sigmoid_derivative_matches_tensorflow_gradient(activations, kind):
 def test_sigmoid_derivative_of_a_number(activations, z):
     with expect.no_warnings():
         got = activations.sigmoid_derivative(z)
-    _expect_number(got, _gradient(keras.activations.sigmoid, np.array([z]))[0])
+    _expect_number(got, oracle.gradient(keras.activations.sigmoid, np.array([z]))[0])
 
 
 @pytest.mark.exercise("activations.relu_derivative")
 @pytest.mark.parametrize("kind", list(INPUTS))
 def test_relu_derivative_matches_tensorflow_gradient(activations, kind):
     given, as_float64 = INPUTS[kind]
-    expect.close(activations.relu_derivative(given), _gradient(keras.activations.relu, as_float64), **TOLERANCE)
+    expect.close(activations.relu_derivative(given), oracle.gradient(keras.activations.relu, as_float64), **TOLERANCE)
 
 
 @pytest.mark.exercise("activations.relu_derivative")
 def test_relu_derivative_at_and_around_zero(activations):
     z = np.array([-0.0, 0.0, 1e-300, -1e-300, 1e-12, 0.0])
-    expect.close(activations.relu_derivative(z), _gradient(keras.activations.relu, z))
+    expect.close(activations.relu_derivative(z), oracle.gradient(keras.activations.relu, z))
     expect.close(activations.relu_derivative([[0, 0], [1, -1]]), [[0.0, 0.0], [1.0, 0.0]])
 
 

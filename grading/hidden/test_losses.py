@@ -66,19 +66,6 @@ def _binary_labels(shape):
     return RNG.integers(0, 2, size=shape).astype(np.float64)
 
 
-class _ReportedLoss(keras.losses.Loss):
-    """A Loss whose per-sample values are given, leaving only Keras's reduction to compare."""
-
-    def call(self, y_true, y_pred):
-        return y_pred
-
-
-def _keras_reduction(per_sample, sample_weight=None):
-    values = oracle.f64(per_sample)
-    weights = None if sample_weight is None else oracle.f64(sample_weight)
-    return float(oracle.to_numpy(_ReportedLoss(dtype="float64")(np.zeros_like(values), values, sample_weight=weights)))
-
-
 # ---------------------------------------------------------------- regression losses
 
 def _regression_pair(shape):
@@ -443,7 +430,7 @@ def test_sparse_categorical_crossentropy_rejects_label_shapes_that_do_not_fit(lo
 @pytest.mark.parametrize("shape", [(7,), (1,), (3, 4)], ids=str)
 def test_reduce_loss_without_weights_matches_keras(losses, shape):
     per_sample = RNG.uniform(0.0, 5.0, size=shape)
-    expect.scalar(losses.reduce_loss(per_sample), _keras_reduction(per_sample), rtol=1e-9)
+    expect.scalar(losses.reduce_loss(per_sample), oracle.loss_reduction(per_sample), rtol=1e-9)
 
 
 @pytest.mark.exercise("losses.reduce_loss")
@@ -470,21 +457,21 @@ def test_reduce_loss_matches_a_binary_crossentropy_object_with_n_by_1_prediction
                          ids=["ones", "zeros", "sparse", "negative", "scalar", "n_by_1"])
 def test_reduce_loss_with_weights_matches_keras(losses, weights):
     per_sample = RNG.uniform(0.5, 4.0, size=4)
-    expect.scalar(losses.reduce_loss(per_sample, sample_weight=weights), _keras_reduction(per_sample, weights),
+    expect.scalar(losses.reduce_loss(per_sample, sample_weight=weights), oracle.loss_reduction(per_sample, weights),
                   rtol=1e-9, atol=1e-12)
 
 
 @pytest.mark.exercise("losses.reduce_loss")
 def test_reduce_loss_n_by_1_losses_with_n_weights_and_2d_losses(losses):
     per_sample, weights = RNG.uniform(0.0, 3.0, size=(5, 1)), RNG.uniform(0.0, 2.0, size=5)
-    expect.scalar(losses.reduce_loss(per_sample, weights), _keras_reduction(per_sample, weights), rtol=1e-9)
+    expect.scalar(losses.reduce_loss(per_sample, weights), oracle.loss_reduction(per_sample, weights), rtol=1e-9)
     per_step, step_weights = RNG.uniform(0.0, 3.0, size=(3, 4)), RNG.uniform(0.0, 2.0, size=(3, 4))
-    expect.scalar(losses.reduce_loss(per_step, step_weights), _keras_reduction(per_step, step_weights), rtol=1e-9)
+    expect.scalar(losses.reduce_loss(per_step, step_weights), oracle.loss_reduction(per_step, step_weights), rtol=1e-9)
 
 
 @pytest.mark.exercise("losses.reduce_loss")
 def test_reduce_loss_accepts_int_lists(losses):
-    expect.scalar(losses.reduce_loss([1, 2, 3, 4], [1, 0, 0, 1]), _keras_reduction([1, 2, 3, 4], [1, 0, 0, 1]))
+    expect.scalar(losses.reduce_loss([1, 2, 3, 4], [1, 0, 0, 1]), oracle.loss_reduction([1, 2, 3, 4], [1, 0, 0, 1]))
 
 
 @pytest.mark.exercise("losses.reduce_loss")

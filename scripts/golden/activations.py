@@ -3,25 +3,6 @@
 from keraskit import oracle
 from keraskit.oracle import keras
 
-import tensorflow as tf  # derivatives come from TensorFlow's own gradients
-
-
-def _gradient(activation, z):
-    """d activation(z) / dz element-wise, as TensorFlow's autodiff computes it."""
-    variable = tf.Variable(oracle.f64(z))
-    with tf.GradientTape() as tape:
-        output = activation(variable)
-    return oracle.to_numpy(tape.gradient(output, variable))
-
-
-def _dense(x, kernel, bias, activation=None):
-    """keras.layers.Dense with the given weights, applied to x."""
-    kernel, bias = oracle.f64(kernel), oracle.f64(bias)
-    inputs = keras.Input(shape=(kernel.shape[0],), dtype="float64")
-    layer = keras.layers.Dense(kernel.shape[1], activation=activation, dtype="float64")
-    model = keras.Model(inputs, layer(inputs))
-    layer.set_weights([kernel, bias])
-    return oracle.to_numpy(model(oracle.f64(x)))
 
 
 LINE = [-3.0, -1.0, -0.5, 0.0, 0.5, 1.0, 3.0]
@@ -61,7 +42,7 @@ CASES = {
 }
 
 ORACLES = {
-    "dense_forward": _dense,
+    "dense_forward": oracle.dense,
     "sigmoid": lambda z: oracle.call(keras.activations.sigmoid, z),
     "relu": lambda z, **kw: oracle.call(keras.activations.relu, z, **kw),
     "leaky_relu": lambda z, **kw: oracle.call(keras.activations.leaky_relu, z, **kw),
@@ -70,8 +51,8 @@ ORACLES = {
     "selu": lambda z: oracle.call(keras.activations.selu, z),
     "swish": lambda z: oracle.call(keras.activations.swish, z),
     "softmax": lambda z, **kw: oracle.call(keras.activations.softmax, z, **kw),
-    "sigmoid_derivative": lambda z: _gradient(keras.activations.sigmoid, z),
-    "relu_derivative": lambda z: _gradient(keras.activations.relu, z),
+    "sigmoid_derivative": lambda z: oracle.gradient(keras.activations.sigmoid, z),
+    "relu_derivative": lambda z: oracle.gradient(keras.activations.relu, z),
 }
 
 assert set(CASES) == set(ORACLES)
