@@ -57,8 +57,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    from keraskit.commands import CommandError
+
     try:
         return int(_command_module(args.command).run(args, args.command) or 0)
+    except CommandError as exc:
+        print(f"keraskit {args.command}: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

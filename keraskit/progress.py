@@ -12,11 +12,13 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from keraskit.commands import CommandError
+
 PROGRESS_DIR = ".keraskit"
 PROGRESS_FILE = "progress.json"
 
 
-class NotAWorkingCopy(RuntimeError):
+class NotAWorkingCopy(CommandError):
     """No folder with exercises/ above the current one."""
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 from keraskit import target
 from keraskit.i18n import t
 from keraskit.plots import plot_history
-from keraskit.progress import NotAWorkingCopy, find_project_root
+from keraskit.commands import CommandError
+from keraskit.progress import find_project_root
 
 
 def add_arguments(parser, name: str) -> None:
@@ -24,17 +25,10 @@ def add_arguments(parser, name: str) -> None:
 
 def run(args, name: str) -> int:
     if args.what != "boston":
-        print(f"keraskit plot: {t('plot.unknown_what')}", file=sys.stderr)
-        return 2
+        raise CommandError(t("plot.unknown_what"))
     if args.epochs < 1:
-        print("keraskit plot: --epochs must be at least 1", file=sys.stderr)
-        return 2
-    try:
-        root = find_project_root()
-    except NotAWorkingCopy as exc:
-        print(f"keraskit plot: {exc}", file=sys.stderr)
-        return 2
-    folder = root / ("solutions" if args.instructor or target.instructor_enabled() else "exercises")
+        raise CommandError("--epochs must be at least 1")
+    folder = find_project_root() / ("solutions" if args.instructor or target.instructor_enabled() else "exercises")
     from keraskit.quiet import silence_tensorflow
     silence_tensorflow()
     try:

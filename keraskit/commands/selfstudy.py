@@ -8,12 +8,9 @@ import sys
 from pathlib import Path
 
 from keraskit import board, catalogue, runner, target
+from keraskit.commands import CommandError
 from keraskit.i18n import current_language, t
-from keraskit.progress import NotAWorkingCopy, Progress, find_project_root
-
-
-class UsageProblem(ValueError):
-    """A bad argument: the message names it."""
+from keraskit.progress import Progress, find_project_root
 
 
 def add_arguments(parser, name: str) -> None:
@@ -28,12 +25,7 @@ def add_arguments(parser, name: str) -> None:
 
 
 def run(args, name: str) -> int:
-    try:
-        root = find_project_root()
-        return {"check": check, "hint": hint, "solution": solution, "reset": reset}[name](args, root)
-    except (UsageProblem, NotAWorkingCopy) as exc:
-        print(f"keraskit {name}: {exc}", file=sys.stderr)
-        return 2
+    return {"check": check, "hint": hint, "solution": solution, "reset": reset}[name](args, find_project_root())
 
 
 def resolve_exercise(exercise_id: str) -> catalogue.Exercise:
@@ -46,7 +38,7 @@ def resolve_exercise(exercise_id: str) -> catalogue.Exercise:
         close = difflib.get_close_matches(exercise_id, ids, n=3, cutoff=0.6) or [
             i for i in ids if i.endswith("." + exercise_id)]
         suggestion = t("hint.did_you_mean", candidates=", ".join(close)) if close else ""
-        raise UsageProblem(t("hint.unknown_exercise", exercise=exercise_id, suggestion=suggestion)) from None
+        raise CommandError(t("hint.unknown_exercise", exercise=exercise_id, suggestion=suggestion)) from None
 
 
 def visible_tests(root: Path, topics) -> list[Path]:
@@ -64,7 +56,7 @@ def run_visible(root: Path, topics, exercises=(), target_dir=None) -> runner.Run
 def check(args, root: Path) -> int:
     cat = catalogue.load()
     if args.topic and args.topic not in cat.topic_ids:
-        raise UsageProblem(t("check.unknown_topic", topic=args.topic, topics=", ".join(cat.topic_ids)))
+        raise CommandError(t("check.unknown_topic", topic=args.topic, topics=", ".join(cat.topic_ids)))
     topics = [args.topic] if args.topic else list(cat.topic_ids)
     graded = Path(args.target).resolve() if args.target else root / "exercises"
     result = run_visible(root, topics, target_dir=graded)

@@ -6,14 +6,14 @@ drives and editors that replace files included); a save is seen within ``--poll`
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
 from keraskit import board, catalogue, target
 from keraskit.commands.selfstudy import run_visible
 from keraskit.i18n import current_language, t
-from keraskit.progress import NotAWorkingCopy, Progress, find_project_root
+from keraskit.commands import CommandError
+from keraskit.progress import Progress, find_project_root
 
 
 def add_arguments(parser, name: str) -> None:
@@ -23,14 +23,8 @@ def add_arguments(parser, name: str) -> None:
 
 def run(args, name: str) -> int:
     if args.poll <= 0:
-        print("keraskit watch: --poll must be a positive number of seconds", file=sys.stderr)
-        return 2
-    try:
-        root = find_project_root()
-    except NotAWorkingCopy as exc:
-        print(f"keraskit watch: {exc}", file=sys.stderr)
-        return 2
-    watcher = Watcher(root)
+        raise CommandError("--poll must be a positive number of seconds")
+    watcher = Watcher(find_project_root())
     print(t("watch.start", folder=target.display_path(watcher.folder)), flush=True)
     try:
         if not watcher.advance():
