@@ -182,7 +182,7 @@ def _student_location(excinfo) -> str | None:
     return f"{entry.path}:{entry.lineno + 1} in {entry.name}: {source}"
 
 
-def _property(report, name: str):
+def report_property(report, name: str):
     for key, value in getattr(report, "user_properties", ()):
         if key == name:
             return value
@@ -190,7 +190,7 @@ def _property(report, name: str):
 
 
 def pytest_report_teststatus(report, config):
-    if _property(report, PROP_OUTCOME) == board.TEST_NOT_STARTED:
+    if report_property(report, PROP_OUTCOME) == board.TEST_NOT_STARTED:
         return "not started", "n", ("NOT STARTED", {"yellow": True})
     return None
 
@@ -203,9 +203,9 @@ class BoardReporter:
         self.outcomes: dict[str, list[str]] = defaultdict(list)
 
     def pytest_runtest_logreport(self, report):
-        exercise_id = _property(report, PROP_EXERCISE)
+        exercise_id = report_property(report, PROP_EXERCISE)
         if exercise_id is not None:
-            self.outcomes[exercise_id].append(_property(report, PROP_OUTCOME))
+            self.outcomes[exercise_id].append(report_property(report, PROP_OUTCOME))
 
     def pytest_terminal_summary(self, terminalreporter):
         if not self.outcomes:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from keraskit import board
-from keraskit.plugin import PROP_EXERCISE, PROP_MESSAGE, PROP_OUTCOME, _property
+from keraskit.plugin import PROP_EXERCISE, PROP_MESSAGE, PROP_OUTCOME, report_property
 
 
 @dataclass(frozen=True)
@@ -53,10 +53,10 @@ class _Collector:
         self.tests: list[TestResult] = []
 
     def pytest_runtest_logreport(self, report):
-        exercise = _property(report, PROP_EXERCISE)
+        exercise = report_property(report, PROP_EXERCISE)
         if exercise is not None:
-            self.tests.append(TestResult(report.nodeid, exercise, _property(report, PROP_OUTCOME),
-                                         _property(report, PROP_MESSAGE)))
+            self.tests.append(TestResult(report.nodeid, exercise, report_property(report, PROP_OUTCOME),
+                                         report_property(report, PROP_MESSAGE)))
 
 
 def run(paths, *, target: Path | str | None = None, instructor: bool = False,
