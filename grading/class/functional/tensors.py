@@ -1,0 +1,206 @@
+"""Input data as tensors.
+
+Keras takes every input as a tensor: an n-dimensional numpy array whose first axis counts the
+samples. A table of 500 houses with 13 features is a (500, 13) tensor; 100 colour images of
+512x512 pixels are a (100, 512, 512, 3) tensor (``channels_last``, Keras's default).
+Before training, features are put on a common scale, and the data is split into training,
+validation and test parts.
+输入数据：张量。Keras 的输入都是张量，第一个轴是样本。
+"""
+
+import numbers
+
+import numpy as np
+
+
+def _is_whole(value):
+    """An int or numpy integer, and not a bool."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
+def _columns(x, name, allow_1d=True):
+    """``x`` as a float64 array (the dtype these docstrings ask for), checked for its number of axes."""
+    array = np.asarray(x, dtype=np.float64)
+    allowed = (1, 2) if allow_1d else (2,)
+    if array.ndim not in allowed:
+        raise ValueError(f"{name} must have {' or '.join(map(str, allowed))} axes, got shape {array.shape}")
+    return array
+
+
+def _same_length(x, y):
+    x, y = np.asarray(x), np.asarray(y)
+    if x.ndim == 0 or y.ndim == 0 or x.shape[0] != y.shape[0]:
+        raise ValueError(f"x and y must have the same number of samples, got {x.shape} and {y.shape}")
+    return x, y
+
+
+def samples_first(x, sample_axis):
+    """Return ``x`` with its sample axis moved to axis 0, the other axes in their order.
+
+    The book stores 100 images as a 512x512x3x100 array (samples last); Keras wants
+    100x512x512x3. ``sample_axis`` may be negative (-1 is the last axis); an axis outside
+    the array raises ValueError naming ``sample_axis``.
+    Keras 3 / numpy equivalent: ``np.moveaxis(x, sample_axis, 0)``.
+
+    中文：把样本所在的轴移到第 0 轴，其余轴保持原来的顺序。
+    """
+    array = np.asarray(x)
+    if not _is_whole(sample_axis) or not -array.ndim <= sample_axis < array.ndim:
+        raise ValueError(f"sample_axis={sample_axis!r} is not an axis of an array of shape {array.shape}")
+    return np.moveaxis(array, int(sample_axis), 0)
+
+
+def image_batch_shape(n_images, height, width, channels=3):
+    """Return the shape tuple Keras expects for a batch of images: ``(n_images, height, width, channels)``.
+
+    Keras 3 stores images ``channels_last`` by default: samples first, then rows, columns and
+    colour channels (3 for RGB, 1 for greyscale). 100 RGB images of 512x512 pixels are a
+    ``(100, 512, 512, 3)`` tensor. Every size must be a positive integer (``bool`` and ``float``
+    are not); otherwise a ValueError names the argument.
+    Keras 3 equivalent: ``keras.Input(shape=(height, width, channels))`` with the batch axis first;
+    ``keras.config.image_data_format()`` is ``"channels_last"``.
+
+    中文：返回 Keras（channels_last）期望的图像批次形状 (样本数, 高, 宽, 通道数)，各尺寸须为正整数。
+    """
+    named = (("n_images", n_images), ("height", height), ("width", width), ("channels", channels))
+    bad = [name for name, value in named if not _is_whole(value) or value < 1]
+    if bad:
+        raise ValueError(f"{bad[0]} must be a positive integer, got {dict(named)[bad[0]]!r}")
+    return tuple(int(value) for _, value in named)
+
+
+def normalize(x):
+    """Min-max scale each column (feature) of a 2-d array into [0, 1]: ``(x - min) / (max - min)``.
+
+    Features on very different scales (a house's area against its number of rooms) slow
+    training down; min-max scaling puts every column between 0 and 1. Each column uses its
+    own minimum and maximum. A constant column (max == min) becomes all 0.0 rather than a
+    division by zero. A 1-d array is treated as one column and keeps its shape. Any other
+    number of axes raises ValueError naming ``x``. Returns float64.
+    Keras 3 equivalent: ``keras.layers.Rescaling(1 / (max - min), offset=-min / (max - min))``
+    with the per-column minima and maxima.
+
+    中文：按列做最小-最大缩放到 [0, 1]；常数列变为 0.0；一维数组视为一列。
+    """
+    array = _columns(x, "x")
+    if array.shape[0] == 0:
+        return array.copy()
+    low, high = array.min(axis=0), array.max(axis=0)
+    span = high - low
+    flat = span == 0
+    return np.where(flat, 0.0, (array - low) / np.where(flat, 1.0, span))
+
+
+def standardize(x):
+    """Standardize each column: ``(x - mean) / std`` with the population std (``ddof=0``).
+
+    After it, every feature has mean 0 and standard deviation 1, the usual input scaling for
+    a neural network. Statistics are per column (axis 0, over the samples). A constant column
+    becomes all 0.0. Beware: a computed std of a constant column can be 1e-17 rather than 0
+    (the mean of 0.1, 0.1, 0.1 is not exactly 0.1), so detect it by max == min. A 1-d array is
+    treated as one column; any other number of axes raises ValueError naming ``x``. Returns float64.
+    Keras 3 equivalent: ``keras.layers.Normalization(axis=-1)`` after ``adapt(x)``.
+
+    中文：按列标准化 (x − 均值) / 标准差（总体标准差，ddof=0）；常数列变为 0.0。
+    """
+    array = _columns(x, "x")
+    if array.shape[0] == 0:
+        return array.copy()
+    flat = array.max(axis=0) == array.min(axis=0)
+    spread = np.where(flat, 1.0, array.std(axis=0))
+    return np.where(flat, 0.0, (array - array.mean(axis=0)) / spread)
+
+
+def fit_standardizer(x_train):
+    """Return ``(mean, std)`` per column of the 2-d training data, as float64 arrays of shape (n_features,).
+
+    The statistics come from the training data only; the validation and test data are then
+    scaled with these same numbers (``apply_standardizer``), otherwise information about them
+    leaks into training. ``std`` is the population std (``ddof=0``); the std of a constant
+    column (max == min) is returned as 1.0 so that applying it never divides by zero.
+    ``x_train`` must be 2-d with at least one row; otherwise ValueError naming ``x_train``.
+    Keras 3 equivalent: ``layer = keras.layers.Normalization(); layer.adapt(x_train)``, then
+    ``layer.mean`` and ``sqrt(layer.variance)``.
+
+    中文：只用训练数据按列求均值和标准差；常数列的标准差返回 1.0。
+    """
+    array = _columns(x_train, "x_train", allow_1d=False)
+    if array.shape[0] < 1:
+        raise ValueError("x_train needs at least one row")
+    flat = array.max(axis=0) == array.min(axis=0)
+    return array.mean(axis=0), np.where(flat, 1.0, array.std(axis=0))
+
+
+def apply_standardizer(x, mean, std):
+    """Return ``(x - mean) / std`` column by column, with statistics from ``fit_standardizer``.
+
+    ``x`` has shape (n_samples, n_features) (or (n_features,) for one sample); ``mean`` and ``std``
+    have shape (n_features,). A shape that does not match raises ValueError naming ``mean``
+    or ``std``; a std that is not positive raises ValueError naming ``std``. Returns float64.
+    Keras 3 equivalent: ``keras.layers.Normalization(mean=mean, variance=std ** 2)``.
+
+    中文：用训练集得到的均值和标准差按列变换 x；形状不匹配时报 ValueError。
+    """
+    array = _columns(x, "x")
+    n_features = array.shape[-1]
+    mean = np.asarray(mean, dtype=np.float64)
+    std = np.asarray(std, dtype=np.float64)
+    for name, stat in (("mean", mean), ("std", std)):
+        if stat.shape != (n_features,):
+            raise ValueError(f"{name} must have shape ({n_features},) like the features of x, got {stat.shape}")
+    if not np.all(std > 0):
+        raise ValueError("std must be positive for every feature")
+    return (array - mean) / std
+
+
+def split_train_val_test(x, y, fractions=(0.6, 0.2, 0.2), seed=None):
+    """Split samples into ``(x_train, y_train), (x_val, y_val), (x_test, y_test)``.
+
+    Keras trains on the training part, watches the validation part during training
+    (``validation_data=``) and reports the final score on the test part, which it never saw.
+    The sizes are ``n_val = int(n * fractions[1])``, ``n_test = int(n * fractions[2])`` and
+    ``n_train = n - n_val - n_test``. The order of the samples is
+    ``np.random.default_rng(seed).permutation(n)`` when ``seed`` is not None (``seed=0`` too),
+    else the original order; the training part is the first ``n_train`` of that order, then
+    validation, then test. Rows keep their dtype and their other axes.
+    ``fractions`` must be three non-negative numbers summing to 1 (within 1e-9), and
+    ``len(x) == len(y)``; otherwise ValueError naming the argument.
+    Keras 3 equivalent: none for three parts; ``model.fit(..., validation_split=0.2)`` takes
+    the last 20% of the (unshuffled) training data as validation.
+
+    中文：把数据按比例分成训练集、验证集和测试集（给定 seed 时先随机打乱）。
+    """
+    x, y = _same_length(x, y)
+    try:
+        parts = np.asarray(fractions, dtype=np.float64)
+        numeric = all(not isinstance(f, (bool, np.bool_)) for f in fractions)
+    except (TypeError, ValueError):
+        parts, numeric = None, False
+    if (not numeric or parts.shape != (3,) or not np.isfinite(parts).all() or (parts < 0).any()
+            or abs(float(parts.sum()) - 1.0) > 1e-9):
+        raise ValueError(f"fractions must be three non-negative numbers summing to 1, got {fractions!r}")
+    n = x.shape[0]
+    n_val, n_test = int(n * fractions[1]), int(n * fractions[2])
+    n_train = n - n_val - n_test
+    order = np.arange(n) if seed is None else np.random.default_rng(seed).permutation(n)
+    pieces = np.split(order, [n_train, n_train + n_val])
+    return tuple((x[idx], y[idx]) for idx in pieces)
+
+
+def split_validation_tail(x, y, start):
+    """Return ``(x[:start], y[:start]), (x[start:], y[start:])``: the last rows as validation data.
+
+    The book validates on ``x_train[300:]`` but also trains on those rows, so its validation
+    score is not an honest one. Done right, the validation rows are NOT in the training part.
+    ``start`` must be an integer in 1..n-1 (both parts non-empty), and ``len(x) == len(y)``;
+    otherwise ValueError naming the argument.
+    Keras 3 equivalent: ``model.fit(x, y, validation_split=(n - start) / n)``, which also holds
+    out the last rows.
+
+    中文：把最后若干行作为验证集，且这些行不再出现在训练集中（书中的做法把它们也拿来训练了）。
+    """
+    x, y = _same_length(x, y)
+    n = x.shape[0]
+    if not _is_whole(start) or not 1 <= start < n:
+        raise ValueError(f"start must be an integer in 1..{n - 1} (both parts non-empty), got {start!r}")
+    return (x[:start], y[:start]), (x[start:], y[start:])

@@ -1,0 +1,302 @@
+"""Input data as tensors.
+
+Keras takes every input as a tensor: an n-dimensional numpy array whose first axis counts the
+samples. A table of 500 houses with 13 features is a (500, 13) tensor; 100 colour images of
+512x512 pixels are a (100, 512, 512, 3) tensor (``channels_last``, Keras's default).
+Before training, features are put on a common scale, and the data is split into training,
+validation and test parts.
+输入数据：张量。Keras 的输入都是张量，第一个轴是样本。
+"""
+
+import math
+import numbers
+
+import numpy as np
+
+
+def samples_first(x, sample_axis):
+    """Return ``x`` with its sample axis moved to axis 0, the other axes in their order.
+
+    The book stores 100 images as a 512x512x3x100 array (samples last); Keras wants
+    100x512x512x3. ``sample_axis`` may be negative (-1 is the last axis); an axis outside
+    the array raises ValueError naming ``sample_axis``.
+    Keras 3 / numpy equivalent: ``np.moveaxis(x, sample_axis, 0)``.
+
+    中文：把样本所在的轴移到第 0 轴，其余轴保持原来的顺序。
+    """
+    data = _to_nested(x)
+    shape = _shape(data, "x")
+    ndim = len(shape)
+    if not _is_int(sample_axis) or not -ndim <= sample_axis < ndim:
+        raise ValueError(f"sample_axis {sample_axis!r} is outside an array of {ndim} axes")
+    axis = sample_axis % ndim
+    order = [axis] + [i for i in range(ndim) if i != axis]
+
+    def build(new_index):
+        depth = len(new_index)
+        if depth == ndim:
+            old_index = [0] * ndim
+            for position, old_axis in enumerate(order):
+                old_index[old_axis] = new_index[position]
+            item = data
+            for i in old_index:
+                item = item[i]
+            return item
+        return [build(new_index + [i]) for i in range(shape[order[depth]])]
+
+    return build([])
+
+
+def image_batch_shape(n_images, height, width, channels=3):
+    """Return the shape tuple Keras expects for a batch of images: ``(n_images, height, width, channels)``.
+
+    Keras 3 stores images ``channels_last`` by default: samples first, then rows, columns and
+    colour channels (3 for RGB, 1 for greyscale). 100 RGB images of 512x512 pixels are a
+    ``(100, 512, 512, 3)`` tensor. Every size must be a positive integer (``bool`` and ``float``
+    are not); otherwise a ValueError names the argument.
+    Keras 3 equivalent: ``keras.Input(shape=(height, width, channels))`` with the batch axis first;
+    ``keras.config.image_data_format()`` is ``"channels_last"``.
+
+    中文：返回 Keras（channels_last）期望的图像批次形状 (样本数, 高, 宽, 通道数)，各尺寸须为正整数。
+    """
+    sizes = {"n_images": n_images, "height": height, "width": width, "channels": channels}
+    for name, value in sizes.items():
+        if not _is_int(value) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return (int(n_images), int(height), int(width), int(channels))
+
+
+def normalize(x):
+    """Min-max scale each column (feature) of a 2-d array into [0, 1]: ``(x - min) / (max - min)``.
+
+    Features on very different scales (a house's area against its number of rooms) slow
+    training down; min-max scaling puts every column between 0 and 1. Each column uses its
+    own minimum and maximum. A constant column (max == min) becomes all 0.0 rather than a
+    division by zero. A 1-d array is treated as one column and keeps its shape. Any other
+    number of axes raises ValueError naming ``x``. Returns float64.
+    Keras 3 equivalent: ``keras.layers.Rescaling(1 / (max - min), offset=-min / (max - min))``
+    with the per-column minima and maxima.
+
+    中文：按列做最小-最大缩放到 [0, 1]；常数列变为 0.0；一维数组视为一列。
+    """
+    rows, one_d = _as_table(x, "x")
+    columns = list(zip(*rows))
+    lows = [min(column) for column in columns]
+    highs = [max(column) for column in columns]
+    result = []
+    for row in rows:
+        scaled = []
+        for value, low, high in zip(row, lows, highs):
+            scaled.append(0.0 if high == low else (value - low) / (high - low))
+        result.append(scaled)
+    return _from_table(result, one_d)
+
+
+def standardize(x):
+    """Standardize each column: ``(x - mean) / std`` with the population std (``ddof=0``).
+
+    After it, every feature has mean 0 and standard deviation 1, the usual input scaling for
+    a neural network. Statistics are per column (axis 0, over the samples). A constant column
+    becomes all 0.0. Beware: a computed std of a constant column can be 1e-17 rather than 0
+    (the mean of 0.1, 0.1, 0.1 is not exactly 0.1), so detect it by max == min. A 1-d array is
+    treated as one column; any other number of axes raises ValueError naming ``x``. Returns float64.
+    Keras 3 equivalent: ``keras.layers.Normalization(axis=-1)`` after ``adapt(x)``.
+
+    中文：按列标准化 (x − 均值) / 标准差（总体标准差，ddof=0）；常数列变为 0.0。
+    """
+    rows, one_d = _as_table(x, "x")
+    columns = list(zip(*rows))
+    result = [[] for _ in rows]
+    for column in columns:
+        mean, std = _mean_std(column)
+        constant = max(column) == min(column)
+        for i, value in enumerate(column):
+            result[i].append(0.0 if constant else (value - mean) / std)
+    return _from_table(result, one_d)
+
+
+def fit_standardizer(x_train):
+    """Return ``(mean, std)`` per column of the 2-d training data, as float64 arrays of shape (n_features,).
+
+    The statistics come from the training data only; the validation and test data are then
+    scaled with these same numbers (``apply_standardizer``), otherwise information about them
+    leaks into training. ``std`` is the population std (``ddof=0``); the std of a constant
+    column (max == min) is returned as 1.0 so that applying it never divides by zero.
+    ``x_train`` must be 2-d with at least one row; otherwise ValueError naming ``x_train``.
+    Keras 3 equivalent: ``layer = keras.layers.Normalization(); layer.adapt(x_train)``, then
+    ``layer.mean`` and ``sqrt(layer.variance)``.
+
+    中文：只用训练数据按列求均值和标准差；常数列的标准差返回 1.0。
+    """
+    rows = _to_nested(x_train)
+    shape = _shape(rows, "x_train")
+    if len(shape) != 2 or shape[0] < 1:
+        raise ValueError(f"x_train must be 2-d with at least one row, got shape {shape}")
+    means, stds = [], []
+    for column in zip(*rows):
+        column = [float(value) for value in column]
+        mean, std = _mean_std(column)
+        means.append(mean)
+        stds.append(1.0 if max(column) == min(column) else std)
+    return means, stds
+
+
+def apply_standardizer(x, mean, std):
+    """Return ``(x - mean) / std`` column by column, with statistics from ``fit_standardizer``.
+
+    ``x`` has shape (n_samples, n_features) (or (n_features,) for one sample); ``mean`` and ``std``
+    have shape (n_features,). A shape that does not match raises ValueError naming ``mean``
+    or ``std``; a std that is not positive raises ValueError naming ``std``. Returns float64.
+    Keras 3 equivalent: ``keras.layers.Normalization(mean=mean, variance=std ** 2)``.
+
+    中文：用训练集得到的均值和标准差按列变换 x；形状不匹配时报 ValueError。
+    """
+    data = _to_nested(x)
+    shape = _shape(data, "x")
+    if len(shape) not in (1, 2):
+        raise ValueError(f"x must be 1-d or 2-d, got shape {shape}")
+    mean = _to_nested(mean)
+    std = _to_nested(std)
+    n_features = shape[-1]
+    if _shape(mean, "mean") != (n_features,):
+        raise ValueError(f"mean must have shape ({n_features},), got {_shape(mean, 'mean')}")
+    if _shape(std, "std") != (n_features,):
+        raise ValueError(f"std must have shape ({n_features},), got {_shape(std, 'std')}")
+    if any(not s > 0 for s in std):
+        raise ValueError("std must be positive in every column")
+    rows = [data] if len(shape) == 1 else data
+    result = [[(float(v) - m) / s for v, m, s in zip(row, mean, std)] for row in rows]
+    return result[0] if len(shape) == 1 else result
+
+
+def split_train_val_test(x, y, fractions=(0.6, 0.2, 0.2), seed=None):
+    """Split samples into ``(x_train, y_train), (x_val, y_val), (x_test, y_test)``.
+
+    Keras trains on the training part, watches the validation part during training
+    (``validation_data=``) and reports the final score on the test part, which it never saw.
+    The sizes are ``n_val = int(n * fractions[1])``, ``n_test = int(n * fractions[2])`` and
+    ``n_train = n - n_val - n_test``. The order of the samples is
+    ``np.random.default_rng(seed).permutation(n)`` when ``seed`` is not None (``seed=0`` too),
+    else the original order; the training part is the first ``n_train`` of that order, then
+    validation, then test. Rows keep their dtype and their other axes.
+    ``fractions`` must be three non-negative numbers summing to 1 (within 1e-9), and
+    ``len(x) == len(y)``; otherwise ValueError naming the argument.
+    Keras 3 equivalent: none for three parts; ``model.fit(..., validation_split=0.2)`` takes
+    the last 20% of the (unshuffled) training data as validation.
+
+    中文：把数据按比例分成训练集、验证集和测试集（给定 seed 时先随机打乱）。
+    """
+    if isinstance(fractions, (str, bytes)):
+        raise ValueError("fractions must be three numbers summing to 1")
+    fractions = list(fractions) if hasattr(fractions, "__iter__") else None
+    if (fractions is None or len(fractions) != 3
+            or not all(_is_number(f) and f >= 0 for f in fractions)
+            or abs(math.fsum(fractions) - 1.0) > 1e-9):
+        raise ValueError(f"fractions must be three non-negative numbers summing to 1, got {fractions!r}")
+    x_rows = _to_nested(x)
+    y_rows = _to_nested(y)
+    if not isinstance(x_rows, list) or not isinstance(y_rows, list):
+        raise ValueError("x and y must hold one row per sample")
+    if len(x_rows) != len(y_rows):
+        raise ValueError(f"len(x) = {len(x_rows)} differs from len(y) = {len(y_rows)}")
+    n = len(x_rows)
+    n_val = int(n * fractions[1])
+    n_test = int(n * fractions[2])
+    n_train = n - n_val - n_test
+    if seed is not None:
+        order = [int(i) for i in np.random.default_rng(seed).permutation(n)]
+    else:
+        order = list(range(n))
+    parts = [order[:n_train], order[n_train:n_train + n_val], order[n_train + n_val:]]
+    return tuple(([x_rows[i] for i in part], [y_rows[i] for i in part]) for part in parts)
+
+
+def split_validation_tail(x, y, start):
+    """Return ``(x[:start], y[:start]), (x[start:], y[start:])``: the last rows as validation data.
+
+    The book validates on ``x_train[300:]`` but also trains on those rows, so its validation
+    score is not an honest one. Done right, the validation rows are NOT in the training part.
+    ``start`` must be an integer in 1..n-1 (both parts non-empty), and ``len(x) == len(y)``;
+    otherwise ValueError naming the argument.
+    Keras 3 equivalent: ``model.fit(x, y, validation_split=(n - start) / n)``, which also holds
+    out the last rows.
+
+    中文：把最后若干行作为验证集，且这些行不再出现在训练集中（书中的做法把它们也拿来训练了）。
+    """
+    x_rows = _to_nested(x)
+    y_rows = _to_nested(y)
+    if not isinstance(x_rows, list) or not isinstance(y_rows, list):
+        raise ValueError("x and y must hold one row per sample")
+    if len(x_rows) != len(y_rows):
+        raise ValueError(f"len(x) = {len(x_rows)} differs from len(y) = {len(y_rows)}")
+    n = len(x_rows)
+    if not _is_int(start) or not 1 <= start <= n - 1:
+        raise ValueError(f"start must be an integer in 1..{n - 1}, got {start!r}")
+    return (x_rows[:start], y_rows[:start]), (x_rows[start:], y_rows[start:])
+
+
+def _scalar(value):
+    """A Python bool, int or float for a number (numpy scalars and 0-d arrays included)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    if hasattr(value, "item"):
+        return _scalar(value.item())
+    return value
+
+
+def _to_nested(x):
+    """Nested Python lists of the values of a number, list, tuple or array."""
+    if isinstance(x, (str, bytes)):
+        return x
+    try:
+        items = list(x)
+    except TypeError:
+        return _scalar(x)
+    return [_to_nested(item) for item in items]
+
+
+def _shape(data, name):
+    """The shape of nested lists; ragged lists raise ValueError naming ``name``."""
+    if not isinstance(data, list):
+        return ()
+    if not data:
+        return (0,)
+    inner = [_shape(item, name) for item in data]
+    if any(s != inner[0] for s in inner):
+        raise ValueError(f"{name} is ragged: its rows have different shapes")
+    return (len(data),) + inner[0]
+
+
+def _is_int(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and type(value).__name__ != "bool_"
+
+
+def _is_number(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and type(value).__name__ != "bool_"
+
+
+def _as_table(x, name):
+    """``(rows, one_d)``: a 2-d table of floats; a 1-d input becomes one column."""
+    data = _to_nested(x)
+    shape = _shape(data, name)
+    if len(shape) == 1:
+        return [[float(v)] for v in data], True
+    if len(shape) == 2:
+        return [[float(v) for v in row] for row in data], False
+    raise ValueError(f"{name} must be 1-d or 2-d, got {len(shape)} axes")
+
+
+def _from_table(rows, one_d):
+    return [row[0] for row in rows] if one_d else rows
+
+
+def _mean_std(column):
+    """Mean and population standard deviation (ddof=0) of a list of numbers."""
+    n = len(column)
+    mean = math.fsum(column) / n
+    variance = math.fsum((v - mean) ** 2 for v in column) / n
+    return mean, math.sqrt(variance)

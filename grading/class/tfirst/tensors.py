@@ -1,0 +1,221 @@
+"""Input data as tensors.
+
+Keras takes every input as a tensor: an n-dimensional numpy array whose first axis counts the
+samples. A table of 500 houses with 13 features is a (500, 13) tensor; 100 colour images of
+512x512 pixels are a (100, 512, 512, 3) tensor (``channels_last``, Keras's default).
+Before training, features are put on a common scale, and the data is split into training,
+validation and test parts.
+输入数据：张量。Keras 的输入都是张量，第一个轴是样本。
+"""
+
+import numbers
+
+import numpy as np
+import tensorflow as tf
+
+
+def samples_first(x, sample_axis):
+    """Return ``x`` with its sample axis moved to axis 0, the other axes in their order.
+
+    The book stores 100 images as a 512x512x3x100 array (samples last); Keras wants
+    100x512x512x3. ``sample_axis`` may be negative (-1 is the last axis); an axis outside
+    the array raises ValueError naming ``sample_axis``.
+    Keras 3 / numpy equivalent: ``np.moveaxis(x, sample_axis, 0)``.
+
+    中文：把样本所在的轴移到第 0 轴，其余轴保持原来的顺序。
+    """
+    x = tf.convert_to_tensor(x)
+    ndim = x.shape.rank
+    if not _is_int(sample_axis) or not -ndim <= sample_axis < ndim:
+        raise ValueError(f"sample_axis {sample_axis!r} is outside an array of {ndim} axes")
+    axis = int(sample_axis) % ndim
+    perm = [axis] + [i for i in range(ndim) if i != axis]
+    return tf.transpose(x, perm=perm).numpy()
+
+
+def image_batch_shape(n_images, height, width, channels=3):
+    """Return the shape tuple Keras expects for a batch of images: ``(n_images, height, width, channels)``.
+
+    Keras 3 stores images ``channels_last`` by default: samples first, then rows, columns and
+    colour channels (3 for RGB, 1 for greyscale). 100 RGB images of 512x512 pixels are a
+    ``(100, 512, 512, 3)`` tensor. Every size must be a positive integer (``bool`` and ``float``
+    are not); otherwise a ValueError names the argument.
+    Keras 3 equivalent: ``keras.Input(shape=(height, width, channels))`` with the batch axis first;
+    ``keras.config.image_data_format()`` is ``"channels_last"``.
+
+    中文：返回 Keras（channels_last）期望的图像批次形状 (样本数, 高, 宽, 通道数)，各尺寸须为正整数。
+    """
+    sizes = {"n_images": n_images, "height": height, "width": width, "channels": channels}
+    for name, value in sizes.items():
+        if not _is_int(value) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return tuple(tf.TensorShape([int(n_images), int(height), int(width), int(channels)]).as_list())
+
+
+def normalize(x):
+    """Min-max scale each column (feature) of a 2-d array into [0, 1]: ``(x - min) / (max - min)``.
+
+    Features on very different scales (a house's area against its number of rooms) slow
+    training down; min-max scaling puts every column between 0 and 1. Each column uses its
+    own minimum and maximum. A constant column (max == min) becomes all 0.0 rather than a
+    division by zero. A 1-d array is treated as one column and keeps its shape. Any other
+    number of axes raises ValueError naming ``x``. Returns float64.
+    Keras 3 equivalent: ``keras.layers.Rescaling(1 / (max - min), offset=-min / (max - min))``
+    with the per-column minima and maxima.
+
+    中文：按列做最小-最大缩放到 [0, 1]；常数列变为 0.0；一维数组视为一列。
+    """
+    x, one_d = _as_columns(x, "x")
+    low = tf.reduce_min(x, axis=0)
+    high = tf.reduce_max(x, axis=0)
+    scaled = tf.math.divide_no_nan(x - low, high - low)
+    return _from_columns(scaled, one_d)
+
+
+def standardize(x):
+    """Standardize each column: ``(x - mean) / std`` with the population std (``ddof=0``).
+
+    After it, every feature has mean 0 and standard deviation 1, the usual input scaling for
+    a neural network. Statistics are per column (axis 0, over the samples). A constant column
+    becomes all 0.0. Beware: a computed std of a constant column can be 1e-17 rather than 0
+    (the mean of 0.1, 0.1, 0.1 is not exactly 0.1), so detect it by max == min. A 1-d array is
+    treated as one column; any other number of axes raises ValueError naming ``x``. Returns float64.
+    Keras 3 equivalent: ``keras.layers.Normalization(axis=-1)`` after ``adapt(x)``.
+
+    中文：按列标准化 (x − 均值) / 标准差（总体标准差，ddof=0）；常数列变为 0.0。
+    """
+    x, one_d = _as_columns(x, "x")
+    mean = tf.reduce_mean(x, axis=0)
+    std = tf.math.reduce_std(x, axis=0)
+    constant = tf.equal(tf.reduce_max(x, axis=0), tf.reduce_min(x, axis=0))
+    safe_std = tf.where(constant, tf.ones_like(std), std)
+    scaled = tf.where(constant, tf.zeros_like(x), (x - mean) / safe_std)
+    return _from_columns(scaled, one_d)
+
+
+def fit_standardizer(x_train):
+    """Return ``(mean, std)`` per column of the 2-d training data, as float64 arrays of shape (n_features,).
+
+    The statistics come from the training data only; the validation and test data are then
+    scaled with these same numbers (``apply_standardizer``), otherwise information about them
+    leaks into training. ``std`` is the population std (``ddof=0``); the std of a constant
+    column (max == min) is returned as 1.0 so that applying it never divides by zero.
+    ``x_train`` must be 2-d with at least one row; otherwise ValueError naming ``x_train``.
+    Keras 3 equivalent: ``layer = keras.layers.Normalization(); layer.adapt(x_train)``, then
+    ``layer.mean`` and ``sqrt(layer.variance)``.
+
+    中文：只用训练数据按列求均值和标准差；常数列的标准差返回 1.0。
+    """
+    x = tf.convert_to_tensor(x_train, tf.float32)
+    if x.shape.rank != 2 or x.shape[0] < 1:
+        raise ValueError(f"x_train must be 2-d with at least one row, got shape {x.shape}")
+    mean = tf.reduce_mean(x, axis=0)
+    std = tf.math.reduce_std(x, axis=0)
+    constant = tf.equal(tf.reduce_max(x, axis=0), tf.reduce_min(x, axis=0))
+    std = tf.where(constant, tf.ones_like(std), std)
+    return mean.numpy(), std.numpy()
+
+
+def apply_standardizer(x, mean, std):
+    """Return ``(x - mean) / std`` column by column, with statistics from ``fit_standardizer``.
+
+    ``x`` has shape (n_samples, n_features) (or (n_features,) for one sample); ``mean`` and ``std``
+    have shape (n_features,). A shape that does not match raises ValueError naming ``mean``
+    or ``std``; a std that is not positive raises ValueError naming ``std``. Returns float64.
+    Keras 3 equivalent: ``keras.layers.Normalization(mean=mean, variance=std ** 2)``.
+
+    中文：用训练集得到的均值和标准差按列变换 x；形状不匹配时报 ValueError。
+    """
+    x = tf.convert_to_tensor(x, tf.float32)
+    mean = tf.convert_to_tensor(mean, tf.float32)
+    std = tf.convert_to_tensor(std, tf.float32)
+    if x.shape.rank not in (1, 2):
+        raise ValueError(f"x must be 1-d or 2-d, got shape {x.shape}")
+    n_features = x.shape[-1]
+    if mean.shape != (n_features,):
+        raise ValueError(f"mean must have shape ({n_features},), got {mean.shape}")
+    if std.shape != (n_features,):
+        raise ValueError(f"std must have shape ({n_features},), got {std.shape}")
+    if not bool(tf.reduce_all(std > 0)):
+        raise ValueError("std must be positive in every column")
+    return ((x - mean) / std).numpy()
+
+
+def split_train_val_test(x, y, fractions=(0.6, 0.2, 0.2), seed=None):
+    """Split samples into ``(x_train, y_train), (x_val, y_val), (x_test, y_test)``.
+
+    Keras trains on the training part, watches the validation part during training
+    (``validation_data=``) and reports the final score on the test part, which it never saw.
+    The sizes are ``n_val = int(n * fractions[1])``, ``n_test = int(n * fractions[2])`` and
+    ``n_train = n - n_val - n_test``. The order of the samples is
+    ``np.random.default_rng(seed).permutation(n)`` when ``seed`` is not None (``seed=0`` too),
+    else the original order; the training part is the first ``n_train`` of that order, then
+    validation, then test. Rows keep their dtype and their other axes.
+    ``fractions`` must be three non-negative numbers summing to 1 (within 1e-9), and
+    ``len(x) == len(y)``; otherwise ValueError naming the argument.
+    Keras 3 equivalent: none for three parts; ``model.fit(..., validation_split=0.2)`` takes
+    the last 20% of the (unshuffled) training data as validation.
+
+    中文：把数据按比例分成训练集、验证集和测试集（给定 seed 时先随机打乱）。
+    """
+    try:
+        fractions = tf.convert_to_tensor(fractions, tf.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"fractions must be three numbers summing to 1, got {fractions!r}") from None
+    if (fractions.shape != (3,) or not bool(tf.reduce_all(fractions >= 0))
+            or abs(float(tf.reduce_sum(fractions)) - 1.0) > 1e-9):
+        raise ValueError(f"fractions must be three non-negative numbers summing to 1, got {fractions.numpy()}")
+    x = tf.convert_to_tensor(x)
+    y = tf.convert_to_tensor(y)
+    if x.shape.rank == 0 or y.shape.rank == 0 or x.shape[0] != y.shape[0]:
+        raise ValueError(f"x and y must have the same number of samples, got {x.shape} and {y.shape}")
+    n = x.shape[0]
+    n_val = int(n * float(fractions[1]))
+    n_test = int(n * float(fractions[2]))
+    n_train = n - n_val - n_test
+    if seed is not None:
+        order = tf.constant(np.random.default_rng(seed).permutation(n), tf.int64)
+    else:
+        order = tf.range(n, dtype=tf.int64)
+    bounds = [(0, n_train), (n_train, n_train + n_val), (n_train + n_val, n)]
+    return tuple((tf.gather(x, order[a:b]).numpy(), tf.gather(y, order[a:b]).numpy()) for a, b in bounds)
+
+
+def split_validation_tail(x, y, start):
+    """Return ``(x[:start], y[:start]), (x[start:], y[start:])``: the last rows as validation data.
+
+    The book validates on ``x_train[300:]`` but also trains on those rows, so its validation
+    score is not an honest one. Done right, the validation rows are NOT in the training part.
+    ``start`` must be an integer in 1..n-1 (both parts non-empty), and ``len(x) == len(y)``;
+    otherwise ValueError naming the argument.
+    Keras 3 equivalent: ``model.fit(x, y, validation_split=(n - start) / n)``, which also holds
+    out the last rows.
+
+    中文：把最后若干行作为验证集，且这些行不再出现在训练集中（书中的做法把它们也拿来训练了）。
+    """
+    x = tf.convert_to_tensor(x)
+    y = tf.convert_to_tensor(y)
+    if x.shape.rank == 0 or y.shape.rank == 0 or x.shape[0] != y.shape[0]:
+        raise ValueError(f"x and y must have the same number of samples, got {x.shape} and {y.shape}")
+    n = x.shape[0]
+    if not _is_int(start) or not 1 <= start <= n - 1:
+        raise ValueError(f"start must be an integer in 1..{n - 1}, got {start!r}")
+    return (x[:start].numpy(), y[:start].numpy()), (x[start:].numpy(), y[start:].numpy())
+
+
+def _is_int(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
+def _as_columns(x, name):
+    """``(x, one_d)``: a float32 tensor of shape (n, features); a 1-d input becomes one column."""
+    x = tf.convert_to_tensor(x, tf.float32)
+    if x.shape.rank == 1:
+        return x[:, tf.newaxis], True
+    if x.shape.rank == 2:
+        return x, False
+    raise ValueError(f"{name} must be 1-d or 2-d, got shape {x.shape}")
+
+
+def _from_columns(x, one_d):
+    return (x[:, 0] if one_d else x).numpy()
