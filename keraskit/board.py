@@ -99,8 +99,8 @@ def render(board: list[TopicRows], *, target: str, path_of, lang: str | None = N
             f"{t('board.points_of', lang, earned=topic.earned, possible=topic.possible)}"
         )
         for row in topic.rows:
-            lines.append(f"  {row.exercise.function:<{name_width}}  {row.exercise.points:>2} pt  "
-                         f"{status_text[row.status]}")
+            points = t("board.points", lang, points=f"{row.exercise.points:>2}")
+            lines.append(f"  {row.exercise.function:<{name_width}}  {points}  {status_text[row.status]}")
     done = sum(topic.done for topic in board)
     total = sum(len(topic.rows) for topic in board)
     lines.append("")

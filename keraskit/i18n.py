@@ -6,8 +6,10 @@ The language comes from ``KERASKIT_LANG``, else the locale (``LC_ALL``, ``LC_MES
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import re
 import tomllib
 from pathlib import Path
 
@@ -51,8 +53,74 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
     return flat
 
 
-def t(key: str, lang: str | None = None, **values) -> str:
+def t(key: str, lang: str | None = None, /, **values) -> str:
     """The message ``key`` in ``lang`` (default: the current language), formatted with ``values``."""
     lang = lang or current_language()
     text = messages(lang).get(key) or messages(DEFAULT_LANG)[key]
     return text.format(**values) if values else text
+
+
+# --------------------------------------------------------------------------- one-time notices
+
+# Who shows a one-time notice (the Boston "B" column notice) as the kit's own message: a stack
+# of callables taking the text; the innermost wins. Library code falls back to a warning when
+# nothing is installed, so a plain `import keraskit.datasets` user still sees a Python warning.
+_notice_sinks: list = []
+
+
+@contextlib.contextmanager
+def notices_to(sink):
+    """While active, ``notify`` hands notice texts to ``sink(text)`` (innermost ``notices_to`` wins)."""
+    _notice_sinks.append(sink)
+    try:
+        yield sink
+    finally:
+        _notice_sinks.remove(sink)
+
+
+def notice_sink_active() -> bool:
+    return bool(_notice_sinks)
+
+
+def notify(key: str, /, **values) -> bool:
+    """Give the message ``key`` (current language) to the active sink; False when there is none."""
+    if not _notice_sinks:
+        return False
+    _notice_sinks[-1](t(key, **values))
+    return True
+
+
+# --------------------------------------------------------------------------- English left in Chinese
+
+# Spans that are code or values, not prose: `code`, 'quoted' and "quoted" text, an exception or
+# warning with its own message (the student's words, e.g. "ValueError: x must be positive"), and
+# bracketed data such as ['accuracy', 'loss'].
+_VALUE_SPANS = re.compile(
+    r"`[^`]*`"
+    r"|'[^'\n]*'|\"[^\"\n]*\""
+    r"|\b[A-Z]\w*(?:Error|Exception|Warning)\b:[^\n]*"
+    r"|\[[^\]\n]*\]|\{[^}\n]*\}")
+# A prose word: letters only, possibly followed by punctuation. Tokens with digits, dots,
+# underscores, '=', '/', '(' are identifiers, paths, calls or numbers: code, not prose.
+_PROSE_WORD = re.compile(r"[A-Za-z]+[,;:!?]?|[A-Za-z]+\.(?=\s|$)")
+ENGLISH_RUN = 2  # two prose words in a row ("got None", "at epoch") are English; one is a name
+
+
+def english_sentences(text: str, run: int = ENGLISH_RUN) -> list[str]:
+    """The English phrases in ``text`` (a message meant to be Chinese), outside code and values.
+
+    A phrase is ``run`` or more consecutive space-separated words made only of Latin letters,
+    after code spans, quoted text, bracketed data and exception messages are taken out. Names
+    such as ``Dense``, ``keras.Input(shape=(13,))`` or ``tensors.normalize`` never count.
+    """
+    found = []
+    for line in text.splitlines():
+        words: list[str] = []
+        for token in _VALUE_SPANS.sub(" \0 ", line).split() + ["\0"]:
+            if _PROSE_WORD.fullmatch(token):
+                words.append(token)
+                continue
+            if len(words) >= run:
+                found.append(" ".join(words))
+            words = []
+    return found
