@@ -10,6 +10,7 @@ import contextlib
 import functools
 import os
 import re
+import sys
 import tomllib
 from pathlib import Path
 
@@ -76,6 +77,21 @@ def notices_to(sink):
         yield sink
     finally:
         _notice_sinks.remove(sink)
+
+
+@contextlib.contextmanager
+def notices_shown_after(stream=None):
+    """Collect the notices given during the block; print each on ``stream`` (stderr) at its end.
+
+    Printing later, not at once, keeps a notice out of pytest's capture when tests run inside.
+    """
+    shown: list[str] = []
+    try:
+        with notices_to(shown.append):
+            yield
+    finally:
+        for text in shown:
+            print(text, file=stream or sys.stderr, flush=True)
 
 
 def notice_sink_active() -> bool:

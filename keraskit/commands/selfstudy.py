@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from keraskit import board, catalogue, runner, target
-from keraskit.commands import CommandError
+from keraskit.commands import CommandError, require_folder
 from keraskit.i18n import current_language, t
 from keraskit.progress import Progress, find_project_root
 
@@ -58,7 +58,7 @@ def check(args, root: Path) -> int:
     if args.topic and args.topic not in cat.topic_ids:
         raise CommandError(t("check.unknown_topic", topic=args.topic, topics=", ".join(cat.topic_ids)))
     topics = [args.topic] if args.topic else list(cat.topic_ids)
-    graded = Path(args.target).resolve() if args.target else root / "exercises"
+    graded = require_folder("--target", Path(args.target)).resolve() if args.target else root / "exercises"
     result = run_visible(root, topics, target_dir=graded)
     statuses = result.statuses()
     progress = Progress.load(root)
