@@ -6,6 +6,7 @@ keraskit is installed. It is inert for tests that carry no ``@pytest.mark.exerci
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections import defaultdict
 from pathlib import Path
@@ -87,7 +88,25 @@ def exercise_of(item) -> str | None:
     return marker.args[0] if marker and marker.args else None
 
 
+def _check_exercise_markers(items) -> None:
+    """Every ``@pytest.mark.exercise(id)`` names a catalogue exercise: a typo is a usage error here,
+    not a passing test missing from the board or a KeyError while reporting a failure."""
+    known = {e.id for e in catalogue.load().exercises}
+    for item in items:
+        marker = item.get_closest_marker("exercise")
+        if marker is None:
+            continue
+        exercise_id = marker.args[0] if marker.args else None
+        if exercise_id not in known:
+            path, _, test = item.nodeid.partition("::")
+            close = difflib.get_close_matches(str(exercise_id), sorted(known), n=3, cutoff=0.6)
+            suggestion = t("hint.did_you_mean", candidates=", ".join(close)) if close else ""
+            raise pytest.UsageError(t("failure.unknown_marker", path=path, test=test or item.name,
+                                      exercise=repr(exercise_id), suggestion=suggestion))
+
+
 def pytest_collection_modifyitems(config, items):
+    _check_exercise_markers(items)
     wanted = set(config.getoption("exercise"))
     if not wanted:
         return
