@@ -18,7 +18,7 @@ quiet.silence_tensorflow()  # before anything can import TensorFlow
 import pytest  # noqa: E402
 
 from keraskit import board, catalogue, target  # noqa: E402
-from keraskit.i18n import current_language, t  # noqa: E402
+from keraskit.i18n import current_language, notice_sink_active, notices_to, t  # noqa: E402
 
 LOADER_KEY = pytest.StashKey[object]()
 CALL_LOG_KEY = pytest.StashKey[target.CallLog]()
@@ -220,6 +220,16 @@ class BoardReporter:
     def __init__(self, config):
         self.config = config
         self.outcomes: dict[str, list[str]] = defaultdict(list)
+        self.notices: list[str] = []
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_protocol(self, item, nextitem):
+        # One-time notices of graded code (the Boston "B" column one) go under the board, as kit
+        # messages, unless a command running these tests in-process already shows them itself.
+        if exercise_of(item) is None or notice_sink_active():
+            return (yield)
+        with notices_to(self.notices.append):
+            return (yield)
 
     def pytest_runtest_logreport(self, report):
         exercise_id = report_property(report, PROP_EXERCISE)
@@ -234,6 +244,9 @@ class BoardReporter:
         text = board.render(rows, target=target.display_path(loader.root), path_of=loader.describe)
         terminalreporter.write_sep("=", "keraskit")
         terminalreporter.write_line(text)
+        for notice in self.notices:
+            terminalreporter.write_line("")
+            terminalreporter.write_line(notice)
 
 
 @pytest.hookimpl(trylast=True)
