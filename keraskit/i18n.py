@@ -116,6 +116,8 @@ _VALUE_SPANS = re.compile(
     r"|'[^'\n]*'|\"[^\"\n]*\""
     r"|\b[A-Z]\w*(?:Error|Exception|Warning)\b:[^\n]*"
     r"|\[[^\]\n]*\]|\{[^}\n]*\}")
+# Chinese characters and full-width punctuation end a phrase, as a space does ("实际为None").
+_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
 # A prose word: letters only, possibly followed by punctuation. Tokens with digits, dots,
 # underscores, '=', '/', '(' are identifiers, paths, calls or numbers: code, not prose.
 _PROSE_WORD = re.compile(r"[A-Za-z]+[,;:!?]?|[A-Za-z]+\.(?=\s|$)")
@@ -132,7 +134,7 @@ def english_sentences(text: str, run: int = ENGLISH_RUN) -> list[str]:
     found = []
     for line in text.splitlines():
         words: list[str] = []
-        for token in _VALUE_SPANS.sub(" \0 ", line).split() + ["\0"]:
+        for token in _CJK.sub(" \0 ", _VALUE_SPANS.sub(" \0 ", line)).split() + ["\0"]:
             if _PROSE_WORD.fullmatch(token):
                 words.append(token)
                 continue
