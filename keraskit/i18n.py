@@ -129,7 +129,8 @@ def english_sentences(text: str, run: int = ENGLISH_RUN) -> list[str]:
 
     A phrase is ``run`` or more consecutive space-separated words made only of Latin letters,
     after code spans, quoted text, bracketed data and exception messages are taken out. Names
-    such as ``Dense``, ``keras.Input(shape=(13,))`` or ``tensors.normalize`` never count.
+    such as ``Dense``, ``keras.Input(shape=(13,))`` or ``tensors.normalize`` never count, nor
+    does a list of names ("tensors, encoding, losses").
     """
     found = []
     for line in text.splitlines():
@@ -138,7 +139,12 @@ def english_sentences(text: str, run: int = ENGLISH_RUN) -> list[str]:
             if _PROSE_WORD.fullmatch(token):
                 words.append(token)
                 continue
-            if len(words) >= run:
+            if len(words) >= run and not _is_list_of_names(words):
                 found.append(" ".join(words))
             words = []
     return found
+
+
+def _is_list_of_names(words: list[str]) -> bool:
+    """"tensors, encoding, losses": names listed with commas (a value), not a phrase."""
+    return all(word.endswith(",") for word in words[:-1]) and not words[-1].endswith(",")

@@ -40,7 +40,7 @@ def run(args: argparse.Namespace, name: str) -> int:
         try:
             course = build_course(args.course_dir, topics=args.topics or None, lang=args.lang, force=args.force)
         except (ValueError, FileExistsError, SourceError) as exc:
-            raise CommandError(f"build: {exc}") from None
+            raise CommandError(t("nbgrader.build_failed", error=exc)) from None
         for topic, path in course.notebooks.items():
             print(f"{topic}: {path}")
         print(t("nbgrader.course_written", root=course.root))
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace, name: str) -> int:
         try:
             written = write_modules(args.notebooks, args.out)
         except NotebookError as exc:
-            raise CommandError(f"extract: {exc}") from None
+            raise CommandError(t("nbgrader.extract_failed", error=exc)) from None
         for path in written:
             print(path)
         return 0
