@@ -56,7 +56,7 @@ def _make_loader(config):
     if chosen:
         root = Path(chosen).expanduser().resolve()
         if not root.is_dir():
-            raise pytest.UsageError(f"--target: {chosen!r} is not a folder")
+            raise pytest.UsageError(t("cli.not_a_folder_arg", name="--target", path=repr(chosen)))
     elif config.getoption("instructor") or target.instructor_enabled():
         root = Path(config.rootpath) / "solutions"
     else:
@@ -160,7 +160,7 @@ def _explain_failure(item, call, exercise_id: str) -> tuple[str, str]:
         if log and log.calls:
             lines.append(t("failure.called", call=log.calls[-1]))
         if excinfo.errisinstance(AssertionError):
-            lines.append(str(excinfo.value).strip() or "assertion failed")
+            lines.append(str(excinfo.value).strip() or t("failure.assertion_failed"))
         else:
             lines.append(t("failure.raised", error=_one_line(excinfo)))
             where = _student_location(excinfo)
@@ -198,7 +198,7 @@ def _student_location(excinfo) -> str | None:
         source = str(entry.statement).strip().splitlines()[0]
     except Exception:  # noqa: BLE001 - source may be unavailable
         source = ""
-    return f"{entry.path}:{entry.lineno + 1} in {entry.name}: {source}"
+    return t("failure.location", path=entry.path, line=entry.lineno + 1, function=entry.name, source=source)
 
 
 def report_property(report, name: str):
