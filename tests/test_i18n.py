@@ -190,3 +190,21 @@ def test_the_chinese_board_has_no_english(monkeypatch):
                         lang="zh_CN")
     assert " pt " not in text and "下一道练习" in text
     assert i18n.english_sentences(text) == []
+
+
+def test_a_crash_in_student_code_reads_in_chinese(tmp_path, monkeypatch):
+    """The failure text of a function that raises: called / raised / where / hint, no English of the kit's own."""
+    from keraskit import runner
+    for module in (ROOT / "solutions").glob("*.py"):
+        (tmp_path / module.name).write_text(module.read_text(encoding="utf-8"), encoding="utf-8")
+    stub = tmp_path / "tensors.py"
+    source = stub.read_text(encoding="utf-8")
+    body = source.index('"""', source.index('"""', source.index("def normalize(")) + 3) + 3
+    stub.write_text(source[:body] + "\n    total = undefined_name + 1" + source[body:], encoding="utf-8")
+    monkeypatch.setenv("KERASKIT_LANG", "zh_CN")
+    result = runner.run([ROOT / "exercises" / "tests" / "test_tensors.py"], target=tmp_path,
+                        exercises=["tensors.normalize"], rootdir=ROOT)
+    messages = [test.message for test in result.failed_tests()]
+    assert messages and any("位置：" in m and "`total = undefined_name + 1`" in m for m in messages)
+    for message in messages:
+        assert i18n.english_sentences(message) == [], message
