@@ -26,9 +26,10 @@ def run(args, name: str) -> int:
     watcher = Watcher(find_project_root())
     print(t("watch.start", folder=target.display_path(watcher.folder)), flush=True)
     try:
+        # The snapshot is taken before each run, so a save made while the tests run is not missed.
+        snapshot = watcher.snapshot()
         if not watcher.advance():
             return 0
-        snapshot = watcher.snapshot()
         while True:
             time.sleep(args.poll)
             now = watcher.snapshot()
