@@ -16,21 +16,21 @@ import sys
 from keraskit import __version__
 from keraskit.i18n import notices_shown_after, t
 
-# name -> (module, one-line help)
-COMMANDS: dict[str, tuple[str, str]] = {
-    "check": ("keraskit.commands.selfstudy", "run the visible tests and show the board"),
-    "watch": ("keraskit.commands.watch", "rerun the current exercise's tests on every save"),
-    "hint": ("keraskit.commands.selfstudy", "show the next hint for an exercise"),
-    "solution": ("keraskit.commands.selfstudy", "show an exercise's reference (instructor, or once it passes)"),
-    "reset": ("keraskit.commands.selfstudy", "forget saved progress and hints used"),
-    "plot": ("keraskit.commands.plot", "train the chapter's Boston model and save its training curves"),
-    "release": ("keraskit.release", "write the student bundle: exercises, engine, student README"),
-    "rubric": ("keraskit.rubric", "print the grading rubric derived from the catalogue"),
-    "grade": ("keraskit.autograde.cli", "grade one submission with the hidden suite, isolated"),
-    "autograde": ("keraskit.autograde.cli", "grade a whole class of submissions, isolated"),
-    "doctor": ("keraskit.autograde.cli", "show which isolation protections work on this machine"),
-    "gradescope-bundle": ("keraskit.autograde.cli", "write a Gradescope autograder zip"),
-    "nbgrader": ("keraskit.nbgrader.cli", "build an nbgrader course from the catalogue"),
+# name -> module; each command's one-line help is `cli.help.<name>` in keraskit/locales/.
+COMMANDS: dict[str, str] = {
+    "check": "keraskit.commands.selfstudy",
+    "watch": "keraskit.commands.watch",
+    "hint": "keraskit.commands.selfstudy",
+    "solution": "keraskit.commands.selfstudy",
+    "reset": "keraskit.commands.selfstudy",
+    "plot": "keraskit.commands.plot",
+    "release": "keraskit.release",
+    "rubric": "keraskit.rubric",
+    "grade": "keraskit.autograde.cli",
+    "autograde": "keraskit.autograde.cli",
+    "doctor": "keraskit.autograde.cli",
+    "gradescope-bundle": "keraskit.autograde.cli",
+    "nbgrader": "keraskit.nbgrader.cli",
 }
 
 
@@ -77,17 +77,16 @@ _OS_REASONS = {errno.ENOENT: "cli.no_such_file", errno.EACCES: "cli.permission_d
 
 
 def _command_module(name: str):
-    module_name, _ = COMMANDS[name]
-    return importlib.import_module(module_name)
+    return importlib.import_module(COMMANDS[name])
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser; with ``only``, just that sub-command's module is imported."""
-    parser = _Parser(prog="keraskit", description="Exercises for 'Keras in Action', "
-                                     "graded against real Keras 3.")
+    parser = _Parser(prog="keraskit", description=t("cli.description"))
     parser.add_argument("--version", action="version", version=f"keraskit {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (_, help_text) in COMMANDS.items():
+    for name in COMMANDS:
+        help_text = t(f"cli.help.{name}")
         cmd_parser = sub.add_parser(name, help=help_text, description=help_text)
         if name == only:
             _command_module(name).add_arguments(cmd_parser, name)

@@ -109,13 +109,14 @@ def notify(key: str, /, **values) -> bool:
 # --------------------------------------------------------------------------- English left in Chinese
 
 # Spans that are code or values, not prose: `code`, 'quoted' and "quoted" text, an exception or
-# warning with its own message (the student's words, e.g. "ValueError: x must be positive"), and
-# bracketed data such as ['accuracy', 'loss'].
+# warning with its own message (the student's words, e.g. "ValueError: x must be positive"),
+# bracketed data such as ['accuracy', 'loss'], and a title in 《》 (《Keras in Action》).
 _VALUE_SPANS = re.compile(
     r"`[^`]*`"
     r"|'[^'\n]*'|\"[^\"\n]*\""
     r"|\b[A-Z]\w*(?:Error|Exception|Warning)\b:[^\n]*"
-    r"|\[[^\]\n]*\]|\{[^}\n]*\}")
+    r"|\[[^\]\n]*\]|\{[^}\n]*\}"
+    r"|《[^》\n]*》")
 # Chinese characters and full-width punctuation end a phrase, as a space does ("实际为None").
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
 # A prose word: letters only, possibly followed by punctuation. Tokens with digits, dots,

@@ -110,8 +110,8 @@ def write_release(out_dir: Path, repo_root: Path = REPO_ROOT, force: bool = Fals
 
 
 def add_arguments(parser, name: str) -> None:
-    parser.add_argument("dir", metavar="DIR", type=Path, help="where to write the student bundle")
-    parser.add_argument("--force", action="store_true", help="replace DIR if it is not empty")
+    parser.add_argument("dir", metavar="DIR", type=Path, help=t("cli.arg.release_dir"))
+    parser.add_argument("--force", action="store_true", help=t("cli.arg.release_force"))
 
 
 def run(args, name: str) -> int:

@@ -17,10 +17,10 @@ from keraskit.progress import find_project_root
 
 
 def add_arguments(parser, name: str) -> None:
-    parser.add_argument("what", metavar="WHAT", help="what to plot: boston")
-    parser.add_argument("--out", type=Path, required=True, metavar="FILE.png", help="where to save the PNG")
-    parser.add_argument("--epochs", type=int, default=30, help="training epochs (default 30, as the chapter)")
-    parser.add_argument("--instructor", action="store_true", help="use the reference solutions")
+    parser.add_argument("what", metavar="WHAT", help=t("cli.arg.plot_what"))
+    parser.add_argument("--out", type=Path, required=True, metavar="FILE.png", help=t("cli.arg.plot_out"))
+    parser.add_argument("--epochs", type=int, default=30, help=t("cli.arg.plot_epochs"))
+    parser.add_argument("--instructor", action="store_true", help=t("cli.arg.instructor"))
 
 
 def run(args, name: str) -> int:

@@ -15,13 +15,13 @@ from keraskit.progress import Progress, find_project_root
 
 def add_arguments(parser, name: str) -> None:
     if name == "check":
-        parser.add_argument("topic", nargs="?", metavar="TOPIC", help="only this topic (e.g. tensors)")
-        parser.add_argument("--target", metavar="DIR", help="check the modules in DIR instead of exercises/")
+        parser.add_argument("topic", nargs="?", metavar="TOPIC", help=t("cli.arg.check_topic"))
+        parser.add_argument("--target", metavar="DIR", help=t("cli.arg.check_target"))
     elif name == "hint":
-        parser.add_argument("exercise", metavar="ID", help="exercise id, e.g. tensors.normalize")
-        parser.add_argument("--all", action="store_true", help="show every hint at once")
+        parser.add_argument("exercise", metavar="ID", help=t("cli.arg.exercise_id"))
+        parser.add_argument("--all", action="store_true", help=t("cli.arg.hint_all"))
     elif name == "solution":
-        parser.add_argument("exercise", metavar="ID", help="exercise id, e.g. tensors.normalize")
+        parser.add_argument("exercise", metavar="ID", help=t("cli.arg.exercise_id"))
 
 
 def run(args, name: str) -> int:

@@ -18,7 +18,7 @@ from keraskit.progress import Progress, find_project_root
 
 def add_arguments(parser, name: str) -> None:
     parser.add_argument("--poll", type=float, default=0.5, metavar="SECONDS",
-                        help="how often to look for saved files (default 0.5)")
+                        help=t("cli.arg.watch_poll"))
 
 
 def run(args, name: str) -> int:
