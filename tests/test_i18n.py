@@ -98,6 +98,20 @@ def test_the_scan_leaves_code_and_values_alone(text):
     assert i18n.english_sentences(text) == []
 
 
+def test_the_students_own_error_message_is_quoted_as_a_value():
+    text = i18n.t("expect.message_lacks", "zh_CN", argument="axis",
+                  message="axis 5 is out of bounds for array of dimension 4")
+    assert "'axis 5 is out of bounds for array of dimension 4'" in text
+    assert i18n.english_sentences(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "《Keras in Action》的练习",
+])
+def test_the_scan_leaves_code_and_values_alone(text):
+    assert i18n.english_sentences(text) == []
+
+
 def test_no_chinese_message_has_english_in_its_own_words():
     for key, text in i18n.messages("zh_CN").items():
         filled = text.format_map(defaultdict(lambda: 1))
