@@ -131,7 +131,7 @@ def english_sentences(text: str, run: int = ENGLISH_RUN) -> list[str]:
     A phrase is ``run`` or more consecutive space-separated words made only of Latin letters,
     after code spans, quoted text, bracketed data and exception messages are taken out. Names
     such as ``Dense``, ``keras.Input(shape=(13,))`` or ``tensors.normalize`` never count, nor
-    does a list of names ("tensors, encoding, losses").
+    does a list of names ("tensors, encoding, losses") or a formula's symbols ("-Σ y ln p").
     """
     found = []
     for line in text.splitlines():
@@ -140,7 +140,7 @@ def english_sentences(text: str, run: int = ENGLISH_RUN) -> list[str]:
             if _PROSE_WORD.fullmatch(token):
                 words.append(token)
                 continue
-            if len(words) >= run and not _is_list_of_names(words):
+            if len(words) >= run and not _is_list_of_names(words) and not _is_formula(words):
                 found.append(" ".join(words))
             words = []
     return found
@@ -149,3 +149,8 @@ def english_sentences(text: str, run: int = ENGLISH_RUN) -> list[str]:
 def _is_list_of_names(words: list[str]) -> bool:
     """"tensors, encoding, losses": names listed with commas (a value), not a phrase."""
     return all(word.endswith(",") for word in words[:-1]) and not words[-1].endswith(",")
+
+
+def _is_formula(words: list[str]) -> bool:
+    """"y ln p", "x y z": one- and two-letter symbols of a formula, not a phrase."""
+    return all(len(word.rstrip(",;:!?.")) <= 2 for word in words)

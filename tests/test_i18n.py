@@ -93,6 +93,7 @@ def test_the_scan_finds_english_phrases(text):
     "history 的键：应为 ['loss', 'val_loss']，实际为 ['loss']",
     "有警告泄漏出来：RuntimeWarning: overflow encountered in exp",
     "损失：应为 mean_squared_error 或 mse，实际为 mean_absolute_error",
+    "提示：    对类别轴（最后一个轴）求 -Σ y ln p：目标是 one-hot 时就是真实类别概率的 -ln。",
 ])
 def test_the_scan_leaves_code_and_values_alone(text):
     assert i18n.english_sentences(text) == []
