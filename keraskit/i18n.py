@@ -140,7 +140,8 @@ def english_sentences(text: str, run: int = ENGLISH_RUN) -> list[str]:
             if _PROSE_WORD.fullmatch(token):
                 words.append(token)
                 continue
-            if len(words) >= run and not _is_list_of_names(words) and not _is_formula(words):
+            if (len(words) >= run and not _is_list_of_names(words) and not _is_formula(words)
+                    and not _is_printed_values(words)):
                 found.append(" ".join(words))
             words = []
     return found
@@ -149,6 +150,11 @@ def english_sentences(text: str, run: int = ENGLISH_RUN) -> list[str]:
 def _is_list_of_names(words: list[str]) -> bool:
     """"tensors, encoding, losses": names listed with commas (a value), not a phrase."""
     return all(word.endswith(",") for word in words[:-1]) and not words[-1].endswith(",")
+
+
+def _is_printed_values(words: list[str]) -> bool:
+    """"True, False, True": a printed array or list of Python constants."""
+    return all(word.rstrip(",;") in ("True", "False", "None") for word in words)
 
 
 def _is_formula(words: list[str]) -> bool:

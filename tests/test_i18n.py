@@ -94,6 +94,7 @@ def test_the_scan_finds_english_phrases(text):
     "有警告泄漏出来：RuntimeWarning: overflow encountered in exp",
     "损失：应为 mean_squared_error 或 mse，实际为 mean_absolute_error",
     "提示：    对类别轴（最后一个轴）求 -Σ y ln p：目标是 one-hot 时就是真实类别概率的 -ln。",
+    "  True, True, False, True,",  # the second line of a printed boolean array
 ])
 def test_the_scan_leaves_code_and_values_alone(text):
     assert i18n.english_sentences(text) == []
