@@ -95,12 +95,12 @@ def render(board: list[TopicRows], *, target: str, path_of, lang: str | None = N
         lines.append(
             f"{t('board.topic_row', lang, title=topic.topic.title_in(lang), topic=topic.topic.id)}  "
             f"{progress_bar(topic.done, len(topic.rows), 10)} "
-            f"{t('board.done_of', lang, done=topic.done, total=len(topic.rows))}, "
-            f"{t('board.points_of', lang, earned=topic.earned, possible=topic.possible)}"
+            + t("board.topic_progress", lang, done=t("board.done_of", lang, done=topic.done, total=len(topic.rows)),
+                points=t("board.points_of", lang, earned=topic.earned, possible=topic.possible))
         )
         for row in topic.rows:
-            lines.append(f"  {row.exercise.function:<{name_width}}  {row.exercise.points:>2} pt  "
-                         f"{status_text[row.status]}")
+            points = t("board.points", lang, points=f"{row.exercise.points:>2}")
+            lines.append(f"  {row.exercise.function:<{name_width}}  {points}  {status_text[row.status]}")
     done = sum(topic.done for topic in board)
     total = sum(len(topic.rows) for topic in board)
     lines.append("")

@@ -8,41 +8,85 @@ heavy (TensorFlow is imported only by the commands that train or grade).
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import re
 import sys
 
 from keraskit import __version__
+from keraskit.i18n import notices_shown_after, t
 
-# name -> (module, one-line help)
-COMMANDS: dict[str, tuple[str, str]] = {
-    "check": ("keraskit.commands.selfstudy", "run the visible tests and show the board"),
-    "watch": ("keraskit.commands.watch", "rerun the current exercise's tests on every save"),
-    "hint": ("keraskit.commands.selfstudy", "show the next hint for an exercise"),
-    "solution": ("keraskit.commands.selfstudy", "show an exercise's reference (instructor, or once it passes)"),
-    "reset": ("keraskit.commands.selfstudy", "forget saved progress and hints used"),
-    "plot": ("keraskit.commands.plot", "train the chapter's Boston model and save its training curves"),
-    "release": ("keraskit.release", "write the student bundle: exercises, engine, student README"),
-    "rubric": ("keraskit.rubric", "print the grading rubric derived from the catalogue"),
-    "grade": ("keraskit.autograde.cli", "grade one submission with the hidden suite, isolated"),
-    "autograde": ("keraskit.autograde.cli", "grade a whole class of submissions, isolated"),
-    "doctor": ("keraskit.autograde.cli", "show which isolation protections work on this machine"),
-    "gradescope-bundle": ("keraskit.autograde.cli", "write a Gradescope autograder zip"),
-    "nbgrader": ("keraskit.nbgrader.cli", "build an nbgrader course from the catalogue"),
+# name -> module; each command's one-line help is `cli.help.<name>` in keraskit/locales/.
+COMMANDS: dict[str, str] = {
+    "check": "keraskit.commands.selfstudy",
+    "watch": "keraskit.commands.watch",
+    "hint": "keraskit.commands.selfstudy",
+    "solution": "keraskit.commands.selfstudy",
+    "reset": "keraskit.commands.selfstudy",
+    "plot": "keraskit.commands.plot",
+    "release": "keraskit.release",
+    "rubric": "keraskit.rubric",
+    "grade": "keraskit.autograde.cli",
+    "autograde": "keraskit.autograde.cli",
+    "doctor": "keraskit.autograde.cli",
+    "gradescope-bundle": "keraskit.autograde.cli",
+    "nbgrader": "keraskit.nbgrader.cli",
 }
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad option is one line in the user's language, not usage text plus English."""
+
+    def error(self, message: str):
+        self.exit(2, t("cli.see_help", prog=self.prog, error=_translate_argparse(message)) + "\n")
+
+
+# argparse's own messages (Python 3.11+) -> the kit's keys; anything else is shown as argparse says it.
+_ARGPARSE_MESSAGES = (
+    (re.compile(r"the following arguments are required: (?P<names>.+)"), "cli.arg_required"),
+    (re.compile(r"unrecognized arguments: (?P<args>.+)"), "cli.arg_unrecognized"),
+    (re.compile(r"argument (?P<argument>[^:]+): invalid (?P<type>\w+) value: (?P<value>.+)"), "cli.arg_invalid_value"),
+    (re.compile(r"argument (?P<argument>[^:]+): invalid choice: (?P<value>.+?) \(choose from (?P<choices>.+)\)"),
+     "cli.arg_invalid_choice"),
+    (re.compile(r"argument (?P<argument>[^:]+): expected one argument"), "cli.arg_expected_one"),
+)
+
+
+def _translate_argparse(message: str) -> str:
+    for pattern, key in _ARGPARSE_MESSAGES:
+        match = pattern.fullmatch(message)
+        if match:
+            values = match.groupdict()
+            if "type" in values:
+                values["type"] = t(f"cli.type_{values['type']}") if values["type"] in ("int", "float") else values["type"]
+            return t(key, **values)
+    return message
+
+
+def _file_error(exc: OSError) -> str:
+    """An OSError as one line: the path and, for the common cases, the reason in the user's language."""
+    reason = _OS_REASONS.get(exc.errno)
+    return t("cli.file_error", path=exc.filename if exc.filename is not None else "",
+             reason=t(reason) if reason else (exc.strerror or str(exc)))
+
+
+_OS_REASONS = {errno.ENOENT: "cli.no_such_file", errno.EACCES: "cli.permission_denied",
+               errno.EPERM: "cli.permission_denied", errno.ENOTDIR: "cli.not_a_folder",
+               errno.EISDIR: "cli.is_a_folder", errno.EEXIST: "cli.exists", errno.ENOSPC: "cli.disk_full",
+               errno.EROFS: "cli.read_only"}
+
+
 def _command_module(name: str):
-    module_name, _ = COMMANDS[name]
-    return importlib.import_module(module_name)
+    return importlib.import_module(COMMANDS[name])
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser; with ``only``, just that sub-command's module is imported."""
-    parser = argparse.ArgumentParser(prog="keraskit", description="Exercises for 'Keras in Action', "
-                                     "graded against real Keras 3.")
+    parser = _Parser(prog="keraskit", description=t("cli.description"))
     parser.add_argument("--version", action="version", version=f"keraskit {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (_, help_text) in COMMANDS.items():
+    for name in COMMANDS:
+        help_text = t(f"cli.help.{name}")
         cmd_parser = sub.add_parser(name, help=help_text, description=help_text)
         if name == only:
             _command_module(name).add_arguments(cmd_parser, name)
@@ -59,14 +103,20 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from keraskit.commands import CommandError
 
-    try:
-        return int(_command_module(args.command).run(args, args.command) or 0)
-    except CommandError as exc:
-        print(f"keraskit {args.command}: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    prog = f"keraskit {args.command}"
+    # One-time notices (the Boston "B" column one) come out as kit messages after the command.
+    with notices_shown_after():
+        try:
+            return int(_command_module(args.command).run(args, args.command) or 0)
+        except CommandError as exc:
+            print(t("cli.error", prog=prog, error=exc), file=sys.stderr)
+            return 2
+        except OSError as exc:  # a bad path the command did not foresee: still one line, no traceback
+            print(t("cli.error", prog=prog, error=_file_error(exc)), file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            print(t("cli.interrupted"), file=sys.stderr)
+            return 130
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ checksum in `docs/data.md`) and repeats Keras's seeded shuffle and split on it. 
 download is already in its cache and verifies, that file is used instead, so a machine that has
 run Keras before gets literally Keras's data.
 
-Only numpy is imported here: loading the data must not start TensorFlow.
+Only numpy (and the kit's message texts) is imported here: loading the data must not start TensorFlow.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+
+from keraskit import i18n
 
 # The table as shipped, and the SHA-256 it must have (docs/data.md says where it came from).
 SHIPPED_TABLE = Path(__file__).resolve().parent / "data" / "boston_house_prices.csv"
@@ -35,12 +37,8 @@ FEATURE_NAMES = ("CRIM", "ZN", "INDUS", "CHAS", "NOX", "RM", "AGE", "DIS", "RAD"
                  "PTRATIO", "B", "LSTAT")
 TARGET_NAME = "MEDV"
 
-ETHICS_WARNING = (
-    'The Boston housing dataset has an ethical problem: its authors included a variable, "B", '
-    "that may appear to assume that racial self-segregation influences house prices. Keras "
-    "strongly discourages its use except to illustrate ethical issues in data science and "
-    "machine learning; the kit uses it only because the book's chapter does."
-)
+# The notice about the "B" column (its text: `datasets.ethics` in keraskit/locales/).
+ETHICS_NOTICE_KEY = "datasets.ethics"
 
 
 class BostonHousingEthicsWarning(UserWarning):
@@ -155,13 +153,20 @@ def sha256_of(path):
 
 
 def warn_about_ethics_once():
-    """Warn about the "B" column the first time the data is loaded in this process, never again."""
+    """Warn about the "B" column the first time the data is loaded in this process, never again.
+
+    The text is in the user's language. Inside the kit's own commands and exercise runs (where
+    `i18n.notices_to` is active) it is handed to the kit's message output; anywhere else it is a
+    `BostonHousingEthicsWarning`.
+    """
     global _ethics_warned
     if _ethics_warned:
         return
     _ethics_warned = True
+    if i18n.notify(ETHICS_NOTICE_KEY):
+        return
     # stacklevel 3: point at the caller of load_boston_housing, not at this module.
-    warnings.warn(ETHICS_WARNING, BostonHousingEthicsWarning, stacklevel=3)
+    warnings.warn(i18n.t(ETHICS_NOTICE_KEY), BostonHousingEthicsWarning, stacklevel=3)
 
 
 def _check_test_split(test_split):

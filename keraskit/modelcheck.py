@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from keraskit.expect import ExpectationFailed
+from keraskit.i18n import t
 from keraskit.quiet import silence_tensorflow
 
 silence_tensorflow()
@@ -82,7 +83,7 @@ def require_model(model) -> keras.Model:
     """The graded function returned a Keras model (any subclass: Sequential, functional)."""
     if not isinstance(model, keras.Model):
         got = "None" if model is None else type(model).__name__
-        raise ExpectationFailed(f"expected a keras.Model, got {got} (did the function return the model?)")
+        raise ExpectationFailed(t("model.not_a_model", got=got))
     return model
 
 
@@ -92,21 +93,19 @@ def _layers(model) -> list:
 
 
 def _label(index: int, layer) -> str:
-    return f"layer {index} ({type(layer).__name__} '{layer.name}')"
+    return t("model.layer", index=index, kind=type(layer).__name__, name=layer.name)
 
 
 def check_input(model, input_dim: int) -> None:
     """Built, with one input of shape (batch, input_dim): what keras.Input(shape=(input_dim,)) gives."""
     require_model(model)
     if not model.built or not model.inputs:
-        raise ExpectationFailed(
-            f"the model is not built: start it with keras.Input(shape=({input_dim},)) so that "
-            "its weights exist before any data is seen")
+        raise ExpectationFailed(t("model.not_built_input", input_dim=input_dim))
     if len(model.inputs) != 1:
-        raise ExpectationFailed(f"the model has {len(model.inputs)} inputs, expected 1")
+        raise ExpectationFailed(t("model.input_count", count=len(model.inputs)))
     shape = tuple(model.inputs[0].shape)
     if shape != (None, input_dim):
-        raise ExpectationFailed(f"input shape: expected (None, {input_dim}), got {shape}")
+        raise ExpectationFailed(t("model.input_shape", input_dim=input_dim, shape=shape))
 
 
 def check_layers(model, expected: list[LayerSpec]) -> None:
@@ -115,8 +114,9 @@ def check_layers(model, expected: list[LayerSpec]) -> None:
     kinds = [type(layer).__name__ for layer in layers]
     if kinds != [spec.kind for spec in expected]:
         raise ExpectationFailed("\n".join([
-            f"layers: expected {len(expected)}: {', '.join(s.describe() for s in expected)}",
-            f"got {len(layers)}: {', '.join(f'{k} {layer.name!r}' for k, layer in zip(kinds, layers)) or 'none'}",
+            t("model.layers_expected", count=len(expected), layers=", ".join(s.describe() for s in expected)),
+            t("model.layers_got", count=len(layers),
+              layers=", ".join(f"{k} {layer.name!r}" for k, layer in zip(kinds, layers)) or t("model.none")),
             _first_kind_difference(layers, expected),
         ]))
     for index, (layer, spec) in enumerate(zip(layers, expected), start=1):
@@ -126,10 +126,10 @@ def check_layers(model, expected: list[LayerSpec]) -> None:
 def _first_kind_difference(layers, expected) -> str:
     for index, (layer, spec) in enumerate(zip(layers, expected), start=1):
         if type(layer).__name__ != spec.kind:
-            return f"first difference: {_label(index, layer)} should be a {spec.kind}"
+            return t("model.first_difference", layer=_label(index, layer), kind=spec.kind)
     if len(layers) > len(expected):
-        return f"extra: {_label(len(expected) + 1, layers[len(expected)])}"
-    return f"missing: layer {len(layers) + 1}, a {expected[len(layers)].describe()}"
+        return t("model.extra_layer", layer=_label(len(expected) + 1, layers[len(expected)]))
+    return t("model.missing_layer", index=len(layers) + 1, spec=expected[len(layers)].describe())
 
 
 def _check_layer(index: int, layer, spec: LayerSpec) -> None:
@@ -139,7 +139,8 @@ def _check_layer(index: int, layer, spec: LayerSpec) -> None:
         if key == "activation":
             got = _activation_name(got)
         if not _same_value(got, want):
-            raise ExpectationFailed(f"{_label(index, layer)}: {key} should be {want!r}, got {got!r}")
+            raise ExpectationFailed(t("model.field_should_be", layer=_label(index, layer), field=key,
+                                      expected=repr(want), got=repr(got)))
     if spec.kernel_initializer is not None:
         _check_initializer(index, layer, config.get("kernel_initializer"), spec.kernel_initializer)
 
@@ -168,25 +169,28 @@ def _same_value(got, want) -> bool:
 
 
 def _check_initializer(index: int, layer, serialized, want: Initializer) -> None:
-    label = f"{_label(index, layer)}: kernel_initializer"
+    def wrong(got: str) -> ExpectationFailed:
+        return ExpectationFailed(t("model.field_should_be", layer=_label(index, layer), field="kernel_initializer",
+                                   expected=want.describe(), got=got))
+
     if not isinstance(serialized, dict):
-        raise ExpectationFailed(f"{label} should be {want.describe()}, got {serialized!r}")
+        raise wrong(repr(serialized))
     class_name, config = serialized.get("class_name"), serialized.get("config") or {}
     got = f"{class_name}({', '.join(f'{k}={v!r}' for k, v in config.items() if k != 'seed')})"
     if class_name != want.class_name:
-        raise ExpectationFailed(f"{label} should be {want.describe()}, got {got}")
+        raise wrong(got)
     for key, value in want.config:
         if not _same_value(config.get(key), float(value)):
-            raise ExpectationFailed(f"{label} should be {want.describe()}, got {got}")
+            raise wrong(got)
 
 
 def check_param_count(model, expected: int) -> None:
     require_model(model)
     if not model.built:
-        raise ExpectationFailed("the model is not built, so it has no weights to count yet")
+        raise ExpectationFailed(t("model.not_built_params"))
     got = model.count_params()
     if got != expected:
-        raise ExpectationFailed(f"parameter count: expected {expected}, got {got}")
+        raise ExpectationFailed(t("model.param_count", expected=expected, got=got))
 
 
 # ------------------------------------------------------------------ compilation
@@ -249,26 +253,26 @@ def check_compiled(model, *, optimizer: str, loss: set[str], metrics: list[set[s
     require_model(model)
     config = model.get_compile_config() if getattr(model, "compiled", False) else None
     if not config:
-        raise ExpectationFailed("the model is not compiled: call model.compile(optimizer=..., loss=..., metrics=[...])")
+        raise ExpectationFailed(t("model.not_compiled"))
     got_optimizer = type(model.optimizer).__name__
     if got_optimizer != optimizer:
-        raise ExpectationFailed(f"optimizer: expected {optimizer}, got {got_optimizer}")
+        raise ExpectationFailed(t("model.optimizer", expected=optimizer, got=got_optimizer))
     got_loss = canonical_loss(config.get("loss"))
     if got_loss not in loss:
-        raise ExpectationFailed(f"loss: expected {' or '.join(sorted(loss))}, got {got_loss}")
+        raise ExpectationFailed(t("model.loss", expected=t("model.either").join(sorted(loss)), got=got_loss))
     loss_config = config["loss"].get("config") if isinstance(config.get("loss"), dict) else None
     if isinstance(loss_config, dict) and loss_config.get("from_logits"):
-        raise ExpectationFailed("loss: from_logits=True, but the model outputs probabilities")
+        raise ExpectationFailed(t("model.from_logits"))
     got_metrics = [canonical_metric(m) for m in _metric_list(config.get("metrics"))]
-    wanted = " and ".join(" or ".join(sorted(s)) for s in metrics) or "none"
+    wanted = t("model.both").join(t("model.either").join(sorted(s)) for s in metrics) or t("model.none")
     unmatched = list(got_metrics)
     for accepted in metrics:
         match = next((m for m in unmatched if m in accepted), None)
         if match is None:
-            raise ExpectationFailed(f"metrics: expected {wanted}, got {got_metrics or 'none'}")
+            raise ExpectationFailed(t("model.metrics", expected=wanted, got=got_metrics or t("model.none")))
         unmatched.remove(match)
     if unmatched:
-        raise ExpectationFailed(f"metrics: expected {wanted}, got {got_metrics} (extra: {unmatched})")
+        raise ExpectationFailed(t("model.metrics_extra", expected=wanted, got=got_metrics, extra=unmatched))
 
 
 # ------------------------------------------------------------------ all at once
@@ -306,38 +310,47 @@ def _is_real(value) -> bool:
             and type(value).__module__ in ("builtins", "numpy"))
 
 
-def check_named_values(got, expected: dict, *, rtol: float = 1e-6, atol: float = 1e-9, what: str = "result") -> None:
-    """A plain dict with exactly ``expected``'s keys, each a real scalar close to the expected one."""
+def check_named_values(got, expected: dict, *, rtol: float = 1e-6, atol: float = 1e-9,
+                       what: str | None = None) -> None:
+    """A plain dict with exactly ``expected``'s keys, each a real scalar close to the expected one.
+
+    ``what`` names the value in messages (default: "result", in the user's language)."""
+    what = what or t("model.result")
     if type(got) is not dict:
-        raise ExpectationFailed(f"{what}: expected a dict like {sorted(expected)}, got {type(got).__name__}")
+        raise ExpectationFailed(t("model.dict_expected", what=what, keys=sorted(expected), got=type(got).__name__))
     if set(got) != set(expected):
-        raise ExpectationFailed(f"{what}: expected the keys {sorted(expected)}, got {sorted(map(str, got))}")
+        raise ExpectationFailed(t("model.keys_expected", what=what, expected=sorted(expected),
+                                  got=sorted(map(str, got))))
     for key, want in expected.items():
         value = got[key]
         if not _is_real(value):
-            raise ExpectationFailed(f"{what}[{key!r}]: expected a float, got {type(value).__name__}")
+            raise ExpectationFailed(t("model.float_expected", what=what, key=repr(key), got=type(value).__name__))
         if not math.isclose(float(value), want, rel_tol=rtol, abs_tol=atol):
-            raise ExpectationFailed(f"{what}[{key!r}]: expected {want!r}, got {float(value)!r}")
+            raise ExpectationFailed(t("model.value_expected", what=what, key=repr(key), expected=repr(want),
+                                      got=repr(float(value))))
 
 
 def check_history(got, expected: dict, *, rtol: float = 1e-6, atol: float = 1e-9) -> None:
     """A History dict: exactly ``expected``'s keys, each a list of one real number per epoch, all close."""
     if type(got) is not dict:
-        hint = " (return history.history, not the History object)" if hasattr(got, "history") else ""
-        raise ExpectationFailed(f"expected the History's dict, got {type(got).__name__}{hint}")
+        got_type = type(got).__name__
+        if hasattr(got, "history"):
+            got_type = t("model.history_object", got=got_type)
+        raise ExpectationFailed(t("model.history_not_dict", got=got_type))
     if set(got) != set(expected):
-        raise ExpectationFailed(f"history keys: expected {sorted(expected)}, got {sorted(map(str, got))}")
+        raise ExpectationFailed(t("model.history_keys", expected=sorted(expected), got=sorted(map(str, got))))
     for key, want in expected.items():
         values = got[key]
         if not isinstance(values, list) or not all(_is_real(v) for v in values):
-            raise ExpectationFailed(f"history[{key!r}]: expected a list of floats, got {type(values).__name__}")
+            raise ExpectationFailed(t("model.history_not_list", key=repr(key), got=type(values).__name__))
         if len(values) != len(want):
-            raise ExpectationFailed(f"history[{key!r}]: expected {len(want)} epochs, got {len(values)}")
+            raise ExpectationFailed(t("model.history_epochs", key=repr(key), expected=len(want), got=len(values)))
         for epoch, (value, target) in enumerate(zip(values, want), start=1):
             if not math.isclose(float(value), target, rel_tol=rtol, abs_tol=atol):
-                raise ExpectationFailed(
-                    f"history[{key!r}] at epoch {epoch}: expected {target!r}, got {float(value)!r}\n"
-                    f"expected: {want}\ngot:      {values}")
+                raise ExpectationFailed("\n".join([
+                    t("model.history_value", key=repr(key), epoch=epoch, expected=repr(target),
+                      got=repr(float(value))),
+                    t("expect.expected", value=want), t("expect.got", value=values)]))
 
 
 # What Keras prints while fitting with verbose=1 or 2: "Epoch 1/3", the bar, "12ms/step".
@@ -349,4 +362,4 @@ def check_no_progress_output(captured: str) -> None:
     found = [mark for mark in PROGRESS_MARKS if mark in captured]
     if found:
         first = next(line for line in captured.splitlines() if any(m in line for m in found))
-        raise ExpectationFailed(f"training printed progress (pass verbose=0 to fit): {first.strip()[:80]!r}")
+        raise ExpectationFailed(t("model.progress_printed", line=repr(first.strip()[:80])))

@@ -6,6 +6,7 @@ keraskit is installed. It is inert for tests that carry no ``@pytest.mark.exerci
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections import defaultdict
 from pathlib import Path
@@ -17,7 +18,7 @@ quiet.silence_tensorflow()  # before anything can import TensorFlow
 import pytest  # noqa: E402
 
 from keraskit import board, catalogue, target  # noqa: E402
-from keraskit.i18n import current_language, t  # noqa: E402
+from keraskit.i18n import current_language, notice_sink_active, notices_to, t  # noqa: E402
 
 LOADER_KEY = pytest.StashKey[object]()
 CALL_LOG_KEY = pytest.StashKey[target.CallLog]()
@@ -55,7 +56,7 @@ def _make_loader(config):
     if chosen:
         root = Path(chosen).expanduser().resolve()
         if not root.is_dir():
-            raise pytest.UsageError(f"--target: {chosen!r} is not a folder")
+            raise pytest.UsageError(t("cli.not_a_folder_arg", name="--target", path=repr(chosen)))
     elif config.getoption("instructor") or target.instructor_enabled():
         root = Path(config.rootpath) / "solutions"
     else:
@@ -87,7 +88,25 @@ def exercise_of(item) -> str | None:
     return marker.args[0] if marker and marker.args else None
 
 
+def _check_exercise_markers(items) -> None:
+    """Every ``@pytest.mark.exercise(id)`` names a catalogue exercise: a typo is a usage error here,
+    not a passing test missing from the board or a KeyError while reporting a failure."""
+    known = {e.id for e in catalogue.load().exercises}
+    for item in items:
+        marker = item.get_closest_marker("exercise")
+        if marker is None:
+            continue
+        exercise_id = marker.args[0] if marker.args else None
+        if exercise_id not in known:
+            path, _, test = item.nodeid.partition("::")
+            close = difflib.get_close_matches(str(exercise_id), sorted(known), n=3, cutoff=0.6)
+            suggestion = t("hint.did_you_mean", candidates=", ".join(close)) if close else ""
+            raise pytest.UsageError(t("failure.unknown_marker", path=path, test=test or item.name,
+                                      exercise=repr(exercise_id), suggestion=suggestion))
+
+
 def pytest_collection_modifyitems(config, items):
+    _check_exercise_markers(items)
     wanted = set(config.getoption("exercise"))
     if not wanted:
         return
@@ -141,7 +160,7 @@ def _explain_failure(item, call, exercise_id: str) -> tuple[str, str]:
         if log and log.calls:
             lines.append(t("failure.called", call=log.calls[-1]))
         if excinfo.errisinstance(AssertionError):
-            lines.append(str(excinfo.value).strip() or "assertion failed")
+            lines.append(str(excinfo.value).strip() or t("failure.assertion_failed"))
         else:
             lines.append(t("failure.raised", error=_one_line(excinfo)))
             where = _student_location(excinfo)
@@ -179,7 +198,7 @@ def _student_location(excinfo) -> str | None:
         source = str(entry.statement).strip().splitlines()[0]
     except Exception:  # noqa: BLE001 - source may be unavailable
         source = ""
-    return f"{entry.path}:{entry.lineno + 1} in {entry.name}: {source}"
+    return t("failure.location", path=entry.path, line=entry.lineno + 1, function=entry.name, source=source)
 
 
 def report_property(report, name: str):
@@ -201,6 +220,16 @@ class BoardReporter:
     def __init__(self, config):
         self.config = config
         self.outcomes: dict[str, list[str]] = defaultdict(list)
+        self.notices: list[str] = []
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_protocol(self, item, nextitem):
+        # One-time notices of graded code (the Boston "B" column one) go under the board, as kit
+        # messages, unless a command running these tests in-process already shows them itself.
+        if exercise_of(item) is None or notice_sink_active():
+            return (yield)
+        with notices_to(self.notices.append):
+            return (yield)
 
     def pytest_runtest_logreport(self, report):
         exercise_id = report_property(report, PROP_EXERCISE)
@@ -215,6 +244,9 @@ class BoardReporter:
         text = board.render(rows, target=target.display_path(loader.root), path_of=loader.describe)
         terminalreporter.write_sep("=", "keraskit")
         terminalreporter.write_line(text)
+        for notice in self.notices:
+            terminalreporter.write_line("")
+            terminalreporter.write_line(notice)
 
 
 @pytest.hookimpl(trylast=True)

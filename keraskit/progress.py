@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from keraskit.commands import CommandError
+from keraskit.i18n import t
 
 PROGRESS_DIR = ".keraskit"
 PROGRESS_FILE = "progress.json"
@@ -28,7 +29,7 @@ def find_project_root(start: Path | None = None) -> Path:
     for folder in (here, *here.parents):
         if (folder / "exercises" / "tests").is_dir():
             return folder
-    raise NotAWorkingCopy(f"no exercises/ folder in {here} or above it: run keraskit inside your copy of the kit")
+    raise NotAWorkingCopy(t("cli.not_a_working_copy", folder=here))
 
 
 @dataclass

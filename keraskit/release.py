@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import ast
 import shutil
-import sys
 from pathlib import Path
 
 from keraskit import catalogue
+from keraskit.commands import CommandError, require_output_folder
+from keraskit.i18n import t
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 STUDENT_README = Path(__file__).with_name("templates") / "student_README.md"
@@ -85,11 +86,11 @@ def write_release(out_dir: Path, repo_root: Path = REPO_ROOT, force: bool = Fals
     out_dir = Path(out_dir)
     if out_dir.exists() and any(out_dir.iterdir()):
         if not force:
-            raise ReleaseError(f"DIR: {out_dir} is not empty (use --force to replace it)")
+            raise ReleaseError(t("release.not_empty", path=out_dir))
         shutil.rmtree(out_dir)
     missing = [t.module_file for t in catalogue.load().topics if not (repo_root / "exercises" / t.module_file).exists()]
     if missing:
-        raise ReleaseError(f"exercises/ lacks {', '.join(missing)}")
+        raise ReleaseError(t("release.stubs_missing", files=", ".join(missing)))
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in RELEASED:
         source = repo_root / name
@@ -104,21 +105,21 @@ def write_release(out_dir: Path, repo_root: Path = REPO_ROOT, force: bool = Fals
     leaks = find_leaks(out_dir, secret)
     if leaks:
         shutil.rmtree(out_dir)
-        raise ReleaseError("the bundle would contain reference code:\n  " + "\n  ".join(leaks))
+        raise ReleaseError(t("release.leaks", count=len(leaks), leaks="; ".join(leaks)))
     return out_dir
 
 
 def add_arguments(parser, name: str) -> None:
-    parser.add_argument("dir", metavar="DIR", type=Path, help="where to write the student bundle")
-    parser.add_argument("--force", action="store_true", help="replace DIR if it is not empty")
+    parser.add_argument("dir", metavar="DIR", type=Path, help=t("cli.arg.release_dir"))
+    parser.add_argument("--force", action="store_true", help=t("cli.arg.release_force"))
 
 
 def run(args, name: str) -> int:
+    require_output_folder("DIR", args.dir)
     try:
         out = write_release(args.dir, force=args.force)
     except ReleaseError as exc:
-        print(f"keraskit release: {exc}", file=sys.stderr)
-        return 1
+        raise CommandError(str(exc)) from None
     files = sum(1 for p in out.rglob("*") if p.is_file())
-    print(f"wrote the student bundle to {out} ({files} files); no solution line in it")
+    print(t("release.written", path=out, files=files))
     return 0

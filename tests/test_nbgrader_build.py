@@ -248,7 +248,7 @@ def test_cli_builds_and_refuses_to_overwrite(tmp_path, capsys):
     assert cli.main(["nbgrader", "build", str(tmp_path / "c"), "--topic", topic]) == 2
     assert "--force" in capsys.readouterr().err
     assert cli.main(["nbgrader", "build", str(tmp_path / "d"), "--topic", "nonsense"]) == 2
-    assert "topics: not in the catalogue" in capsys.readouterr().err
+    assert "--topic: not in the catalogue" in capsys.readouterr().err
     out = tmp_path / "modules"
     assert cli.main(["nbgrader", "extract", str(tmp_path / "c" / "source" / topic / f"{topic}.ipynb"),
                      "--out", str(out)]) == 0

@@ -10,6 +10,10 @@ import zipfile
 from pathlib import Path
 
 from keraskit.autograde.sandbox import Limits
+from keraskit.commands import (CommandError, require_at_least, require_existing, require_folder,
+                               require_known_exercises, require_output_folder, require_parent_folder,
+                               require_positive)
+from keraskit.i18n import t
 
 
 def _limit_arguments(parser) -> None:
@@ -42,7 +46,29 @@ def _limits(args) -> Limits:
     return Limits(call_timeout=args.timeout, submission_timeout=args.submission_timeout, memory_mb=args.memory)
 
 
+def _check_arguments(args, name: str) -> None:
+    """Bad options and paths stop the command with one line, before anything starts."""
+    if name in ("grade", "autograde"):
+        require_positive("--timeout", args.timeout)
+        require_positive("--submission-timeout", args.submission_timeout)
+        require_positive("--memory", args.memory)
+        require_known_exercises(args.exercise)
+    if name == "grade":
+        require_existing("SUBMISSION", Path(args.submission))
+        if args.json:
+            require_parent_folder("--json", Path(args.json))
+    elif name == "autograde":
+        require_at_least("--jobs", args.jobs, 1)
+        require_folder("SUBMISSIONS", Path(args.submissions))
+        require_output_folder("--out", Path(args.out))
+    elif name == "gradescope-bundle":
+        if Path(args.file).suffix != ".zip":
+            raise CommandError(t("cli.zip_suffix", name="FILE.zip", path=args.file))
+        require_parent_folder("FILE.zip", Path(args.file))
+
+
 def run(args, name: str) -> int:
+    _check_arguments(args, name)
     if name == "grade":
         return _grade(args)
     if name == "autograde":
@@ -83,9 +109,6 @@ def _grade(args) -> int:
     from keraskit.autograde import results, submissions
     from keraskit.autograde.host import JudgeHost
     path = Path(args.submission)
-    if not path.exists():
-        print(f"submission: {path} does not exist", file=sys.stderr)
-        return 2
     kind = "zip" if path.suffix == ".zip" else "notebooks" if path.suffix == ".ipynb" else "folder"
     sub = submissions.Submission(path.stem if kind != "folder" else path.name or "submission", path, kind,
                                  (path,) if kind == "notebooks" else ())

@@ -1,4 +1,10 @@
-"""Self-study commands of the ``keraskit`` CLI."""
+"""Self-study commands of the ``keraskit`` CLI, and the checks every command makes on its arguments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from keraskit.i18n import t
 
 
 class CommandError(ValueError):
@@ -6,3 +12,49 @@ class CommandError(ValueError):
 
     ``keraskit.cli.main`` prints it as ``keraskit COMMAND: message`` and exits with status 2.
     """
+
+
+def require_at_least(option: str, value, minimum) -> None:
+    if not value >= minimum:
+        raise CommandError(t("cli.at_least", option=option, minimum=minimum, value=value))
+
+
+def require_positive(option: str, value) -> None:
+    if not value > 0:  # also refuses NaN
+        raise CommandError(t("cli.positive", option=option, value=value))
+
+
+def require_existing(name: str, path: Path) -> Path:
+    if not Path(path).exists():
+        raise CommandError(t("cli.missing_arg", name=name, path=path))
+    return Path(path)
+
+
+def require_folder(name: str, path: Path) -> Path:
+    """``path`` is an existing folder."""
+    if not require_existing(name, path).is_dir():
+        raise CommandError(t("cli.not_a_folder_arg", name=name, path=path))
+    return Path(path)
+
+
+def require_output_folder(name: str, path: Path) -> Path:
+    """``path`` may be created as a folder: it is one already, or nothing is there yet."""
+    if Path(path).exists() and not Path(path).is_dir():
+        raise CommandError(t("cli.is_a_file_arg", name=name, path=path))
+    return Path(path)
+
+
+def require_parent_folder(name: str, path: Path) -> Path:
+    """The folder a file ``path`` is to be written into exists."""
+    folder = Path(path).absolute().parent
+    if not folder.is_dir():
+        raise CommandError(t("cli.no_parent", name=name, path=path, folder=folder))
+    return Path(path)
+
+
+def require_known_exercises(ids) -> None:
+    """Every id given with --exercise is in the catalogue."""
+    from keraskit import catalogue
+    unknown = sorted(set(ids) - {e.id for e in catalogue.load().exercises})
+    if unknown:
+        raise CommandError(t("cli.unknown_exercises", ids=", ".join(unknown)))

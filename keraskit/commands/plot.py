@@ -12,32 +12,33 @@ from pathlib import Path
 from keraskit import target
 from keraskit.i18n import t
 from keraskit.plots import plot_history
-from keraskit.commands import CommandError
+from keraskit.commands import CommandError, require_at_least, require_output_folder
 from keraskit.progress import find_project_root
 
 
 def add_arguments(parser, name: str) -> None:
-    parser.add_argument("what", metavar="WHAT", help="what to plot: boston")
-    parser.add_argument("--out", type=Path, required=True, metavar="FILE.png", help="where to save the PNG")
-    parser.add_argument("--epochs", type=int, default=30, help="training epochs (default 30, as the chapter)")
-    parser.add_argument("--instructor", action="store_true", help="use the reference solutions")
+    parser.add_argument("what", metavar="WHAT", help=t("cli.arg.plot_what"))
+    parser.add_argument("--out", type=Path, required=True, metavar="FILE.png", help=t("cli.arg.plot_out"))
+    parser.add_argument("--epochs", type=int, default=30, help=t("cli.arg.plot_epochs"))
+    parser.add_argument("--instructor", action="store_true", help=t("cli.arg.instructor"))
 
 
 def run(args, name: str) -> int:
     if args.what != "boston":
         raise CommandError(t("plot.unknown_what"))
-    if args.epochs < 1:
-        raise CommandError("--epochs must be at least 1")
+    require_at_least("--epochs", args.epochs, 1)
+    require_output_folder("--out", args.out.parent)
+    if args.out.is_dir():
+        raise CommandError(t("cli.is_a_folder_arg", name="--out", path=args.out))
     folder = find_project_root() / ("solutions" if args.instructor or target.instructor_enabled() else "exercises")
+    args.out.parent.mkdir(parents=True, exist_ok=True)  # before training: a bad --out fails at once
     from keraskit.quiet import silence_tensorflow
     silence_tensorflow()
     try:
         training = target.LocalLoader(folder).load("training")
-        result = training.boston_experiment(epochs=args.epochs)
+        plot_history(training.boston_experiment(epochs=args.epochs)["history"], args.out)
     except Exception as exc:  # noqa: BLE001 - the student's code may fail in any way; say so plainly
         print(t("plot.needs_training", error=f"{type(exc).__name__}: {exc}"), file=sys.stderr)
         return 1
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    plot_history(result["history"], args.out)
     print(t("plot.saved", path=args.out))
     return 0

@@ -8,20 +8,20 @@ import sys
 from pathlib import Path
 
 from keraskit import board, catalogue, runner, target
-from keraskit.commands import CommandError
+from keraskit.commands import CommandError, require_folder
 from keraskit.i18n import current_language, t
 from keraskit.progress import Progress, find_project_root
 
 
 def add_arguments(parser, name: str) -> None:
     if name == "check":
-        parser.add_argument("topic", nargs="?", metavar="TOPIC", help="only this topic (e.g. tensors)")
-        parser.add_argument("--target", metavar="DIR", help="check the modules in DIR instead of exercises/")
+        parser.add_argument("topic", nargs="?", metavar="TOPIC", help=t("cli.arg.check_topic"))
+        parser.add_argument("--target", metavar="DIR", help=t("cli.arg.check_target"))
     elif name == "hint":
-        parser.add_argument("exercise", metavar="ID", help="exercise id, e.g. tensors.normalize")
-        parser.add_argument("--all", action="store_true", help="show every hint at once")
+        parser.add_argument("exercise", metavar="ID", help=t("cli.arg.exercise_id"))
+        parser.add_argument("--all", action="store_true", help=t("cli.arg.hint_all"))
     elif name == "solution":
-        parser.add_argument("exercise", metavar="ID", help="exercise id, e.g. tensors.normalize")
+        parser.add_argument("exercise", metavar="ID", help=t("cli.arg.exercise_id"))
 
 
 def run(args, name: str) -> int:
@@ -58,7 +58,7 @@ def check(args, root: Path) -> int:
     if args.topic and args.topic not in cat.topic_ids:
         raise CommandError(t("check.unknown_topic", topic=args.topic, topics=", ".join(cat.topic_ids)))
     topics = [args.topic] if args.topic else list(cat.topic_ids)
-    graded = Path(args.target).resolve() if args.target else root / "exercises"
+    graded = require_folder("--target", Path(args.target)).resolve() if args.target else root / "exercises"
     result = run_visible(root, topics, target_dir=graded)
     statuses = result.statuses()
     progress = Progress.load(root)

@@ -11,25 +11,25 @@ from pathlib import Path
 
 from keraskit import board, catalogue, target
 from keraskit.commands.selfstudy import run_visible
-from keraskit.i18n import current_language, t
-from keraskit.commands import CommandError
+from keraskit.i18n import current_language, notices_shown_after, t
+from keraskit.commands import require_positive
 from keraskit.progress import Progress, find_project_root
 
 
 def add_arguments(parser, name: str) -> None:
     parser.add_argument("--poll", type=float, default=0.5, metavar="SECONDS",
-                        help="how often to look for saved files (default 0.5)")
+                        help=t("cli.arg.watch_poll"))
 
 
 def run(args, name: str) -> int:
-    if args.poll <= 0:
-        raise CommandError("--poll must be a positive number of seconds")
+    require_positive("--poll", args.poll)
     watcher = Watcher(find_project_root())
     print(t("watch.start", folder=target.display_path(watcher.folder)), flush=True)
     try:
+        # The snapshot is taken before each run, so a save made while the tests run is not missed.
+        snapshot = watcher.snapshot()
         if not watcher.advance():
             return 0
-        snapshot = watcher.snapshot()
         while True:
             time.sleep(args.poll)
             now = watcher.snapshot()
@@ -58,7 +58,8 @@ class Watcher:
         """Test the current exercise; while it passes, move on. False once everything passes."""
         while self.current is not None:
             exercise = catalogue.load().exercise(self.current)
-            result = run_visible(self.root, [exercise.topic], exercises=[exercise.id])
+            with notices_shown_after():  # at each run, not when the watch ends
+                result = run_visible(self.root, [exercise.topic], exercises=[exercise.id])
             status = result.statuses().get(exercise.id, board.Status.FAILING)
             total = len(result.tests)
             if status is not board.Status.DONE:

@@ -7,8 +7,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
+
+from keraskit import catalogue, i18n
+from keraskit.commands import CommandError, require_existing, require_output_folder
+from keraskit.i18n import t
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -31,27 +34,38 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 def run(args: argparse.Namespace, name: str) -> int:
     action = getattr(args, "nbgrader_command", None)
     if action == "build":
+        _check_build_arguments(args)
         from keraskit.nbgrader.build import build_course
         from keraskit.nbgrader.source import SourceError
         try:
             course = build_course(args.course_dir, topics=args.topics or None, lang=args.lang, force=args.force)
         except (ValueError, FileExistsError, SourceError) as exc:
-            print(f"keraskit nbgrader build: {exc}", file=sys.stderr)
-            return 2
+            raise CommandError(t("nbgrader.build_failed", error=exc)) from None
         for topic, path in course.notebooks.items():
             print(f"{topic}: {path}")
-        print(f"course written to {course.root}; next: cd {course.root} && nbgrader generate_assignment TOPIC")
+        print(t("nbgrader.course_written", root=course.root))
         return 0
     if action == "extract":
+        for notebook in args.notebooks:
+            require_existing("NOTEBOOK", notebook)
+        require_output_folder("--out", args.out)
         from keraskit.nbgrader.extract import NotebookError, write_modules
         try:
             written = write_modules(args.notebooks, args.out)
         except NotebookError as exc:
-            print(f"keraskit nbgrader extract: {exc}", file=sys.stderr)
-            return 2
+            raise CommandError(t("nbgrader.extract_failed", error=exc)) from None
         for path in written:
             print(path)
         return 0
-    print("keraskit nbgrader: choose an action: build COURSE_DIR, or extract NOTEBOOK ... --out DIR",
-          file=sys.stderr)
-    return 2
+    raise CommandError(t("cli.nbgrader_action"))
+
+
+def _check_build_arguments(args) -> None:
+    languages = i18n.supported_languages()
+    if args.lang is not None and args.lang not in languages:
+        raise CommandError(t("cli.unknown_lang", lang=args.lang, languages=", ".join(languages)))
+    known = catalogue.load().topic_ids
+    unknown = [topic for topic in args.topics if topic not in known]
+    if unknown:
+        raise CommandError(t("cli.unknown_topics", topics=", ".join(unknown), known=", ".join(known)))
+    require_output_folder("COURSE_DIR", args.course_dir)
