@@ -287,8 +287,8 @@ def choose_mode() -> tuple[str, str]:
 
 
 def available_modes() -> list[str]:
-    """Every mode this machine can run, whatever the environment asks (for tests)."""
-    return [m for m, ok in (("bwrap", _probe_bwrap()[0]), ("landlock", landlock_works()[0]),
+    """Every mode this machine can run (bwrap only if not switched off by KERASKIT_NO_BWRAP)."""
+    return [m for m, ok in (("bwrap", bwrap_works()[0]), ("landlock", landlock_works()[0]),
                             ("rlimits", True)) if ok]
 
 
