@@ -34,6 +34,15 @@ def attempt(action):
         return "refused"
 
 
+def sysv_shm():
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    segment = libc.shmget(0, 4096, 0o1600)  # IPC_PRIVATE, IPC_CREAT | 0600
+    if segment < 0:
+        raise OSError(ctypes.get_errno(), "shmget")
+    libc.shmctl(segment, 0, None)  # IPC_RMID: a segment that got through is not left behind
+
+
 def write(path):
     with open(path, "w") as fh:
         fh.write("x")
@@ -52,6 +61,7 @@ print(json.dumps({{
     "signal_judge": attempt(lambda: os.kill(judge, 0)),
     "lazy_stdlib": attempt(lambda: __import__("secrets")),
     "devnull": attempt(lambda: write(os.devnull)),
+    "sysv_shm": attempt(sysv_shm),
 }}))
 """
 
@@ -70,7 +80,7 @@ def test_landlock_and_seccomp_confine_a_process(tmp_path):
     found = json.loads(done.stdout)
     expected = {"read_outside": "refused", "write_outside": "refused", "write_allowed": "allowed",
                 "inet": "refused", "inet6_udp": "refused", "netlink": "refused", "unix_dgram": "refused",
-                "unix_pair": "allowed", "unix_connect": "refused", "lazy_stdlib": "allowed", "devnull": "allowed",
+                "unix_pair": "allowed", "unix_connect": "refused", "lazy_stdlib": "allowed", "devnull": "allowed", "sysv_shm": "refused",
                 "signal_judge": "refused" if landlock.abi_version() >= 6 else "allowed"}
     assert found == expected
     assert sorted(p.name for p in outside.iterdir()) == ["secret.txt"]
