@@ -11,8 +11,9 @@
 #   scripts/gradescope_fresh_root.sh [--bwrap] [--keep] [--suite bookworm] [--mirror URL] [--python PY]
 # PY: the Python that runs `keraskit gradescope-bundle` (default: .venv/bin/python).
 # MMDEBSTRAP=/path/to/mmdebstrap overrides where mmdebstrap is found.
-# pip settings of this machine (PIP_INDEX_URL, PIP_EXTRA_INDEX_URL, PIP_FIND_LINKS) are passed
-# to setup.sh; local file:// folders they name are bound read-only into the root.
+# pip settings of this machine (PIP_INDEX_URL, PIP_EXTRA_INDEX_URL, PIP_FIND_LINKS, PIP_CERT,
+# PIP_CONSTRAINT, from the environment or pip's config) are passed to setup.sh; the local files
+# and folders they name are copied or bound read-only into the root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
@@ -72,15 +73,21 @@ mount -t devpts devpts "$ROOTFS/dev/pts" -o newinstance 2>/dev/null && MOUNTS+=(
 bind /sys "$ROOTFS/sys" ro
 
 PIP_ENV=()
-for name in PIP_INDEX_URL PIP_EXTRA_INDEX_URL PIP_FIND_LINKS; do
-    value=${!name:-$(pip3 config get "global.${name#PIP_}" 2>/dev/null | tr -d "'" || true)}
-    value=${value:-}
-    [ -n "$value" ] || continue
+for name in PIP_INDEX_URL PIP_EXTRA_INDEX_URL PIP_FIND_LINKS PIP_CERT PIP_CONSTRAINT; do
+    key=$(echo "${name#PIP_}" | tr 'A-Z_' 'a-z-')
+    value=${!name:-$(pip3 config list 2>/dev/null | sed -n "s/^global\.$key='\(.*\)'\$/\1/p" | head -1 || true)}
     value=${value//$'\n'/ }
+    [ -n "$value" ] || continue
     PIP_ENV+=("$name=$value")
     for url in $value; do
-        folder=${url#file://}
-        if [ -d "$folder" ] && [ "${folder:0:1}" = / ]; then bind "$folder" "$ROOTFS$folder" ro; fi
+        path=${url#file://}
+        [ "${path:0:1}" = / ] || continue
+        if [ -f "$path" ]; then  # a CA bundle (a proxy's), a constraints file: copied to the same path
+            mkdir -p "$ROOTFS$(dirname "$path")" && cp "$path" "$ROOTFS$path"
+        elif [ -d "$path" ]; then  # a local index: its "simple" folder links to files beside it
+            [ "$(basename "$path")" = simple ] && path=$(dirname "$path")
+            bind "$path" "$ROOTFS$path" ro
+        fi
     done
 done
 in_root() { chroot "$ROOTFS" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \

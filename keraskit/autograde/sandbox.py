@@ -272,7 +272,7 @@ def choose_mode() -> tuple[str, str]:
     if forced:
         if forced not in MODES:
             raise ValueError(f"{MODE_ENV}: {forced!r} is not one of {', '.join(MODES)}")
-        ok, detail = {"bwrap": _probe_bwrap, "landlock": landlock_works,
+        ok, detail = {"bwrap": bwrap_works, "landlock": landlock_works,
                       "rlimits": lambda: (True, "")}[forced]()
         if not ok:
             raise RuntimeError(f"{MODE_ENV}={forced}, but this machine cannot: {detail}")

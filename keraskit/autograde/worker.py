@@ -319,11 +319,10 @@ def floor_confine(folder: Path, run_as: int | None) -> None:
     """The floor (no Landlock): the separate uid if any, then, as far as this kernel allows, no
     capabilities, no_new_privs and the seccomp filter (``keraskit doctor`` measures what held)."""
     from keraskit.autograde import landlock, seccomp
-    for step in (seccomp.drop_bounding_set,):
-        try:
-            step()
-        except OSError:
-            pass
+    try:
+        seccomp.drop_bounding_set()
+    except OSError:
+        pass
     if run_as is not None:
         drop_privileges(folder, run_as)
     for step in (seccomp.drop_capabilities, landlock.set_no_new_privs, seccomp.deny_network):
