@@ -80,21 +80,31 @@ def test_the_honest_base_earns_both(honest):
     assert all(honest[e] > 0 for e in EXERCISES), honest
 
 
-# What the rlimits floor without a separate uid cannot stop (doctor reports each as MISSING); on this
-# floor student code runs as the grader's own uid. Every other attack must fail there too.
-FLOOR_HOLES = {
-    "steal_solution": "no filesystem isolation: the reference in a world-readable checkout is readable",
-    "escape": "no filesystem isolation: a background process writes the canary in /tmp before it is killed",
-}
+CANARY = "/tmp/keraskit-redteam-canary"  # what tests/redteam/escape.py writes, replaced per test
+
+
+def _floor_hole(mode: str, attack: str) -> str | None:
+    """Why the rlimits floor (kernels without Landlock) cannot stop ``attack``, if it cannot;
+    doctor reports each of these as MISSING there. Every other attack must fail in every mode."""
+    if mode != "rlimits":
+        return None
+    if attack == "steal_solution":
+        return "no filesystem isolation: any uid reads the reference in a world-readable checkout"
+    if attack == "escape" and sandbox.floor_uid() is None:
+        return "no separate uid: a background process writes the canary in /tmp before it is killed"
+    return None
 
 
 @pytest.mark.parametrize("attack", sorted(p.stem for p in REDTEAM.glob("*.py")))
 def test_attack_earns_nothing_for_the_attacked_exercise(mode, host, honest, tmp_path, attack):
-    if _plain_floor_without_uid(mode) and attack in FLOOR_HOLES:
-        pytest.xfail(f"{attack}: {FLOOR_HOLES[attack]}")
-    canary = Path("/tmp/keraskit-redteam-canary")
+    hole = _floor_hole(mode, attack)
+    if hole:
+        pytest.xfail(f"{attack}: {hole}")
+    # a canary of this test alone: other runs of the suite on the machine write theirs elsewhere
+    canary = Path(f"/tmp/keraskit-redteam-canary-{os.getpid()}-{tmp_path.name}")
     canary.unlink(missing_ok=True)
-    sub = _make(tmp_path, attack, (REDTEAM / f"{attack}.py").read_bytes())
+    source = (REDTEAM / f"{attack}.py").read_bytes().replace(CANARY.encode(), str(canary).encode())
+    sub = _make(tmp_path, attack, source)
     (sub / "conftest.py").write_text("import pytest\n@pytest.hookimpl(tryfirst=True)\n"
                                      "def pytest_runtest_makereport(item, call):\n    call.excinfo = None\n")
     before = sorted(p.name for p in tmp_path.rglob("*"))
@@ -272,8 +282,7 @@ def test_the_floor_without_bwrap_still_protects_the_class(floor, monkeypatch, tm
         pytest.skip("the rlimits floor protects the class only through a separate uid, and there is none "
                     f"here: {sandbox.uid_can_run_python()[1]}")
     monkeypatch.setenv(sandbox.NO_BWRAP_ENV, "1")  # the host processes inherit it
-    if floor == "rlimits":
-        monkeypatch.setenv(sandbox.MODE_ENV, "rlimits")
+    monkeypatch.setenv(sandbox.MODE_ENV, floor)
     doctor = subprocess.run([sys.executable, "-m", "keraskit.cli", "doctor"], capture_output=True, text=True,
                             timeout=180)
     assert f"mode: {floor} " in doctor.stdout and "[!!]" not in doctor.stdout, doctor.stdout + doctor.stderr
