@@ -1,7 +1,8 @@
 """Adversarial submissions (tests/redteam/*.py) must earn nothing they did not honestly earn.
 
 Each is the reference tensors.py (copied at test time) with one function redefined at its end.
-Only two exercises are graded, to keep the suite fast.
+Only two exercises are graded, to keep the suite fast. Every attack runs in every sandbox mode
+this machine offers (bwrap, landlock, rlimits: ``sandbox.available_modes``).
 """
 
 import json
@@ -38,9 +39,26 @@ def _make(folder: Path, name: str, extra: bytes = b"") -> Path:
     return sub
 
 
+MODES = sandbox.available_modes()
+
+
+def _plain_floor_without_uid(mode: str) -> bool:
+    """The rlimits floor as root where no separate uid can run Python (pyenv under /root): the
+    child keeps the judge's uid and nothing keeps it from real files (doctor: MISSING)."""
+    return mode == "rlimits" and sandbox.floor_uid() is None
+
+
+@pytest.fixture(scope="module", params=MODES)
+def mode(request):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(sandbox.MODE_ENV, request.param)  # host processes started by batch inherit it
+        yield request.param
+
+
 @pytest.fixture(scope="module")
-def host():
+def host(mode):
     h = JudgeHost(LIMITS)
+    assert h.server.mode == mode
     yield h
     h.close()
 
@@ -62,11 +80,31 @@ def test_the_honest_base_earns_both(honest):
     assert all(honest[e] > 0 for e in EXERCISES), honest
 
 
+CANARY = "/tmp/keraskit-redteam-canary"  # what tests/redteam/escape.py writes, replaced per test
+
+
+def _floor_hole(mode: str, attack: str) -> str | None:
+    """Why the rlimits floor (kernels without Landlock) cannot stop ``attack``, if it cannot;
+    doctor reports each of these as MISSING there. Every other attack must fail in every mode."""
+    if mode != "rlimits":
+        return None
+    if attack == "steal_solution":
+        return "no filesystem isolation: any uid reads the reference in a world-readable checkout"
+    if attack == "escape" and sandbox.floor_uid() is None:
+        return "no separate uid: a background process writes the canary in /tmp before it is killed"
+    return None
+
+
 @pytest.mark.parametrize("attack", sorted(p.stem for p in REDTEAM.glob("*.py")))
-def test_attack_earns_nothing_for_the_attacked_exercise(host, honest, tmp_path, attack):
-    canary = Path("/tmp/keraskit-redteam-canary")
+def test_attack_earns_nothing_for_the_attacked_exercise(mode, host, honest, tmp_path, attack):
+    hole = _floor_hole(mode, attack)
+    if hole:
+        pytest.xfail(f"{attack}: {hole}")
+    # a canary of this test alone: other runs of the suite on the machine write theirs elsewhere
+    canary = Path(f"/tmp/keraskit-redteam-canary-{os.getpid()}-{tmp_path.name}")
     canary.unlink(missing_ok=True)
-    sub = _make(tmp_path, attack, (REDTEAM / f"{attack}.py").read_bytes())
+    source = (REDTEAM / f"{attack}.py").read_bytes().replace(CANARY.encode(), str(canary).encode())
+    sub = _make(tmp_path, attack, source)
     (sub / "conftest.py").write_text("import pytest\n@pytest.hookimpl(tryfirst=True)\n"
                                      "def pytest_runtest_makereport(item, call):\n    call.excinfo = None\n")
     before = sorted(p.name for p in tmp_path.rglob("*"))
@@ -146,7 +184,9 @@ def test_the_writer_attack_works_when_nothing_stops_it(tmp_path, monkeypatch):
     assert json.loads(after["out/records/victim.json"])["score"] == 1000
 
 
-def test_batch_grades_the_class_like_each_alone(host, tmp_path):
+def test_batch_grades_the_class_like_each_alone(mode, host, tmp_path):
+    if _plain_floor_without_uid(mode):
+        pytest.skip("the rlimits floor without a separate uid cannot keep a submission from other files")
     subs, out, elsewhere = tmp_path / "class", tmp_path / "out", tmp_path / "elsewhere"
     _make(elsewhere, "bystander")
     _make(subs, "a_honest")
@@ -234,14 +274,24 @@ def _floor_processes() -> list[int]:
     return [int(e) for e in os.listdir("/proc") if e.isdigit() and low <= (_uid_of(int(e)) or -1) < high]
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="without bwrap, only a root grader can run student code as another uid")
-def test_the_floor_without_bwrap_still_protects_the_class(monkeypatch, tmp_path):
+@pytest.mark.parametrize("floor", ["landlock", "rlimits"])
+def test_the_floor_without_bwrap_still_protects_the_class(floor, monkeypatch, tmp_path):
+    if floor not in MODES:
+        pytest.skip(f"no Landlock here: {sandbox.landlock_works()[1]}")
+    if floor == "rlimits" and sandbox.floor_uid() is None:
+        pytest.skip("the rlimits floor protects the class only through a separate uid, and there is none "
+                    f"here: {sandbox.uid_can_run_python()[1]}")
     monkeypatch.setenv(sandbox.NO_BWRAP_ENV, "1")  # the host processes inherit it
+    monkeypatch.setenv(sandbox.MODE_ENV, floor)
     doctor = subprocess.run([sys.executable, "-m", "keraskit.cli", "doctor"], capture_output=True, text=True,
-                            timeout=120)
-    assert doctor.returncode == 1, doctor.stdout
-    assert "[--] filesystem isolation: MISSING" in doctor.stdout and "[--] no network: MISSING" in doctor.stdout
-    assert "MISSING 3 protection(s)" in doctor.stdout and f"unset {sandbox.NO_BWRAP_ENV}" in doctor.stdout
+                            timeout=180)
+    assert f"mode: {floor} " in doctor.stdout and "[!!]" not in doctor.stdout, doctor.stdout + doctor.stderr
+    if floor == "landlock":
+        assert doctor.returncode == 0 and f"all protections of the landlock mode active" in doctor.stdout
+        assert "measured: read_outside refused" in doctor.stdout and "tcp_connect refused" in doctor.stdout
+    else:
+        assert doctor.returncode == 1, doctor.stdout
+        assert "[--] filesystem: reads: MISSING" in doctor.stdout and "[--] filesystem: writes: MISSING" in doctor.stdout
     subs, out, elsewhere = tmp_path / "class", tmp_path / "out", tmp_path / "elsewhere"
     _make(elsewhere, "bystander")
     _make(subs, "a_honest")
@@ -252,7 +302,7 @@ def test_the_floor_without_bwrap_still_protects_the_class(monkeypatch, tmp_path)
     records = batch.autograde(subs, out, jobs=1, limits=LIMITS, exercises=EXERCISES, topics=["tensors"],
                               progress=False)
     by = {r["student"]: r for r in records}
-    assert {r["mode"] for r in records} == {"rlimits"}
+    assert {r["mode"] for r in records} == {floor}
     assert by["a_honest"]["score"] == by["a_honest"]["max_score"] > 0
     assert by["c_linger"]["score"] == by["c_linger"]["max_score"]
     assert _earned(by["b_writer"]) == {ATTACKED: 0, CONTROL: _earned(by["a_honest"])[CONTROL]}
@@ -262,6 +312,64 @@ def test_the_floor_without_bwrap_still_protects_the_class(monkeypatch, tmp_path)
     assert "1000" not in (out / "grades.csv").read_text()
     assert not list(out.rglob("planted*")) and not (out / "records" / "zz_ghost.json").exists()
     assert _floor_processes() == [], "a process of the submission outlived the batch"
+
+
+PLANT = b"""
+import os, sys
+_reference_samples_first = samples_first
+MARK = "keraskit_planted_mark"
+
+
+def _places():
+    import keraskit, tempfile
+    found = [os.getcwd(), tempfile.gettempdir(), "/tmp", "/dev/shm", "/var/tmp", os.path.expanduser("~"), "/",
+             os.path.dirname(os.path.dirname(keraskit.__file__)), os.path.dirname(os.getcwd())]
+    return [p for p in dict.fromkeys(found + [p for p in sys.path if p]) if os.path.isdir(p)]
+
+
+def _plant(path, text):
+    try:  # O_EXCL: never overwrite a file that is there (the stdlib's own csv.py)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except OSError:
+        return False
+    os.write(fd, text.encode())
+    os.close(fd)
+    return True
+
+
+def samples_first(x, sample_axis):
+    if PHASE == "plant":
+        for place in _places():
+            _plant(os.path.join(place, MARK), "x")
+            _plant(os.path.join(place, "keraskit_planted_mod.py"), "PLANTED = True\\n")
+            _plant(os.path.join(place, "csv.py"), "PLANTED = True\\n")
+        return _reference_samples_first(x, sample_axis)
+    found = [p for p in _places() if os.path.exists(os.path.join(p, MARK))
+             or os.path.exists(os.path.join(p, "keraskit_planted_mod.py"))
+             or b"PLANTED" in (open(os.path.join(p, "csv.py"), "rb").read() if os.path.isfile(os.path.join(p, "csv.py")) else b"")]
+    try:
+        import keraskit_planted_mod  # noqa: F401
+        found.append("keraskit_planted_mod importable")
+    except ImportError:
+        pass
+    if found:
+        raise RuntimeError(f"left by the previous submission: {found}")
+    return _reference_samples_first(x, sample_axis)
+"""
+
+
+def test_nothing_a_submission_plants_reaches_the_next(mode, host, tmp_path):
+    """One submission writes a marker, a module and a csv.py into every place it can write (its
+    folder, /tmp, /dev/shm, /var/tmp, home, /, every sys.path folder); the next sees none."""
+    if _plain_floor_without_uid(mode):
+        pytest.skip("the rlimits floor without a separate uid runs student code with the grader's own uid: "
+                    "planting would write into the real Python installation")
+    planter = _make(tmp_path, "planter", b'PHASE = "plant"\n' + PLANT)
+    checker = _make(tmp_path, "checker", b'PHASE = "check"\n' + PLANT)
+    planted = _grade(host, planter)
+    assert _earned(planted)[ATTACKED] > 0, [t for r in planted["exercises"] for t in r["tests"]]
+    record = _grade(host, checker)
+    assert _earned(record)[ATTACKED] > 0, [t for r in record["exercises"] for t in r["tests"]]
 
 
 SLOW = b"""

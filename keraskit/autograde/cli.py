@@ -84,25 +84,42 @@ def run(args, name: str) -> int:
         print(f"{len(records)} submissions graded; see {Path(args.out) / 'grades.csv'}")
         return 0
     if name == "doctor":
-        from keraskit.autograde import sandbox
-        missing = []
-        for what, ok, detail in sandbox.report():
-            print(f"[{'ok' if ok else '--'}] {what}: {detail}")
-            if not ok:
-                missing.append(what)
-        if missing:
-            print(f"\nMISSING {len(missing)} protection(s): {', '.join(missing)}.\n"
-                  "Grading still works on the floor (rlimits, own session, subreaper, separate uid as root),\n"
-                  "but it is not isolated from the disk or the network. To fix: "
-                  f"{sandbox.missing_advice()}.")
-            return 1
-        print("\nall protections active")
-        return 0
+        return _doctor()
     if name == "gradescope-bundle":
         write_gradescope_bundle(Path(args.file))
         print(f"wrote {args.file}")
         return 0
     raise ValueError(f"name: unknown command {name!r}")
+
+
+def _doctor() -> int:
+    """Start a real worker in the mode grading will use, import there what grading imports, try
+    what the sandbox must refuse, and print each protection: 0 all hold, 1 some are missing
+    (the floor), CommandError (status 2) if the worker cannot work or a promise is broken."""
+    from keraskit.autograde import sandbox
+    from keraskit.commands import CommandError
+    try:
+        mode, why, imports, facts, rows = sandbox.doctor()
+    except (RuntimeError, ValueError, OSError) as exc:
+        raise CommandError(f"the worker cannot grade here: {exc}") from None
+    print(f"mode: {mode} ({why})")
+    print(f"worker: Python {imports['python']}, numpy {imports['numpy']}, keras {imports['keras']}; "
+          f"numpy, keras and lazily loaded stdlib modules import (uid {facts['uid']}, "
+          f"capabilities {facts['capabilities']})")
+    marks = {"ok": "ok", "missing": "--", "broken": "!!"}
+    for what, status, detail in rows:
+        print(f"[{marks[status]}] {what}: {detail}")
+    broken = [what for what, status, _ in rows if status == "broken"]
+    if broken:
+        raise CommandError(f"the {mode} sandbox does not hold what it promises: {', '.join(broken)}")
+    missing = [what for what, status, _ in rows if status == "missing"]
+    if missing:
+        print(f"\nMISSING {len(missing)} protection(s): {', '.join(missing)}.\n"
+              f"Grading still works in the {mode} mode, but student code is not isolated from the disk "
+              f"or the network. To fix: {sandbox.missing_advice()}.")
+        return 1
+    print(f"\nall protections of the {mode} mode active")
+    return 0
 
 
 def _grade(args) -> int:

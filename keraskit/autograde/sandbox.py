@@ -1,10 +1,25 @@
-"""Where student code runs: a fork server inside bubblewrap, or the rlimit floor without it.
+"""Where student code runs: a fork server in one of three modes, the best this machine offers.
 
-The sandbox (``bwrap``) gets new user, mount, PID, network, IPC and UTS namespaces, no
-capabilities, and sees only what a worker needs, read-only: the system libraries, the Python
-installation, the virtual environment and the ``keraskit`` package folder. Not the repository
-(so not ``solutions/`` or ``grading/``), not the home folder, not other submissions, not the
-output folder. Its only writable places are two small private tmpfs (``/sub``, ``/tmp``).
+``bwrap``
+    The server runs inside bubblewrap: new user, mount, PID, network, IPC and UTS namespaces, no
+    capabilities, and a read-only root that holds only what a worker needs: the system libraries,
+    the Python installation, the virtual environment and the ``keraskit`` package folder. Not the
+    repository (so not ``solutions/`` or ``grading/``), not the home folder, not other
+    submissions, not the output folder. Its only writable places are private tmpfs (``/sub``,
+    ``/tmp``, ``/dev/shm``), wiped after every submission. Children add the seccomp filter.
+``landlock``
+    Without working bwrap (Docker's default profile forbids the namespaces), each child confines
+    itself before student code runs: capabilities dropped, no_new_privs, Landlock (read only the
+    system libraries, the Python installation, the venv and the package; write only its own
+    scratch folder; TCP bind/connect denied from ABI 4; signals and abstract UNIX sockets kept
+    inside from ABI 6; no ptrace outside) and a seccomp filter (only ``AF_UNIX`` stream sockets,
+    no connect/bind/listen, no io_uring, no System V or POSIX message-queue IPC).
+``rlimits``
+    The floor on kernels without Landlock: rlimits, own session, subreaper, and as root a separate
+    uid, only where that uid can read the Python installation and the packages.
+
+Every mode keeps the judge/worker split, the rlimits and the subreaper. ``KERASKIT_SANDBOX``
+forces a mode (an error if this machine cannot give it); ``KERASKIT_NO_BWRAP=1`` skips bwrap.
 Where the pids cgroup is writable, the whole sandbox also gets a process cap from the kernel.
 """
 
@@ -12,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import os
+import platform
 import shutil
 import socket
 import subprocess
@@ -25,10 +41,19 @@ from keraskit import quiet
 from keraskit.autograde import wire
 
 SANDBOX_SCRATCH = "/sub"
+# where bwrap binds the keraskit package: a folder of the read-only root (never under /tmp, which
+# is writable in the sandbox), so the server's sys.path[0] cannot be written
+SANDBOX_LIB = "/opt/keraskit-worker"
 PIDS_CGROUP_ROOT = Path("/sys/fs/cgroup/pids")
 SERVER_START_TIMEOUT = 120.0
 # Set to 1 to run without bwrap even where it works (tests of the floor; a broken bwrap setup).
 NO_BWRAP_ENV = "KERASKIT_NO_BWRAP"
+# bwrap | landlock | rlimits: this mode or an error (tests of each mode).
+MODE_ENV = "KERASKIT_SANDBOX"
+MODES = ("bwrap", "landlock", "rlimits")
+# What the worker server imports lazily in a child must work there: checked at every start.
+SELF_CHECK = Path(__file__).with_name("probe.py")
+SELF_CHECK_TIMEOUT = 60.0
 # Without bwrap, a root server runs each child as its own unprivileged uid from this range.
 FLOOR_UID_BASE = 200_000
 FLOOR_UID_SPAN = 100_000
@@ -96,26 +121,67 @@ def bwrap_command(control_fd: int) -> list[str]:
             cmd += ["--ro-bind", etc, etc]
     for root in roots:
         cmd += ["--ro-bind", str(root), str(root)]
-    cmd += ["--ro-bind", str(package), str(package), "--chdir", SANDBOX_SCRATCH]
-    return cmd + _python_command(control_fd, SANDBOX_SCRATCH)
+    # /dev/shm: private and wiped; then the root and /dev read-only (device nodes stay usable),
+    # which also freezes the folders bwrap made for the binds, the server's sys.path[0] included
+    cmd += ["--ro-bind", str(package), f"{SANDBOX_LIB}/keraskit", "--tmpfs", "/dev/shm",
+            "--remount-ro", "/dev", "--remount-ro", "/", "--chdir", SANDBOX_SCRATCH]
+    extra = ["--confine", "seccomp", "--private", "/tmp", "--private", "/dev/shm"]
+    return cmd + _python_command(control_fd, SANDBOX_SCRATCH, SANDBOX_LIB, extra)
 
 
-def _python_command(control_fd: int, scratch: str, run_as: int | None = None) -> list[str]:
+def _python_command(control_fd: int, scratch: str, package_parent: str, extra: list[str] = ()) -> list[str]:
     # -I: no user site, no PYTHON* variables, and neither the script nor the working folder on
     # sys.path, so a student file called numpy.py shadows nothing.
-    # The worker imports the same keraskit package the judge runs (in the sandbox, its folder is
-    # the only thing bound under its parent).
-    boot = (f"import sys; sys.path.insert(0, {str(keraskit_package_dir().parent)!r}); "
+    # The worker imports the same keraskit package the judge runs, from ``package_parent``: a
+    # read-only folder that holds nothing but the package (in bwrap, the parent of the one bind;
+    # on the floor, a root-owned folder with a link to it), never the repository.
+    boot = (f"import sys; sys.path.insert(0, {package_parent!r}); "
             "from keraskit.autograde.worker import main; sys.exit(main())")
-    cmd = [sys.executable, "-I", "-c", boot, "--control-fd", str(control_fd), "--scratch", scratch]
-    return cmd + (["--run-as", str(run_as)] if run_as is not None else [])
+    return [sys.executable, "-I", "-c", boot, "--control-fd", str(control_fd), "--scratch", scratch, *extra]
+
+
+def system_reads() -> list[Path]:
+    """What any dynamically linked Python needs besides its own installation."""
+    found = [Path(p) for p in ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin") if os.path.isdir(p)]
+    return found + [Path(p) for p in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime") if os.path.exists(p)]
+
+
+def landlock_reads() -> list[Path]:
+    """Everything a Landlock-confined child may read (besides its own folder and /dev/null...)."""
+    package = keraskit_package_dir()
+    roots = python_roots()
+    _check_not_exposing_repo(roots, package)
+    return [*system_reads(), *roots, package]
 
 
 def floor_uid() -> int | None:
-    """The unprivileged uid a root server's children run as without bwrap (one per server)."""
-    if os.geteuid() != 0:
+    """The unprivileged uid a root server's children run as without bwrap (one per server), or
+    None: not root, or that uid cannot read the Python installation or the packages (pyenv or
+    conda under a 0700 home), where a uid would break grading instead of protecting it."""
+    if os.geteuid() != 0 or not uid_can_run_python()[0]:
         return None
     return FLOOR_UID_BASE + os.getpid() % FLOOR_UID_SPAN
+
+
+@functools.cache
+def uid_can_run_python() -> tuple[bool, str]:
+    """Can an unprivileged uid (no groups) start this Python and import what a child imports,
+    stdlib modules loaded lazily included? Tried for real, as such a uid."""
+    if os.geteuid() != 0:
+        return False, "not root: there is no other uid to switch to"
+    uid = FLOOR_UID_BASE + FLOOR_UID_SPAN - 1  # never a server's uid: those are pid-derived
+    code = (f"import sys; sys.path.insert(0, {str(keraskit_package_dir().parent)!r})\n"
+            "import secrets, csv, statistics, decimal, numpy, keraskit.autograde.worker\n"
+            "import importlib.util; assert importlib.util.find_spec('keras'), 'keras not found'\n")
+    try:
+        done = subprocess.run([sys.executable, "-I", "-c", code], user=uid, group=uid, extra_groups=[],
+                              cwd="/", capture_output=True, text=True, timeout=120, env={"PATH": "/usr/bin:/bin"})
+    except (OSError, subprocess.SubprocessError) as exc:
+        return False, f"uid {uid} cannot start {sys.executable}: {exc}"
+    if done.returncode != 0:
+        cause = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+        return False, f"uid {uid} cannot run this Python: {cause[:300]}"
+    return True, f"uid {uid} can read the Python installation and the packages"
 
 
 def processes_of_uid(uid: int) -> list[int]:
@@ -164,6 +230,68 @@ def bwrap_disabled() -> bool:
     return os.environ.get(NO_BWRAP_ENV, "").strip() not in ("", "0")
 
 
+@functools.cache
+def landlock_works() -> tuple[bool, str]:
+    """Can a child confine itself here (Landlock, seccomp, capability drop)? Tried for real in a
+    throwaway process, which then checks that a TCP socket and a read outside are refused."""
+    from keraskit.autograde import landlock, seccomp
+    abi = landlock.abi_version()
+    if abi < 1:
+        return False, "the kernel has no Landlock (Linux >= 5.13 with landlock in its lsm= list)"
+    if not seccomp.supported():
+        return False, f"no seccomp filter is defined for {platform.machine()}"
+    code = (f"import sys; sys.path.insert(0, {str(keraskit_package_dir().parent)!r})\n"
+            "from keraskit.autograde import landlock, seccomp\n"
+            "import socket, pathlib\n"
+            "seccomp.drop_bounding_set(); seccomp.drop_capabilities()\n"
+            "landlock.restrict([], [])\n"
+            "seccomp.deny_network()\n"
+            "for attempt in (lambda: socket.socket(socket.AF_INET), lambda: open(sys.executable, 'rb')):\n"
+            "    try: attempt()\n"
+            "    except OSError: continue\n"
+            "    raise SystemExit('not confined')\n"
+            "print('confined')\n")
+    try:
+        done = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return False, f"the Landlock probe did not run: {exc}"
+    if done.returncode != 0 or done.stdout.strip() != "confined":
+        return False, f"Landlock/seccomp refused: {(done.stderr or done.stdout).strip()[-300:]}"
+    return True, f"Landlock ABI {abi} with seccomp"
+
+
+def landlock_abi() -> int:
+    from keraskit.autograde import landlock
+    return landlock.abi_version()
+
+
+def choose_mode() -> tuple[str, str]:
+    """(mode, why): the mode grading uses here, by preference bwrap, landlock, rlimits.
+    ``KERASKIT_SANDBOX`` forces one, and is an error where this machine cannot give it."""
+    forced = os.environ.get(MODE_ENV, "").strip()
+    if forced:
+        if forced not in MODES:
+            raise ValueError(f"{MODE_ENV}: {forced!r} is not one of {', '.join(MODES)}")
+        ok, detail = {"bwrap": bwrap_works, "landlock": landlock_works,
+                      "rlimits": lambda: (True, "")}[forced]()
+        if not ok:
+            raise RuntimeError(f"{MODE_ENV}={forced}, but this machine cannot: {detail}")
+        return forced, f"forced by {MODE_ENV}={forced}"
+    ok, detail = bwrap_works()
+    if ok:
+        return "bwrap", detail
+    ok2, detail2 = landlock_works()
+    if ok2:
+        return "landlock", f"{detail2} (no bwrap: {detail})"
+    return "rlimits", f"no bwrap ({detail}), no Landlock ({detail2})"
+
+
+def available_modes() -> list[str]:
+    """Every mode this machine can run (bwrap only if not switched off by KERASKIT_NO_BWRAP)."""
+    return [m for m, ok in (("bwrap", bwrap_works()[0]), ("landlock", landlock_works()[0]),
+                            ("rlimits", True)) if ok]
+
+
 def bwrap_works() -> tuple[bool, str]:
     """Can this machine start a bwrap sandbox with user, mount, PID and network namespaces?"""
     if bwrap_disabled():
@@ -201,48 +329,137 @@ def pids_cgroup_available() -> bool:
         return False
 
 
-def report() -> list[tuple[str, bool, str]]:
-    """(protection, active?, detail) for ``keraskit doctor``."""
-    ok, detail = bwrap_works()
-    cgroup = pids_cgroup_available()
-    rows = [
-        ("separate judge and worker processes", True, "verdicts computed where no student code runs"),
-        ("plain-data channel (no pickle)", True, "numbers, strings, arrays, Keras configs in safe mode"),
-        ("filesystem isolation", ok, detail if ok else
-         f"MISSING ({detail}): student code can read every file the worker's uid can read"),
-        ("no network", ok, "network namespace" if ok else "MISSING: student code can open network connections"),
-        ("PID namespace (background processes die)", ok,
-         "everything in the sandbox is killed" if ok else
-         "MISSING: floor only, a subreaper kills the child's descendants after each submission"),
-    ]
-    if not ok:
-        if os.geteuid() == 0:
-            rows.append(("unprivileged worker uid", True,
-                         f"children run as uid {FLOOR_UID_BASE}+ without groups: they cannot write the "
-                         "submissions, the output folder or the kit"))
-        else:
-            rows.append(("unprivileged worker uid", False,
-                         "MISSING: children run as your own uid and can write whatever you can "
-                         "(other submissions, the output folder); run as root or install bwrap"))
-    rows += [
-        ("time limit per call and per submission", True, "SIGKILL from outside, RLIMIT_CPU inside"),
-        ("memory cap", True, "RLIMIT_AS"),
-        ("process cap", True, "pids cgroup" if cgroup else
-         "RLIMIT_NPROC + watchdog (the pids cgroup is not writable here)"),
-        ("output cap", True, "worker output is discarded; replies are size-checked"),
-    ]
+# what each mode promises, protection by protection (``keraskit doctor``, docs/autograder.md)
+COVERS = {
+    "judge/worker split": {m: "verdicts computed in the judge, where no student code runs; plain data "
+                              "between them (no pickle, Keras configs in safe mode)" for m in MODES},
+    "filesystem: reads": {
+        "bwrap": "read-only root with only the system libraries, Python, the venv and the keraskit package",
+        "landlock": "Landlock: only the system libraries, Python, the venv, the keraskit package and its own folder",
+        "rlimits": "MISSING: every file the worker's uid can read (as root with a separate uid: world-readable "
+                   "files, e.g. a checkout's solutions/)"},
+    "filesystem: writes": {
+        "bwrap": "only private tmpfs (its folder, /tmp, /dev/shm); the root and /dev are read-only",
+        "landlock": "Landlock: only its own scratch folder",
+        "rlimits": "MISSING: every folder the worker's uid can write (world-writable ones with a separate uid)"},
+    "nothing survives a submission": {
+        "bwrap": "scratch, /tmp and /dev/shm wiped after each submission; sys.path read-only; no System V/mqueue IPC",
+        "landlock": "its only writable folder is wiped after each submission; sys.path read-only; "
+                    "no System V/mqueue IPC",
+        "rlimits": "scratch wiped, the uid's files in /tmp, /var/tmp, /dev/shm removed (with a separate uid only)"},
+    "network": {
+        "bwrap": "network namespace without interfaces, and the seccomp filter",
+        "landlock": "seccomp: AF_UNIX stream sockets only, no connect/bind/listen, no io_uring; "
+                    "Landlock TCP rules (ABI >= 4)",
+        "rlimits": "seccomp, where the kernel has it: AF_UNIX stream sockets only, no connect/bind/listen"},
+    "signals and ptrace": {
+        "bwrap": "PID namespace: the judge and other processes are not visible",
+        "landlock": "Landlock: no ptrace outside; signals scoped from ABI 6 (below that, only a separate uid helps)",
+        "rlimits": "a separate uid (as root) keeps the judge out of reach"},
+    "capabilities": {
+        "bwrap": "none (--cap-drop ALL, no_new_privs)",
+        "landlock": "bounding, ambient, effective and permitted sets emptied; no_new_privs",
+        "rlimits": "dropped (bounding, ambient, effective, permitted); no_new_privs"},
+    "background processes": {m: "subreaper + own session: all the child started is killed after the submission"
+                             + (" (and the PID namespace)" if m == "bwrap" else "") for m in MODES},
+    "time, memory, processes, output": {m: "SIGKILL from outside, RLIMIT_CPU/AS/NPROC/FSIZE inside, pids "
+                                        "cgroup where writable; output discarded, replies size-checked"
+                                        for m in MODES},
+}
+
+# protection -> (probe facts that must read "refused" for it to hold)
+MEASURED_BY = {
+    "filesystem: reads": ("read_outside",),
+    "filesystem: writes": ("write_outside", "write_sys_path"),
+    "network": ("tcp_connect", "inet_socket"),
+    "signals and ptrace": ("signal_judge",),
+    "capabilities": ("capabilities",),
+}
+
+
+def _held(key: str, value: str) -> bool:
+    """Did the probe get through? (capabilities: any bit of the effective set)"""
+    if key == "capabilities":
+        return value != "0x0"
+    return not value.startswith("refused")
+
+
+def protection_rows(mode: str, facts: dict | None = None, *, run_as: int | None = None,
+                    abi: int | None = None) -> list[tuple[str, str, str]]:
+    """(protection, status, detail) with status ``ok``, ``missing`` or ``broken`` (promised but
+    measured open). ``facts``: what :func:`keraskit.autograde.probe.protections` found in a real
+    child; without them, only the promise is reported."""
+    abi = landlock_abi() if abi is None else abi
+    rows = []
+    for name, by_mode in COVERS.items():
+        detail = by_mode[mode]
+        missing = detail.startswith("MISSING")
+        if mode == "rlimits" and name == "signals and ptrace":
+            detail, missing = ((f"children run as uid {run_as}, without groups", False) if run_as is not None else
+                               ("MISSING: children run as the judge's uid and can signal or trace it", True))
+        if mode == "rlimits" and run_as is None and name == "nothing survives a submission":
+            detail, missing = "MISSING: only the scratch folder is wiped; children can write elsewhere", True
+        if mode == "landlock" and name == "signals and ptrace" and abi < 6 and run_as is None:
+            detail, missing = f"MISSING: Landlock ABI {abi} < 6 cannot scope signals (no ptrace outside)", True
+        if mode == "landlock" and name == "network" and abi < 4:
+            detail += f" (ABI {abi}: no TCP rules, the seccomp filter alone)"
+        status = "missing" if missing else "ok"
+        if facts is not None and name in MEASURED_BY:
+            seen = {key: facts.get(key, "?") for key in MEASURED_BY[name]}
+            opened = {key: value for key, value in seen.items() if _held(key, value)}
+            detail += "; measured: " + ", ".join(f"{key} {value}" for key, value in seen.items())
+            if opened and not missing:
+                # the floor promises only what the kernel gives: a hole there is missing, not broken
+                status = "missing" if mode == "rlimits" else "broken"
+                detail = ("MISSING: " if mode == "rlimits" else "") + detail
+        rows.append((name, status, detail))
     return rows
 
 
+def doctor(limits: Limits | None = None) -> tuple[str, str, dict, dict, list[tuple[str, str, str]]]:
+    """Start a real worker server in the mode grading will use and probe it: (mode, why,
+    imports, facts, rows). Raises RuntimeError, with the cause, if the worker cannot work."""
+    mode, why = choose_mode()
+    server = WorkerServer(limits or Limits(call_timeout=60, submission_timeout=120), mode=mode)
+    outside = Path(tempfile.mkdtemp(prefix="keraskit-doctor-"))
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        os.chmod(outside, 0o777 | 0o1000)  # world-writable, like /tmp: the floor's weak spot
+        secret = outside / "outside.txt"
+        secret.write_text("outside the sandbox\n")
+        secret.chmod(0o644)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        server.start()  # runs the import check: RuntimeError if the worker is broken
+        sources = {"keraskit_probe": SELF_CHECK.read_bytes()}
+        imports = server.call(sources, "keraskit_probe", "imports")
+        facts = server.call(sources, "keraskit_probe", "protections", str(secret), str(outside),
+                            listener.getsockname()[1], os.getpid())
+        rows = protection_rows(mode, facts, run_as=server.run_as)
+        return mode, why, imports, facts, rows
+    finally:
+        listener.close()
+        server.close()
+        shutil.rmtree(outside, ignore_errors=True)
+
+
 def missing_advice() -> str:
-    """What to do when bwrap does not work here (printed by ``keraskit doctor``)."""
+    """How to get a sandbox back where grading runs on the rlimits floor (``keraskit doctor``)."""
+    from keraskit.autograde import landlock
+    if os.environ.get(MODE_ENV, "").strip() == "rlimits":
+        return f"unset {MODE_ENV} to use the best mode this machine offers"
+    advice = []
+    if landlock.abi_version() < 1:
+        advice.append("a kernel with Landlock (Linux >= 5.13, landlock in the lsm= boot list)")
     if bwrap_disabled():
-        return f"unset {NO_BWRAP_ENV} to use bwrap"
-    if shutil.which("bwrap") is None:
-        return "install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap)"
-    return ("allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1, "
-            "kernel.apparmor_restrict_unprivileged_userns=0) or, in Docker, a seccomp profile "
-            "that permits unshare/clone of namespaces")
+        advice.append(f"unset {NO_BWRAP_ENV} to use bwrap")
+    elif shutil.which("bwrap") is None:
+        advice.append("install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap)")
+    else:
+        advice.append("allow unprivileged user namespaces for bwrap (sysctl kernel.unprivileged_userns_clone=1, "
+                      "kernel.apparmor_restrict_unprivileged_userns=0; in Docker, a seccomp profile that "
+                      "permits namespaces)")
+    return "; or ".join(advice)
 
 
 # ---------------------------------------------------------------- the fork server
@@ -250,9 +467,17 @@ def missing_advice() -> str:
 class WorkerServer:
     """A sandboxed fork server, started once per judge; each submission gets a fresh child."""
 
-    def __init__(self, limits: Limits, *, use_bwrap: bool | None = None):
+    def __init__(self, limits: Limits, *, use_bwrap: bool | None = None, mode: str | None = None):
+        """``mode``: one of MODES; default :func:`choose_mode`. ``use_bwrap`` (older callers):
+        True is ``bwrap``, False the best mode without it."""
         self.limits = limits
-        self.use_bwrap = bwrap_works()[0] if use_bwrap is None else use_bwrap
+        if mode is None and use_bwrap is not None:
+            mode = "bwrap" if use_bwrap else ("landlock" if landlock_works()[0] else "rlimits")
+        if mode is None:
+            mode = choose_mode()[0]
+        if mode not in MODES:
+            raise ValueError(f"mode: {mode!r} is not one of {', '.join(MODES)}")
+        self.mode = mode
         self.process: subprocess.Popen | None = None
         self.control: socket.socket | None = None
         self.cgroup: Path | None = None
@@ -261,8 +486,24 @@ class WorkerServer:
         self.owner = os.getpid()
 
     @property
-    def mode(self) -> str:
-        return "bwrap" if self.use_bwrap else "rlimits"
+    def use_bwrap(self) -> bool:
+        return self.mode == "bwrap"
+
+    def _floor_command(self, fd: int) -> list[str]:
+        """The floor's layout: base/lib holds only a link to the package (the server's read-only
+        sys.path[0]); base/scratch holds the children's folders, wiped after each submission."""
+        base = Path(self.floor_scratch)
+        lib, scratch = base / "lib", base / "scratch"
+        lib.mkdir(mode=0o755)
+        (lib / "keraskit").symlink_to(keraskit_package_dir(), target_is_directory=True)
+        scratch.mkdir(mode=0o711 if self.run_as is not None else 0o700)
+        os.chmod(base, 0o711 if self.run_as is not None else 0o700)  # children reach only their own folder
+        extra = ["--run-as", str(self.run_as)] if self.run_as is not None else []
+        if self.mode == "landlock":
+            extra += ["--confine", "landlock"]
+            for path in [*landlock_reads(), lib]:
+                extra += ["--read", str(path)]
+        return _python_command(fd, str(scratch), str(lib), extra)
 
     def start(self) -> None:
         self.owner = os.getpid()
@@ -273,9 +514,7 @@ class WorkerServer:
         else:
             self.floor_scratch = tempfile.mkdtemp(prefix="keraskit-worker-")
             self.run_as = floor_uid()
-            if self.run_as is not None:
-                os.chmod(self.floor_scratch, 0o711)  # children (another uid) reach only their own folder
-            cmd = _python_command(fd, self.floor_scratch, self.run_as)
+            cmd = self._floor_command(fd)
             env = worker_environment(self.floor_scratch)
             env["PYTHONPATH"] = ""
         self.cgroup = self._make_cgroup()
@@ -303,6 +542,36 @@ class WorkerServer:
             self.close()
             raise RuntimeError("the worker server did not report ready")
         ours.settimeout(None)
+        try:
+            self.check()
+        except RuntimeError:
+            self.close()
+            raise
+
+    def call(self, sources: dict[str, bytes], module: str, function: str, *args, timeout: float = SELF_CHECK_TIMEOUT):
+        """Run ``module.function(*args)`` in a fresh child holding ``sources`` (the kit's own
+        probes: ``check`` and ``keraskit doctor``); its result, or RuntimeError with the cause."""
+        channel = self.spawn(sources)
+        try:
+            channel.settimeout(timeout)
+            wire.send(channel, {"op": "call", "module": module, "function": function},
+                      {"args": list(args), "kwargs": {}})
+            header, blobs = wire.recv(channel)
+        except (wire.WireError, OSError) as exc:
+            raise RuntimeError(f"the {self.mode} worker died or did not answer ({exc}): its "
+                               "confinement failed before it could run anything") from None
+        finally:
+            channel.close()
+            self.kill_children()
+        if header.get("error"):
+            error = header["error"]
+            raise RuntimeError(f"{error.get('type')}: {error.get('message')} (in the {self.mode} worker)")
+        return wire.decode_values(header, blobs, ("result",))["result"]
+
+    def check(self) -> None:
+        """A worker that cannot import what grading needs must never grade: a child imports numpy,
+        keras and stdlib modules loaded lazily (secrets...) in the real sandbox, or this raises."""
+        self.call({"keraskit_probe": SELF_CHECK.read_bytes()}, "keraskit_probe", "imports")
 
     def _make_cgroup(self) -> Path | None:
         if not pids_cgroup_available():

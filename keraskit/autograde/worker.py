@@ -6,6 +6,11 @@ end of a fresh socket pair; the server forks a child that writes the sources int
 folder, drops into its limits (own session, rlimits, no output) and then answers ``load`` and
 ``call`` requests with plain data. After the submission the judge asks the server to kill every
 process but itself and to wipe the scratch folders, so nothing of one submission reaches the next.
+
+Without bwrap (``--confine landlock``), each child confines itself before any student code runs:
+capabilities dropped, no_new_privs, Landlock (read only the folders given with ``--read``, write
+only its own folder; no TCP; no signals or abstract sockets beyond itself) and a seccomp filter
+that allows only ``AF_UNIX`` stream sockets (see :mod:`landlock` and :mod:`seccomp`).
 """
 
 from __future__ import annotations
@@ -106,6 +111,51 @@ def _wipe(folder: Path) -> None:
         else:
             try:
                 entry.unlink()
+            except OSError:
+                pass
+
+
+def wipe_filesystem(place: Path) -> None:
+    """Empty ``place`` but leave what is mounted in it: in bwrap, the binds of a venv or package
+    that live under /tmp are read-only mounts inside the private /tmp, not files to delete."""
+    try:
+        device = os.lstat(place).st_dev
+        entries = list(os.scandir(place))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if info.st_dev != device:
+                continue  # a mount point: not ours to empty
+            if entry.is_dir(follow_symlinks=False):
+                wipe_filesystem(Path(entry.path))
+                os.rmdir(entry.path)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            pass  # a folder holding a mount point stays (empty but for it)
+
+
+# places any uid may write (sticky, world-writable): a floor child's files there are removed
+SHARED_WRITABLE = ("/tmp", "/var/tmp", "/dev/shm", "/dev/mqueue")
+
+
+def wipe_owned_by(uid: int) -> None:
+    """Remove what ``uid`` left in the shared writable places (floor without Landlock)."""
+    for place in SHARED_WRITABLE:
+        try:
+            entries = list(os.scandir(place))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.stat(follow_symlinks=False).st_uid != uid:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    os.unlink(entry.path)
             except OSError:
                 pass
 
@@ -244,16 +294,79 @@ def drop_privileges(folder: Path, uid: int) -> None:
         raise RuntimeError("could not drop root")
 
 
-def child_main(channel: socket.socket, folder: Path, sources: dict, limits: dict, run_as: int | None = None) -> None:
+# read by any Python and by TensorFlow's thread pools: random numbers, the CPU layout
+SYSTEM_READ = ("/dev/urandom", "/dev/random", "/dev/zero", "/sys/devices/system/cpu",
+               "/sys/devices/system/node", "/sys/bus/node")
+# existing files written in place: os.devnull, and the process's own /proc entry (TensorFlow
+# names its threads through /proc/self/task/*/comm and aborts when it cannot read cmdline)
+SYSTEM_UPDATE = ("/dev/null", "/proc/self")
+
+
+def confine(folder: Path, read: list[str], run_as: int | None) -> None:
+    """Landlock + seccomp + no capabilities: after this, the child reads only ``read`` and its
+    folder, writes only its folder, and has no network. Raises if any step is refused."""
+    from keraskit.autograde import landlock, seccomp
+    seccomp.drop_bounding_set()  # needs CAP_SETPCAP: before the uid change
+    if run_as is not None:
+        drop_privileges(folder, run_as)
+    seccomp.drop_capabilities()
+    landlock.restrict([Path(p) for p in (*read, *SYSTEM_READ)], [folder],
+                      update=[Path(p) for p in SYSTEM_UPDATE])
+    seccomp.deny_network()
+
+
+def floor_confine(folder: Path, run_as: int | None) -> None:
+    """The floor (no Landlock): the separate uid if any, then, as far as this kernel allows, no
+    capabilities, no_new_privs and the seccomp filter (``keraskit doctor`` measures what held)."""
+    from keraskit.autograde import landlock, seccomp
+    try:
+        seccomp.drop_bounding_set()
+    except OSError:
+        pass
+    if run_as is not None:
+        drop_privileges(folder, run_as)
+    for step in (seccomp.drop_capabilities, landlock.set_no_new_privs, seccomp.deny_network):
+        try:
+            step()
+        except OSError:
+            pass  # an old kernel: the rlimits and the uid still apply
+
+
+def refuse_all(channel: socket.socket, why: str) -> None:
+    """Answer every request with ``why`` (phase ``sandbox``): a child that could not confine
+    itself runs nothing, and the judge learns the cause instead of a closed channel."""
+    while True:
+        try:
+            wire.recv(channel)
+            wire.send(channel, {"error": {"type": "SandboxError", "message": why[:MAX_TEXT], "phase": "sandbox"}})
+        except wire.WireError:
+            return
+
+
+def child_main(channel: socket.socket, folder: Path, sources: dict, limits: dict, run_as: int | None = None,
+               confinement: str | None = None, read: list[str] = ()) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in sources.items():
         (folder / f"{name}.py").write_bytes(data)
     os.chdir(folder)
     for key in ("HOME", "TMPDIR", "KERAS_HOME"):
         os.environ[key] = str(folder)
-    if run_as is not None:
-        drop_privileges(folder, run_as)
-    enter_limits(limits)  # after the drop: a uid change clears the parent-death signal
+    if confinement:
+        try:
+            enter_limits(limits)  # reads /proc/self: before Landlock hides it
+            if confinement == "seccomp":  # inside bwrap: the namespaces do the rest
+                from keraskit.autograde import landlock, seccomp
+                landlock.set_no_new_privs()
+                seccomp.deny_network()
+            else:
+                confine(folder, list(read), run_as)
+                _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the uid change cleared it
+        except BaseException as exc:  # noqa: BLE001 - no student code has run: say why, never run it
+            refuse_all(channel, f"the {confinement} confinement failed: {type(exc).__name__}: {exc}")
+            return
+    else:
+        floor_confine(folder, run_as)
+        enter_limits(limits)  # after the drop: a uid change clears the parent-death signal
     serve_submission(channel, folder)
 
 
@@ -268,7 +381,8 @@ def _watch(child: int, limit: int, stop) -> None:
         time.sleep(0.05)
 
 
-def serve(control: socket.socket, scratch: Path, run_as: int | None = None) -> None:
+def serve(control: socket.socket, scratch: Path, run_as: int | None = None, confinement: str | None = None,
+          read: list[str] = (), private: list[str] = ()) -> None:
     import threading
     counter = 0
     watch_stop = threading.Event()
@@ -289,7 +403,7 @@ def serve(control: socket.socket, scratch: Path, run_as: int | None = None) -> N
             if pid == 0:
                 try:
                     control.close()
-                    child_main(channel, folder, values["sources"], values["limits"], run_as)
+                    child_main(channel, folder, values["sources"], values["limits"], run_as, confinement, read)
                 finally:
                     os._exit(0)
             channel.close()
@@ -301,6 +415,10 @@ def serve(control: socket.socket, scratch: Path, run_as: int | None = None) -> N
             watch_stop.set()
             killed = kill_all_children()
             _wipe(scratch)
+            for place in private:  # the sandbox's own /tmp and /dev/shm
+                wipe_filesystem(Path(place))
+            if run_as is not None:
+                wipe_owned_by(run_as)
             for extra in header.get("wipe", []):
                 _wipe(Path(extra))
             wire.send(control, {"killed": killed})
@@ -314,6 +432,11 @@ def main(argv=None) -> int:
     parser.add_argument("--control-fd", type=int, required=True)
     parser.add_argument("--scratch", required=True)
     parser.add_argument("--run-as", type=int, default=None, help="uid of the children (root server, no bwrap)")
+    parser.add_argument("--confine", choices=("landlock", "seccomp"), default=None,
+                        help="each child confines itself with Landlock and seccomp")
+    parser.add_argument("--read", action="append", default=[], help="a folder a confined child may read")
+    parser.add_argument("--private", action="append", default=[],
+                        help="a folder private to this sandbox, wiped after each submission (/tmp)")
     args = parser.parse_args(argv)
     control = socket.socket(fileno=args.control_fd)
     # Warm start: every child inherits the imported Keras instead of paying for it again.
@@ -326,7 +449,7 @@ def main(argv=None) -> int:
     scratch = Path(args.scratch)
     scratch.mkdir(parents=True, exist_ok=True)
     wire.send(control, {"ready": True, "pid": os.getpid()})
-    serve(control, scratch, args.run_as)
+    serve(control, scratch, args.run_as, args.confine, args.read, args.private)
     return 0
 
 

@@ -1,0 +1,184 @@
+"""The sandbox without bwrap: Landlock + seccomp confinement, the worker's start check, `doctor`
+in every mode, and an interpreter that lives under a 0700 folder (pyenv or conda in a home)."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+from keraskit.autograde import landlock, sandbox, seccomp
+from keraskit.autograde.sandbox import Limits, WorkerServer
+
+ROOT = Path(__file__).resolve().parents[1]
+MODES = sandbox.available_modes()
+needs_landlock = pytest.mark.skipif("landlock" not in MODES, reason=f"no Landlock: {sandbox.landlock_works()[1]}")
+
+CONFINED = """
+import json, os, socket, sys
+sys.path.insert(0, {package_parent!r})
+from keraskit.autograde import worker
+outside, allowed, judge = sys.argv[1], sys.argv[2], int(sys.argv[3])
+worker.confine(__import__("pathlib").Path(allowed), {reads!r}, None)
+
+
+def attempt(action):
+    try:
+        action()
+        return "allowed"
+    except OSError as exc:
+        return "refused"
+
+
+def sysv_shm():
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    segment = libc.shmget(0, 4096, 0o1600)  # IPC_PRIVATE, IPC_CREAT | 0600
+    if segment < 0:
+        raise OSError(ctypes.get_errno(), "shmget")
+    libc.shmctl(segment, 0, None)  # IPC_RMID: a segment that got through is not left behind
+
+
+def write(path):
+    with open(path, "w") as fh:
+        fh.write("x")
+
+
+print(json.dumps({{
+    "read_outside": attempt(lambda: open(os.path.join(outside, "secret.txt")).read()),
+    "write_outside": attempt(lambda: write(os.path.join(outside, "planted.txt"))),
+    "write_allowed": attempt(lambda: write(os.path.join(allowed, "own.txt"))),
+    "inet": attempt(lambda: socket.socket(socket.AF_INET, socket.SOCK_STREAM)),
+    "inet6_udp": attempt(lambda: socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)),
+    "netlink": attempt(lambda: socket.socket(socket.AF_NETLINK, socket.SOCK_RAW)),
+    "unix_dgram": attempt(lambda: socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)),
+    "unix_pair": attempt(lambda: socket.socketpair()),
+    "unix_connect": attempt(lambda: socket.socket(socket.AF_UNIX).connect(os.path.join(outside, "sock"))),
+    "signal_judge": attempt(lambda: os.kill(judge, 0)),
+    "lazy_stdlib": attempt(lambda: __import__("secrets")),
+    "devnull": attempt(lambda: write(os.devnull)),
+    "sysv_shm": attempt(sysv_shm),
+}}))
+"""
+
+
+@needs_landlock
+def test_landlock_and_seccomp_confine_a_process(tmp_path):
+    outside, allowed = tmp_path / "outside", tmp_path / "allowed"
+    outside.mkdir()
+    allowed.mkdir()
+    (outside / "secret.txt").write_text("not yours")
+    reads = [str(p) for p in sandbox.landlock_reads()]
+    code = CONFINED.format(package_parent=str(sandbox.keraskit_package_dir().parent), reads=reads)
+    done = subprocess.run([sys.executable, "-I", "-c", code, str(outside), str(allowed), str(os.getpid())],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    found = json.loads(done.stdout)
+    expected = {"read_outside": "refused", "write_outside": "refused", "write_allowed": "allowed",
+                "inet": "refused", "inet6_udp": "refused", "netlink": "refused", "unix_dgram": "refused",
+                "unix_pair": "allowed", "unix_connect": "refused", "lazy_stdlib": "allowed", "devnull": "allowed", "sysv_shm": "refused",
+                "signal_judge": "refused" if landlock.abi_version() >= 6 else "allowed"}
+    assert found == expected
+    assert sorted(p.name for p in outside.iterdir()) == ["secret.txt"]
+
+
+@pytest.mark.parametrize("machine", sorted(seccomp.ARCHES))
+def test_the_seccomp_filter_checks_the_architecture_first(machine):
+    """A call from another ABI (i386 on x86_64) would use other numbers: it must never reach the
+    number checks. Every jump stays inside the program."""
+    rows = seccomp.network_filter(machine)
+    arch, numbers = seccomp.ARCHES[machine]
+    assert rows[0] == (0x20, 0, 0, 4) and rows[1][3] == arch and rows[2] == (0x06, 0, 0, seccomp.RET_KILL_PROCESS)
+    checked = {k for code, _, _, k in rows if code == 0x15}
+    assert {numbers[name] for name in (*seccomp.DENIED, "socket")} <= checked
+    for index, (code, jt, jf, _) in enumerate(rows):
+        if code in (0x15, 0x45):
+            assert index + 1 + max(jt, jf) < len(rows)
+    assert rows[-1] == (0x06, 0, 0, seccomp.RET_ALLOW)
+
+
+@needs_landlock
+def test_a_worker_that_cannot_import_never_grades(monkeypatch):
+    """A child that cannot read the stdlib (as a uid under a 0700 pyenv once could not) must stop
+    the server's start with the cause, never grade with a broken worker."""
+    package = sandbox.keraskit_package_dir()
+    monkeypatch.setattr(sandbox, "landlock_reads", lambda: [*sandbox.system_reads(), package])
+    server = WorkerServer(Limits(call_timeout=30, submission_timeout=60), mode="landlock")
+    try:
+        with pytest.raises(RuntimeError, match="No module named|cannot|Permission"):
+            server.start()
+    finally:
+        server.close()
+
+
+def test_a_uid_is_used_only_where_it_can_run_python():
+    can, why = sandbox.uid_can_run_python()
+    if os.geteuid() != 0:
+        assert not can and sandbox.floor_uid() is None
+        return
+    assert (sandbox.floor_uid() is not None) == can, why
+
+
+def _doctor(env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "keraskit.cli", "doctor"], capture_output=True, text=True,
+                          timeout=300, env=env, cwd=ROOT)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_doctor_starts_a_real_worker_and_measures_each_protection(mode):
+    env = {**os.environ, sandbox.MODE_ENV: mode}
+    done = _doctor(env)
+    out = done.stdout
+    assert f"mode: {mode} (" in out and "numpy, keras and lazily loaded stdlib modules import" in out, \
+        out + done.stderr
+    assert "[!!]" not in out
+    for measured in ("read_outside", "tcp_connect", "signal_judge", "capabilities"):
+        assert f"measured: {measured}" in out
+    if mode == "rlimits":
+        assert done.returncode == 1 and "MISSING" in out
+    else:
+        assert done.returncode == 0 and f"all protections of the {mode} mode active" in out
+
+
+def test_a_forced_mode_the_machine_cannot_give_is_an_error():
+    missing = [m for m in sandbox.MODES if m not in MODES]
+    mode = missing[0] if missing else "nonsense"
+    done = _doctor({**os.environ, sandbox.MODE_ENV: mode})
+    assert done.returncode == 2 and sandbox.MODE_ENV in done.stderr, done.stderr
+
+
+def _private_venv(tmp_path: Path) -> Path:
+    """A venv inside a 0700 folder, seeing this environment's packages (keraskit, numpy, keras)."""
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    os.chmod(private, 0o700)
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(private / "venv")], check=True, timeout=120)
+    python = private / "venv" / "bin" / "python"
+    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    ours = sysconfig.get_path("purelib")
+    (Path(purelib) / "outer.pth").write_text(f"import site; site.addsitedir({ours!r})\n")
+    return python
+
+
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("mode", MODES)
+def test_an_interpreter_under_a_0700_folder_grades_in_every_mode(tmp_path, mode):
+    python = _private_venv(tmp_path)
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    shutil.copy(ROOT / "solutions" / "tensors.py", sub / "tensors.py")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KERASKIT_")}
+    env[sandbox.MODE_ENV] = mode
+    done = subprocess.run([str(python), "-m", "keraskit.cli", "grade", str(sub), "--json", str(tmp_path / "r.json"),
+                           "--exercise", "tensors.samples_first", "--exercise", "tensors.image_batch_shape"],
+                          capture_output=True, text=True, timeout=600, env=env, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["score"] == sum(t["max_score"] for t in report["tests"]) > 0, report
+    assert str(tmp_path / "private") in subprocess.run(
+        [str(python), "-c", "import sys; print(sys.prefix)"], capture_output=True, text=True).stdout
