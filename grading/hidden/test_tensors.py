@@ -382,7 +382,8 @@ def test_split_train_val_test_parts_partition_the_data(tensors, seed):
     n = int(rng.integers(5, 80))
     x = rng.normal(size=(n, 4))
     y = np.arange(n)
-    (x_train, y_train), (x_val, y_val), (x_test, y_test) = tensors.split_train_val_test(x, y, seed=seed)
+    parts = tensors.split_train_val_test(x, y, seed=seed)
+    (x_train, y_train), (x_val, y_val), (x_test, y_test) = [tuple(map(expect.as_array, part)) for part in parts]
     all_labels = np.concatenate([y_train, y_val, y_test])
     expect.equal(np.sort(all_labels), y)
     expect.equal(np.intersect1d(y_train, y_val).size, 0)
@@ -465,6 +466,7 @@ def test_split_validation_tail_smallest_parts(tensors, start):
 def test_split_validation_tail_no_validation_row_is_trained_on(tensors):
     x = np.arange(404 * 13).reshape(404, 13)
     (x_train, _), (x_val, _) = tensors.split_validation_tail(x, np.arange(404), 300)
+    x_train, x_val = expect.as_array(x_train), expect.as_array(x_val)
     expect.equal(x_train.shape[0] + x_val.shape[0], 404)
     shared = set(map(tuple, x_train.tolist())) & set(map(tuple, x_val.tolist()))
     expect.equal(len(shared), 0)

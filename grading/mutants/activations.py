@@ -125,7 +125,7 @@ def sigmoid(z):
         return e / (1.0 + e)
 
 
-@wrong("activations.sigmoid", "keeps the input's dtype: float32 in, float32 out")
+@right("activations.sigmoid", "keeps the input's dtype: float32 in, float32 out, within float32's tolerance")
 def sigmoid(z):
     values = np.asarray(z)
     values = values.astype(np.float64) if values.dtype.kind in "iub" else values

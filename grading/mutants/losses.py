@@ -29,7 +29,7 @@ def mean_squared_error(y_true, y_pred):
     return np.asarray(np.mean(np.square(truth - prediction)))
 
 
-@wrong("losses.mean_squared_error", "keeps the input dtype: float32 in, float32 out")
+@right("losses.mean_squared_error", "keeps the input dtype: float32 in, float32 out, within float32's tolerance")
 def mean_squared_error(y_true, y_pred):
     truth, prediction = _matched_float_arrays(y_true, y_pred)
     dtype = np.result_type(np.asarray(y_true), np.asarray(y_pred), np.float32)

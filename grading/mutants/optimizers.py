@@ -128,15 +128,6 @@ def linear_regression_gradients(x, y, w, b):
     return 2 * x.T @ error / len(x), float(2 * np.mean(error))
 
 
-@wrong("optimizers.linear_regression_gradients", "no check on b: an array b broadcasts silently")
-def linear_regression_gradients(x, y, w, b):
-    x, y, w = _real_array(x, "x"), _real_array(y, "y").reshape(-1), _real_array(w, "w")
-    if x.ndim != 2 or len(x) == 0 or y.shape != (len(x),) or w.shape != (x.shape[1],):
-        raise ValueError("x, y or w has the wrong shape")
-    error = x @ w + np.asarray(b, dtype=float) - y
-    return 2 * x.T @ error / len(y), float(2 * np.mean(error))
-
-
 @right("optimizers.linear_regression_gradients", "per-sample loop accumulating 2 * error * x")
 def linear_regression_gradients(x, y, w, b):
     x, y, w = _real_array(x, "x"), _real_array(y, "y").reshape(-1), _real_array(w, "w")
