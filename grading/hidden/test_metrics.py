@@ -211,7 +211,8 @@ def test_predict_labels_are_int_zeros_and_ones_of_the_same_shape(metrics, shape,
 @pytest.mark.exercise("metrics.predict_labels")
 @pytest.mark.parametrize("threshold", [0.5, 0.6, 0.0, 1.0])
 def test_predict_labels_strictly_above_the_threshold(metrics, threshold):
-    p = np.array([threshold, np.nextafter(threshold, 2.0), np.nextafter(threshold, -1.0)]).clip(0.0, 1.0)
+    # Just above and just below, by more than float32 rounding (a float32 answer is correct too).
+    p = np.array([threshold, threshold + 1e-6, threshold - 1e-6]).clip(0.0, 1.0)
     expected = (p > threshold).astype(np.int64)
     expect.equal(metrics.predict_labels(p, threshold=threshold), expected)
 
