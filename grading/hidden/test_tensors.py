@@ -431,7 +431,7 @@ def test_split_train_val_test_rejects_bad_fractions(tensors, fractions):
 
 @pytest.mark.exercise("tensors.split_train_val_test")
 def test_split_train_val_test_rejects_x_and_y_of_different_lengths(tensors):
-    with expect.raises_value_error("y"):
+    with expect.raises_value_error("y", "x"):
         tensors.split_train_val_test(np.zeros((10, 2)), np.zeros(9))
 
 
@@ -491,5 +491,5 @@ def test_split_validation_tail_rejects_start_outside_1_to_n_minus_1(tensors, sta
 
 @pytest.mark.exercise("tensors.split_validation_tail")
 def test_split_validation_tail_rejects_x_and_y_of_different_lengths(tensors):
-    with expect.raises_value_error("y"):
+    with expect.raises_value_error("y", "x"):
         tensors.split_validation_tail(np.zeros((10, 2)), np.zeros(12), 5)
