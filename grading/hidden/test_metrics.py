@@ -239,7 +239,6 @@ def test_predict_labels_agree_with_keras_binary_accuracy(metrics):
     ([0.2, np.nan], 0.5, "probabilities"),
     ([0.2, 0.7], 1.5, "threshold"),
     ([0.2, 0.7], -0.5, "threshold"),
-    ([0.2, 0.7], None, "threshold"),
 ])
 def test_predict_labels_rejects_bad_input(metrics, probabilities, threshold, argument):
     with expect.raises_value_error(argument):
