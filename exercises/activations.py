@@ -17,7 +17,7 @@ def weighted_sum(x, w, b):
 
     ``x`` holds one sample, shape (n_features,), or a batch, shape (batch, n_features); ``w`` holds
     one weight per feature, shape (n_features,); ``b`` is the neuron's single bias (a scalar).
-    One sample gives a scalar, a batch gives a float64 array of shape (batch,).
+    One sample gives a scalar, a batch gives an array of shape (batch,).
     When the number of features of ``x`` differs from the length of ``w``, a ValueError names
     ``w`` (never a silent broadcast, such as one weight stretched over every feature).
     Keras 3 equivalent: a ``keras.layers.Dense(1)`` layer computes this before its activation,
@@ -36,7 +36,7 @@ def dense_forward(x, kernel, bias, activation=None):
     ``activation`` is one of ``None`` or ``"linear"`` (no activation), ``"relu"``, ``"sigmoid"``,
     ``"tanh"`` or ``"softmax"`` (over the units of each sample). Any other name raises ValueError
     naming ``activation``; a kernel that does not fit ``x`` or a bias that does not fit the kernel
-    raises ValueError naming ``kernel`` or ``bias``. Returns float64.
+    raises ValueError naming ``kernel`` or ``bias``. Returns floats.
     Keras 3 equivalent: ``keras.layers.Dense(units, activation=activation)`` after
     ``layer.set_weights([kernel, bias])``.
 
@@ -46,7 +46,7 @@ def dense_forward(x, kernel, bias, activation=None):
 
 
 def sigmoid(z):
-    """Return the logistic sigmoid ``1 / (1 + exp(-z))`` element-wise, as float64.
+    """Return the logistic sigmoid ``1 / (1 + exp(-z))`` element-wise.
 
     It squashes any real number into (0, 1): sigmoid(0) = 0.5, large positive z gives almost 1,
     large negative z almost 0; the usual output of a yes/no classifier. Written naively it
@@ -61,7 +61,7 @@ def sigmoid(z):
 
 
 def relu(z, negative_slope=0.0, max_value=None, threshold=0.0):
-    """Return the rectified linear unit element-wise, with Keras's three options, as float64.
+    """Return the rectified linear unit element-wise, with Keras's three options.
 
     Plain ReLU is ``max(z, 0)``: cheap, and its gradient does not vanish for positive z.
     Keras 3 computes, in this order:
@@ -94,7 +94,7 @@ def leaky_relu(z, negative_slope=0.2):
 
 
 def tanh(z):
-    """Return the hyperbolic tangent element-wise, as float64.
+    """Return the hyperbolic tangent element-wise.
 
     ``tanh(z) = (e^z - e^-z) / (e^z + e^-z)`` squashes into (-1, 1) and is centred on 0
     (tanh(0) = 0), which often makes hidden layers train faster than with the sigmoid;
@@ -133,7 +133,7 @@ def selu(z):
 
 
 def swish(z):
-    """Return the swish (SiLU) activation ``z * sigmoid(z)`` element-wise, as float64.
+    """Return the swish (SiLU) activation ``z * sigmoid(z)`` element-wise.
 
     A smooth ReLU-like curve that dips slightly below 0 for negative inputs. It inherits the
     sigmoid's overflow trap, so it needs a stable sigmoid: swish(1e4) = 1e4, swish(-1e4) = 0.
@@ -160,7 +160,7 @@ def softmax(z, axis=-1):
 
 
 def sigmoid_derivative(z):
-    """Return the slope of the sigmoid at ``z``: ``sigmoid(z) * (1 - sigmoid(z))``, as float64.
+    """Return the slope of the sigmoid at ``z``: ``sigmoid(z) * (1 - sigmoid(z))``.
 
     Backpropagation multiplies by this factor. It is at most 0.25 (at z = 0) and nearly 0 for
     large |z|: a saturated sigmoid passes almost no gradient back ("vanishing gradient").
@@ -173,7 +173,7 @@ def sigmoid_derivative(z):
 
 
 def relu_derivative(z):
-    """Return the slope of ReLU at ``z``: 1.0 where z > 0, else 0.0 (float64).
+    """Return the slope of ReLU at ``z``: 1.0 where z > 0, else 0.0.
 
     ReLU is not differentiable at 0; like TensorFlow's gradient of ``relu``, take 0 there.
     Its slope never shrinks for positive inputs, which is why deep ReLU networks train where
@@ -192,7 +192,7 @@ def collapse_linear(kernels, biases):
     With no activation, layer after layer is ``(x @ K1 + b1) @ K2 + b2 = x @ (K1 @ K2) + (b1 @ K2 + b2)``:
     the whole stack is one Dense layer with kernel ``K1 @ K2 @ ...``. That is why a deep network
     needs non-linear activations (and, an erratum of the book: a linear activation has derivative
-    1, not 0). Returns two float64 arrays. An empty stack, lists of different lengths, a kernel that
+    1, not 0). Returns two arrays. An empty stack, lists of different lengths, a kernel that
     is not 2-d or does not chain onto the previous one raise ValueError naming ``kernels``; a bias
     that does not match its kernel's columns raises ValueError naming ``biases``.
     Keras 3 equivalent: ``keras.Sequential([keras.layers.Dense(n) for n in sizes])`` with no activation.

@@ -32,7 +32,8 @@ def one_hot(labels, num_classes=None):
     Row i is all 0.0 except a 1.0 in column ``labels[i]``: label 2 of 4 classes is
     ``[0, 0, 1, 0]``. ``labels`` may have shape (n,) or (n, 1); float labels that are whole
     numbers (2.0) are accepted. ``num_classes`` defaults to ``max(labels) + 1``. A negative or
-    non-integral label (-1, 1.5) raises ValueError naming ``labels``; a label >= ``num_classes``,
+    non-integral label (-1, 1.5, NaN), labels that are not numbers, or labels of another shape
+    (two columns, 3-d) raise ValueError naming ``labels``; a label >= ``num_classes``,
     or a ``num_classes`` that is not a positive integer, raises ValueError naming ``num_classes``
     (Keras raises an IndexError, or silently wraps a negative label around).
     Keras 3 equivalent: ``keras.utils.to_categorical(labels, num_classes)``.

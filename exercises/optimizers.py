@@ -47,7 +47,7 @@ def linear_regression_gradients(x, y, w, b):
     """Return ``(dw, db)``: the gradients of the mean squared error of ``y_hat = x @ w + b``.
 
     With ``error = y_hat - y`` over ``n`` samples, ``loss = mean(error ** 2)``, so
-    ``dw = (2 / n) * x.T @ error`` (shape ``(d,)``, a float64 array) and
+    ``dw = (2 / n) * x.T @ error`` (shape ``(d,)``) and
     ``db = (2 / n) * sum(error)`` (a float). ``x`` is ``(n, d)``, ``y`` is ``(n,)`` (``(n, 1)`` is
     read as ``(n,)``, never broadcast to ``(n, n)``), ``w`` is ``(d,)`` and ``b`` a number.
     Mismatched shapes or no samples raise ValueError naming the argument.

@@ -46,7 +46,7 @@ def normalize(x):
     training down; min-max scaling puts every column between 0 and 1. Each column uses its
     own minimum and maximum. A constant column (max == min) becomes all 0.0 rather than a
     division by zero. A 1-d array is treated as one column and keeps its shape. Any other
-    number of axes raises ValueError naming ``x``. Returns float64.
+    number of axes raises ValueError naming ``x``. Returns floats.
     Keras 3 equivalent: ``keras.layers.Rescaling(1 / (max - min), offset=-min / (max - min))``
     with the per-column minima and maxima.
 
@@ -62,7 +62,7 @@ def standardize(x):
     a neural network. Statistics are per column (axis 0, over the samples). A constant column
     becomes all 0.0. Beware: a computed std of a constant column can be 1e-17 rather than 0
     (the mean of 0.1, 0.1, 0.1 is not exactly 0.1), so detect it by max == min. A 1-d array is
-    treated as one column; any other number of axes raises ValueError naming ``x``. Returns float64.
+    treated as one column; any other number of axes raises ValueError naming ``x``. Returns floats.
     Keras 3 equivalent: ``keras.layers.Normalization(axis=-1)`` after ``adapt(x)``.
 
     中文：按列标准化 (x − 均值) / 标准差（总体标准差，ddof=0）；常数列变为 0.0。
@@ -71,7 +71,7 @@ def standardize(x):
 
 
 def fit_standardizer(x_train):
-    """Return ``(mean, std)`` per column of the 2-d training data, as float64 arrays of shape (n_features,).
+    """Return ``(mean, std)`` per column of the 2-d training data, as arrays of shape (n_features,).
 
     The statistics come from the training data only; the validation and test data are then
     scaled with these same numbers (``apply_standardizer``), otherwise information about them
@@ -91,7 +91,7 @@ def apply_standardizer(x, mean, std):
 
     ``x`` has shape (n_samples, n_features) (or (n_features,) for one sample); ``mean`` and ``std``
     have shape (n_features,). A shape that does not match raises ValueError naming ``mean``
-    or ``std``; a std that is not positive raises ValueError naming ``std``. Returns float64.
+    or ``std``; a std that is not positive raises ValueError naming ``std``. Returns floats.
     Keras 3 equivalent: ``keras.layers.Normalization(mean=mean, variance=std ** 2)``.
 
     中文：用训练集得到的均值和标准差按列变换 x；形状不匹配时报 ValueError。

@@ -82,13 +82,17 @@ def boston_experiment(epochs=30, batch_size=32, seed=0):
 
     Load the data with ``keraskit.datasets.load_boston_housing()`` (offline; the same split as
     ``keras.datasets.boston_housing.load_data()``: 404 training rows, 102 test rows). Seed with
-    ``keras.utils.set_random_seed(seed)`` before building, so the initial weights repeat too.
-    Build the regressor of ``models.build_boston_regressor`` (13 relu -> 6 relu -> 1, kernels
-    from ``RandomNormal(stddev=0.05)``, Adam, MSE loss, MAPE metric) in this module. Train on
-    the first 300 training rows and validate on the last 104 — the book validates on
-    ``x_train[300:]`` but also trains on those rows, so its validation score is not honest.
-    Evaluate on the test split. Return ``{"history": <History dict>, "test_loss": float,
-    "test_mape": float}``. ``epochs`` or ``batch_size`` not a positive integer -> ValueError.
+    ``keras.utils.set_random_seed(seed)`` before building, so the initial weights repeat too
+    (seeding again right before ``fit``, e.g. through ``train``, changes nothing).
+    Build the regressor of ``models.build_boston_regressor`` (13 relu -> 6 relu -> 1, Adam, MSE
+    loss, MAPE metric) in this module, Sequential or functional, giving each Dense layer its own
+    ``RandomNormal(stddev=0.05)`` kernel initializer (a new object per layer, or the name
+    ``"random_normal"``; one shared object would draw other weights). Train on the first 300
+    training rows with ``model.fit``'s default shuffling and validate on the last 104 — the book
+    validates on ``x_train[300:]`` but also trains on those rows, so its validation score is not
+    honest. Evaluate on the test split. Return ``{"history": <History dict>, "test_loss": float,
+    "test_mape": float}``: the grader compares them with its own seeded run of this experiment.
+    ``epochs`` or ``batch_size`` not a positive integer (0, negative, 1.5) -> ValueError naming it.
     Keras 3: ``fit(x_train[:300], y_train[:300], validation_data=(x_train[300:], y_train[300:]), ...)``.
 
     中文：完整的波士顿房价实验：前 300 行训练、后 104 行验证（不要重复用于训练），在测试集上评估。

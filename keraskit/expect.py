@@ -1,8 +1,22 @@
 """Assertions for exercise tests, with failure messages a student can act on.
 
-They compare by value and never trust the graded object: the type is checked exactly
-(``type(x) is np.ndarray``) before anything else, so an object with a lying ``__eq__`` or an
-ndarray subclass cannot pass, and no method of the graded object is ever called.
+One comparison policy for every visible and hidden test (``docs/authoring.md``):
+
+- an array result may be anything numpy turns into a real numeric array of the right shape:
+  numpy arrays of any int/float dtype, (nested) lists and tuples of numbers, Keras/TensorFlow
+  tensors and variables;
+- a scalar result may be a Python or numpy number, or a 0-d array or tensor;
+- floats are compared with a tolerance that float32 arithmetic meets (``FLOAT32_RTOL``, with an
+  absolute floor that follows the size of the expected values); a test may loosen it, never
+  tighten it, unless the exercise's docstring says it is about float64 precision
+  (``float64=True``).
+
+The graded object is never trusted: before any comparison it is converted to a plain base
+``np.ndarray`` by :func:`as_array`, which walks lists and tuples itself, accepts only exact
+built-in/numpy number types and ndarrays of exactly ``np.ndarray`` (no subclass), and reads a
+tensor only when its type is exactly one of TensorFlow's or Keras's own classes. So a lying
+``__eq__``, an ndarray subclass, or an object whose ``__array__``/``__float__`` misbehaves earns
+nothing: none of their methods is ever called.
 """
 
 from __future__ import annotations
@@ -10,15 +24,29 @@ from __future__ import annotations
 import contextlib
 import numbers
 import re
+import sys
 import warnings
 
 import numpy as np
 
 from keraskit.i18n import t
 
-__all__ = ["close", "equal", "scalar", "raises_value_error", "no_warnings", "ExpectationFailed"]
+__all__ = ["close", "equal", "scalar", "as_array", "as_scalar", "raises_value_error", "value_or_value_error", "no_warnings", "ExpectationFailed",
+           "FLOAT32_RTOL", "FLOAT32_ATOL"]
 
-_SCALAR_TYPES = (int, float, np.integer, np.floating)
+# Float32 has a 6e-8 unit roundoff; a few operations (log, exp, a mean over a row) stay within 1e-5.
+FLOAT32_RTOL = 1e-5
+# Absolute floor: tiny values (a clipped 1e-7, an exp(-20)) and cancellation relative to the
+# largest expected value, which float32 computes with an error of about its roundoff.
+FLOAT32_ATOL = 1e-6
+FLOAT32_SCALE_ATOL = 1e-6
+# Defaults of a test that declares float64 precision (the docstring says so).
+FLOAT64_RTOL, FLOAT64_ATOL = 1e-9, 1e-12
+
+# Exact types a number may have: no subclass (a subclass may override __float__ or __eq__).
+_NUMBER_TYPES = frozenset({int, float, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32,
+                           np.uint64, np.float16, np.float32, np.float64, np.longdouble})
+_NUMERIC_KINDS = "iuf"
 
 
 class ExpectationFailed(AssertionError):
@@ -36,12 +64,93 @@ def _type_name(value) -> str:
     return cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
 
 
-def _require_ndarray(got, expected: np.ndarray) -> np.ndarray:
-    if type(got) is not np.ndarray:
-        raise ExpectationFailed("\n".join([
-            t("expect.type", expected="numpy.ndarray", got=_type_name(got)),
-            t("expect.expected", value=_fmt(expected)),
-        ]))
+def _tensor_types() -> tuple[type, ...]:
+    """TensorFlow's and Keras's own tensor and variable classes, if a graded module loaded them.
+
+    Never imports TensorFlow itself: a result can only be a tensor if the graded code did.
+    """
+    types: list[type] = []
+    tf = sys.modules.get("tensorflow")
+    if tf is not None:
+        with contextlib.suppress(Exception):
+            from tensorflow.python.framework import ops
+            types.append(ops.EagerTensor)
+        with contextlib.suppress(Exception):
+            from tensorflow.python.ops import resource_variable_ops
+            types += [resource_variable_ops.ResourceVariable, resource_variable_ops.UninitializedVariable]
+    if "keras" in sys.modules:
+        with contextlib.suppress(Exception):
+            import keras
+            types.append(keras.Variable)  # the active backend's class
+        with contextlib.suppress(Exception):
+            from keras.src.backend.tensorflow.core import Variable as TFKerasVariable
+            types.append(TFKerasVariable)
+    return tuple(types)
+
+
+class _NotNumeric(Exception):
+    """The graded value is not a real numeric array; the message says what was found."""
+
+
+def _tensor_to_numpy(value) -> np.ndarray:
+    # Only reached for exact TensorFlow/Keras classes, whose methods are the libraries' own.
+    import keras
+
+    with warnings.catch_warnings():  # Keras's own conversion may warn about numpy 2's copy keyword
+        warnings.simplefilter("ignore")
+        return np.array(keras.ops.convert_to_numpy(value))
+
+
+def _plain(value, tensor_types: tuple[type, ...], depth: int = 0):
+    """``value`` with every leaf replaced by a plain number or base ndarray; raises _NotNumeric."""
+    kind = type(value)
+    if kind is np.ndarray:
+        if value.dtype.kind not in _NUMERIC_KINDS:
+            raise _NotNumeric(f"numpy.ndarray of dtype {value.dtype.name}")
+        return value
+    if kind in _NUMBER_TYPES:
+        return value
+    if kind in tensor_types:
+        array = _tensor_to_numpy(value)
+        if type(array) is not np.ndarray or array.dtype.kind not in _NUMERIC_KINDS:
+            raise _NotNumeric(f"{_type_name(value)} of dtype {getattr(array, 'dtype', '?')}")
+        return array
+    if kind in (list, tuple) and depth < 32:
+        return [_plain(item, tensor_types, depth + 1) for item in value]
+    raise _NotNumeric(_type_name(value))
+
+
+def as_array(got) -> np.ndarray:
+    """``got`` as a fresh plain real numeric ndarray, or ExpectationFailed saying what it was.
+
+    Accepts numpy arrays (exact type) of int or float dtype, Python and numpy numbers (not
+    bool), lists and tuples of these (nested, not ragged), TensorFlow/Keras tensors and variables.
+    """
+    tensor_types = _tensor_types()
+    try:
+        plain = _plain(got, tensor_types)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            array = np.array(plain)
+    except _NotNumeric as exc:
+        raise ExpectationFailed(t("expect.type", expected="a numeric array (numpy array, list or tensor)",
+                                  got=str(exc))) from None
+    except (ValueError, TypeError, Warning):
+        raise ExpectationFailed(t("expect.type", expected="a numeric array (not ragged)",
+                                  got=_type_name(got))) from None
+    if type(array) is not np.ndarray or array.dtype.kind not in _NUMERIC_KINDS:
+        raise ExpectationFailed(t("expect.dtype", expected="a numeric dtype", got=array.dtype.name))
+    return array
+
+
+def _require_shape(got: np.ndarray, expected: np.ndarray) -> np.ndarray:
+    """``got`` with ``expected``'s shape, or ExpectationFailed.
+
+    An empty list is accepted for any empty array: ``x[5:]`` of a list is ``[]``, which cannot
+    carry the other axes of nothing.
+    """
+    if expected.size == 0 and got.shape == (0,):
+        return got.reshape(expected.shape)
     if got.shape != expected.shape:
         raise ExpectationFailed("\n".join([
             t("expect.shape", expected=expected.shape, got=got.shape),
@@ -51,49 +160,58 @@ def _require_ndarray(got, expected: np.ndarray) -> np.ndarray:
     return got
 
 
-def close(got, expected, *, rtol: float = 1e-7, atol: float = 1e-9, dtype=np.float64) -> None:
-    """``got`` is an ndarray of ``expected``'s shape, of ``dtype`` (None: any), equal within tolerance.
+def tolerance(expected: np.ndarray, rtol: float | None, atol: float | None, float64: bool) -> tuple[float, float]:
+    """The (rtol, atol) a comparison uses: the test's, never tighter than float32 unless ``float64``."""
+    if float64:
+        return (FLOAT64_RTOL if rtol is None else rtol), (FLOAT64_ATOL if atol is None else atol)
+    finite = np.abs(expected[np.isfinite(expected)])
+    scale = float(finite.max()) if finite.size else 0.0
+    return max(rtol or 0.0, FLOAT32_RTOL), max(atol or 0.0, FLOAT32_ATOL, FLOAT32_SCALE_ATOL * scale)
 
-    NaN matches NaN and infinities must match exactly.
-    """
-    expected = np.asarray(expected, dtype=np.float64 if dtype is None else dtype)
-    got = _require_ndarray(got, expected)
-    if dtype is not None and got.dtype != np.dtype(dtype):
-        raise ExpectationFailed("\n".join([
-            t("expect.dtype", expected=np.dtype(dtype).name, got=got.dtype.name),
-            t("expect.expected", value=_fmt(expected)),
-            t("expect.got", value=_fmt(got)),
-        ]))
-    if got.dtype.kind not in "biuf":
-        raise ExpectationFailed(t("expect.dtype", expected="a numeric dtype", got=got.dtype.name))
-    got_f = got.astype(np.float64)
-    exp_f = expected.astype(np.float64)
+
+def _compare(got_f: np.ndarray, expected: np.ndarray, rtol, atol, float64: bool, shown) -> None:
+    rtol, atol = tolerance(expected, rtol, atol, float64)
     with np.errstate(invalid="ignore", over="ignore"):
-        ok = np.isclose(got_f, exp_f, rtol=rtol, atol=atol, equal_nan=True)
-    if not ok.all():
-        bad = np.argwhere(~ok)
-        first = tuple(int(i) for i in bad[0])
-        with np.errstate(invalid="ignore", over="ignore"):
-            diff = np.abs(got_f - exp_f)
-        finite = diff[np.isfinite(diff)]
-        lines = [t("expect.values", count=len(bad), size=ok.size, index=first if first else "()")]
-        lines += [t("expect.expected", value=_fmt(expected)), t("expect.got", value=_fmt(got))]
-        if finite.size:
-            lines.append(t("expect.max_error", error=float(finite.max()), rtol=rtol, atol=atol))
-        raise ExpectationFailed("\n".join(lines))
+        ok = np.isclose(got_f, expected, rtol=rtol, atol=atol, equal_nan=True)
+    # Infinities must match exactly, and NaN only NaN (isclose already does both).
+    if ok.all():
+        return
+    bad = np.argwhere(~ok)
+    first = tuple(int(i) for i in bad[0])
+    with np.errstate(invalid="ignore", over="ignore"):
+        diff = np.abs(got_f - expected)
+    finite = diff[np.isfinite(diff)]
+    lines = [t("expect.values", count=len(bad), size=ok.size, index=first if first else "()")]
+    lines += [t("expect.expected", value=_fmt(expected)), t("expect.got", value=_fmt(shown))]
+    if finite.size:
+        lines.append(t("expect.max_error", error=float(finite.max()), rtol=rtol, atol=atol))
+    raise ExpectationFailed("\n".join(lines))
+
+
+def close(got, expected, *, rtol: float | None = None, atol: float | None = None, float64: bool = False) -> None:
+    """``got`` is a numeric array (see :func:`as_array`) of ``expected``'s shape, equal within tolerance.
+
+    Any int or float dtype is accepted. NaN matches NaN and infinities must match exactly.
+    """
+    expected = np.array(expected, dtype=np.float64)
+    got_arr = _require_shape(as_array(got), expected)
+    _compare(got_arr.astype(np.float64), expected, rtol, atol, float64, got_arr)
 
 
 def equal(got, expected) -> None:
     """Exact equality for ints, bools, strings, tuples, lists, dicts and integer arrays.
 
-    Containers are compared element by element with the expected type at every level.
+    Containers are compared element by element with the expected type at every level. An
+    expected integer array accepts any array-like of integers (any int dtype, lists, tensors).
     """
     if isinstance(expected, np.ndarray):
-        got_arr = _require_ndarray(got, expected)
-        if got_arr.dtype.kind != expected.dtype.kind or not np.array_equal(got_arr, expected):
+        got_arr = _require_shape(as_array(got), expected)
+        same_kind = (got_arr.dtype.kind in "iu" if expected.dtype.kind in "iu"
+                     else got_arr.dtype.kind == expected.dtype.kind) or got_arr.size == 0
+        if not same_kind or not np.array_equal(got_arr, expected):
             raise ExpectationFailed("\n".join([
                 t("expect.dtype", expected=expected.dtype.name, got=got_arr.dtype.name)
-                if got_arr.dtype.kind != expected.dtype.kind else
+                if not same_kind else
                 t("expect.values", count=int(np.sum(got_arr != expected)), size=expected.size,
                   index=tuple(int(i) for i in np.argwhere(got_arr != expected)[0])),
                 t("expect.expected", value=_fmt(expected)),
@@ -116,7 +234,7 @@ def _plain_equal(got, expected) -> bool:
     if isinstance(expected, bool):
         return type(got) in (bool, np.bool_) and bool(got) == expected
     if isinstance(expected, numbers.Integral):
-        return (type(got) is int or isinstance(got, np.integer)) and int(got) == expected
+        return type(got) in _NUMBER_TYPES and np.dtype(type(got)).kind in "iu" and int(got) == expected
     if isinstance(expected, str):
         return type(got) is str and got == expected
     if isinstance(expected, (tuple, list)):
@@ -130,35 +248,61 @@ def _plain_equal(got, expected) -> bool:
     raise TypeError(f"expect.equal cannot compare against {type(expected).__name__}")
 
 
-def scalar(got, expected: float, *, rtol: float = 1e-7, atol: float = 1e-9) -> None:
-    """A Python or numpy real scalar (not an array, not a bool) close to ``expected``."""
-    if not isinstance(got, _SCALAR_TYPES) or isinstance(got, (bool, np.bool_)) or type(got).__module__ not in (
-            "builtins", "numpy"):
-        raise ExpectationFailed("\n".join([
-            t("expect.type", expected="a float", got=_type_name(got)),
-            t("expect.expected", value=repr(expected)),
-        ]))
-    value = float(got)
-    if not (np.isclose(value, expected, rtol=rtol, atol=atol, equal_nan=True)):
-        raise ExpectationFailed("\n".join([
-            t("expect.expected", value=repr(float(expected))),
-            t("expect.got", value=repr(value)),
-            t("expect.max_error", error=abs(value - expected), rtol=rtol, atol=atol),
-        ]))
+def as_scalar(got) -> float:
+    """``got`` as a float if it is a real number: Python/numpy number (not bool), 0-d array or tensor."""
+    if type(got) in _NUMBER_TYPES:
+        return float(got)
+    try:
+        array = as_array(got)
+    except ExpectationFailed:
+        array = None
+    if array is None or array.ndim != 0:
+        raise ExpectationFailed(t("expect.type", expected="a number (or a 0-d array)",
+                                  got=_type_name(got) if array is None else f"an array of shape {array.shape}"))
+    return float(array)
+
+
+def scalar(got, expected: float, *, rtol: float | None = None, atol: float | None = None,
+           float64: bool = False) -> None:
+    """A real number (Python/numpy number, 0-d array or tensor; not a bool) close to ``expected``."""
+    value = as_scalar(got)
+    _compare(np.array(value), np.array(float(expected)), rtol, atol, float64, np.array(value))
+
+
+def _check_names(argument: str, message: str, *alternatives: str) -> None:
+    """``message`` names ``argument`` (or one of ``alternatives``) as a word, case-insensitive."""
+    for name in (argument, *alternatives):
+        if re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", message, re.IGNORECASE):
+            return
+    raise ExpectationFailed(t("expect.message_lacks", argument=" / ".join((argument, *alternatives)), message=message))
+
+
+def value_or_value_error(call, argument: str, check) -> None:
+    """For an input the docstring leaves open: ``check(call())`` passes, or ``call()`` raises a
+    ValueError naming ``argument``. Either answer is right; any other outcome is not."""
+    try:
+        got = call()
+    except ValueError as exc:
+        _check_names(argument, str(exc))
+        return
+    check(got)
 
 
 @contextlib.contextmanager
-def raises_value_error(argument: str):
+def raises_value_error(argument: str, *alternatives: str):
     """The block raises ValueError whose message names ``argument`` as a word (case-insensitive).
 
     "t must be >= 1" names ``t``; "at least 1" does not: single-letter names are common here.
+    Where two arguments disagree and the docstring does not say which one the error names
+    (x and y of different lengths), pass both: naming either is right.
     """
     try:
         yield
     except ValueError as exc:
-        message = str(exc)
-        if not re.search(rf"(?<![A-Za-z0-9_]){re.escape(argument)}(?![A-Za-z0-9_])", message, re.IGNORECASE):
-            raise ExpectationFailed(t("expect.message_lacks", argument=argument, message=message)) from None
+        try:
+            _check_names(argument, str(exc), *alternatives)
+        except ExpectationFailed as failure:
+            raise failure from None
     except (NotImplementedError, ExpectationFailed):
         raise
     except Exception as exc:  # noqa: BLE001 - any other error is the wrong answer, reported plainly
@@ -170,10 +314,15 @@ def raises_value_error(argument: str):
 
 @contextlib.contextmanager
 def no_warnings():
-    """The block emits no warning at all (numpy overflow, divide by zero, ...)."""
+    """The block emits no numeric warning (numpy's overflow, divide by zero, invalid value ...).
+
+    Only RuntimeWarning counts: that is what a numerically unstable formula raises. Deprecation
+    notices that TensorFlow or Keras print from their own internals are not the student's doing.
+    """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         yield
-    if caught:
-        first = caught[0]
+    numeric = [w for w in caught if issubclass(w.category, RuntimeWarning)]
+    if numeric:
+        first = numeric[0]
         raise ExpectationFailed(t("expect.warning_leaked", warning=f"{first.category.__name__}: {first.message}"))

@@ -8,8 +8,11 @@ module's imports and private helpers, exactly as a student's edit of the file wo
 
 from __future__ import annotations
 
+import builtins
+import dis
 import importlib.util
 import inspect
+import re
 import tempfile
 import textwrap
 from dataclasses import dataclass
@@ -103,17 +106,66 @@ def grade_variant(variant: Variant, reference_dir: Path, suite: Path, **run_opti
         return runner.run([suite], target=tmp, exercises=[variant.exercise], extra_args=stop_early, **run_options)
 
 
+# Errors that say the variant's own code cannot run (a name that does not exist), not that the
+# suite caught a wrong answer: "module 'numpy' has no attribute ..." is one, "'list' object has
+# no attribute 'shape'" (a variant that forgets lists) is a real wrong answer.
+_BROKEN_ERROR = re.compile(r"\b(NameError|UnboundLocalError|ImportError|ModuleNotFoundError|SyntaxError)\b"
+                           r"|AttributeError: module '[^']+' has no attribute")
+
+
+def undefined_globals(variant: Variant, reference_dir: Path) -> tuple[str, ...]:
+    """Global names the variant's function reads that neither its module nor builtins define.
+
+    Found statically, so a variant that would die of NameError on a path no test reaches is
+    still reported (for example a reference-private helper renamed since it was written).
+    """
+    with tempfile.TemporaryDirectory(prefix="keraskit-variant-") as tmp:
+        source = write_variant(variant, reference_dir, Path(tmp)).read_text(encoding="utf-8")
+    module_code = compile(source, f"{variant.module}.py", "exec")
+    defined = {ins.argval for ins in dis.get_instructions(module_code)
+               if ins.opname in ("STORE_NAME", "STORE_GLOBAL", "IMPORT_NAME")} | set(dir(builtins))
+    functions = [const for const in module_code.co_consts
+                 if hasattr(const, "co_name") and const.co_name == variant.function]
+    if not functions:
+        return ()
+    missing: set[str] = set()
+    pending = [functions[-1]]  # the variant's definition comes last and wins
+    while pending:
+        code = pending.pop()
+        for ins in dis.get_instructions(code):
+            if ins.opname in ("LOAD_GLOBAL", "LOAD_NAME") and ins.argval not in defined:
+                missing.add(ins.argval)
+        pending += [const for const in code.co_consts if hasattr(const, "co_code")]
+    return tuple(sorted(missing))
+
+
 @dataclass(frozen=True)
 class Verdict:
     """What the suite said of one variant, as plain data (it crosses process boundaries)."""
     variant: Variant
     tests_run: int
     first_failure: str | None  # "nodeid: message" of the first failing test, if any
+    undefined: tuple[str, ...] = ()  # global names the variant reads that do not exist
+
+    @property
+    def broken(self) -> bool:
+        """The variant cannot run as written (a missing name or module): it proves nothing.
+
+        A wrong variant that is broken is neither killed nor alive; it must be fixed."""
+        if self.undefined:
+            return True
+        return self.first_failure is not None and bool(_BROKEN_ERROR.search(self.first_failure))
+
+    @property
+    def killed(self) -> bool:
+        """A wrong variant that a test failed on its answer (not on its own broken code)."""
+        return self.variant.kind == WRONG and self.tests_run > 0 and self.first_failure is not None \
+            and not self.broken
 
     @property
     def as_expected(self) -> bool:
-        """A wrong variant must fail a test; a right one must pass them all."""
-        if self.tests_run == 0:
+        """A wrong variant must be killed; a right one must run and pass every test."""
+        if self.tests_run == 0 or self.broken:
             return False
         return (self.first_failure is not None) == (self.variant.kind == WRONG)
 
@@ -122,7 +174,7 @@ def judge_variant(variant: Variant, reference_dir: Path, suite: Path, rootdir: P
     result = grade_variant(variant, reference_dir, suite, rootdir=rootdir)
     failed = result.failed_tests()
     first = f"{failed[0].nodeid}: {failed[0].message}" if failed else None
-    return Verdict(variant, len(result.tests), first)
+    return Verdict(variant, len(result.tests), first, undefined_globals(variant, reference_dir))
 
 
 def _warm_worker() -> None:

@@ -26,10 +26,12 @@ def mean_squared_error(y_true, y_pred):
     """Mean squared error of each sample: ``mean((y_true - y_pred) ** 2)`` over the last axis.
 
     Squaring makes every error positive and punishes large errors far more than small ones,
-    which suits regression (the Boston house prices). Returns a float64 array with the last
-    axis removed (a 0-d array for 1-d inputs). Labels of shape (n,) against predictions of
-    shape (n, 1) give n losses, never an (n, n) table. Shapes that still differ raise
-    ValueError naming ``y_true`` and ``y_pred``.
+    which suits regression (the Boston house prices). Returns an array of floats with the last
+    axis removed (for 1-d inputs, one sample: a number or a 0-d array). Labels of shape (n,)
+    against predictions of shape (n, 1) give n losses, never an (n, n) table. Labels of shape
+    (n, 1) against predictions of shape (n,) may be paired the same way (Keras does) or
+    rejected with a ValueError naming ``y_true``. Other shapes that differ raise ValueError
+    naming ``y_true`` and ``y_pred``.
     Keras 3 equivalent: ``keras.losses.mean_squared_error`` (loss ``"mse"``).
 
     中文：均方误差：每个样本对最后一个轴求 (y_true - y_pred)² 的平均值。
@@ -185,8 +187,10 @@ def reduce_loss(per_sample, sample_weight=None):
     is divided by the number of losses, not by the sum of the weights, so a weight of 0 still
     counts in the denominator. Without weights it is the plain mean. Weights of shape (n, 1)
     against losses of shape (n,) (or the other way round) pair up sample by sample; weights that
-    do not fit the losses raise ValueError naming ``sample_weight``. An empty ``per_sample`` (or
-    a single 0-d value) raises ValueError naming ``per_sample``. Returns a Python float.
+    do not fit the losses raise ValueError naming ``sample_weight`` (a single number as the
+    weight may weight every loss alike, as Keras does, or be rejected that way). An empty
+    ``per_sample`` (or a single 0-d value) raises ValueError naming ``per_sample``. Returns a
+    number (a Python float, a numpy float or a 0-d array).
     Keras 3 equivalent: ``keras.losses.MeanSquaredError()(y_true, y_pred, sample_weight=w)``
     and every other ``Loss`` object (``reduction="sum_over_batch_size"`` is the default).
 

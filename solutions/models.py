@@ -123,7 +123,7 @@ def build_deep_classifier(input_dim=10):
 
     Five relu hidden layers that halve in width, one sigmoid output neuron, compiled with the
     Adam optimizer, binary cross-entropy (the loss for a 0/1 target with a probability output)
-    and the metric "accuracy". ``input_dim`` not a positive integer -> ValueError.
+    and the metric "accuracy". ``input_dim`` not a positive integer -> ValueError naming it.
     Keras 3: ``model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])``.
 
     中文：深层二分类模型：64→32→16→8→4（relu）→1（sigmoid），用 Adam、二元交叉熵和 accuracy 编译。
@@ -144,7 +144,7 @@ def build_boston_regressor(input_dim=13):
     ``kernel_initializer='normal'``, which in Keras 3 is ``RandomNormal(mean=0.0, stddev=0.05)``.
     The output neuron has no activation, so it can predict any price. Compiled with Adam, mean
     squared error as the loss and mean absolute percentage error ("mape") as the metric.
-    ``input_dim`` not a positive integer -> ValueError.
+    ``input_dim`` not a positive integer -> ValueError naming ``input_dim``.
     Keras 3: ``Dense(13, activation="relu", kernel_initializer=keras.initializers.RandomNormal(stddev=0.05))``.
 
     中文：波士顿房价回归模型：13→6→1，核初始化为 RandomNormal(stddev=0.05)，用 Adam、MSE 和 MAPE 编译。

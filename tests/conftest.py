@@ -8,6 +8,7 @@ from keraskit import catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 KILL_RECORD = pytest.StashKey[dict]()
+CLASS_SCORES = pytest.StashKey[dict]()
 
 
 @pytest.fixture(scope="session")
@@ -26,7 +27,18 @@ def kill_record(request) -> dict:
     return request.config.stash.setdefault(KILL_RECORD, {"wrong": 0, "killed": 0, "right": 0, "accepted": 0})
 
 
+@pytest.fixture
+def class_scores(request) -> dict:
+    """Score of each fairness-corpus submission by route, printed next to the kill rate."""
+    return request.config.stash.setdefault(CLASS_SCORES, {})
+
+
 def pytest_terminal_summary(terminalreporter, config):
+    scores = config.stash.get(CLASS_SCORES, None)
+    if scores:
+        terminalreporter.write_sep("=", "fairness corpus (grading/class)")
+        for name, (earned, possible) in sorted(scores.items()):
+            terminalreporter.write_line(f"{name}: {earned}/{possible}")
     record = config.stash.get(KILL_RECORD, None)
     if not record or not (record["wrong"] or record["right"]):
         return
@@ -34,4 +46,5 @@ def pytest_terminal_summary(terminalreporter, config):
     terminalreporter.write_sep("=", "grading-suite strength")
     terminalreporter.write_line(
         f"kill rate: {record['killed']}/{record['wrong']} wrong answers caught ({rate:.1f}%); "
-        f"{record['accepted']}/{record['right']} correct alternatives accepted")
+        f"{record['accepted']}/{record['right']} correct alternatives accepted; "
+        f"{record.get('broken', 0)} broken variants (dying of their own missing names)")

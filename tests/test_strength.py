@@ -68,6 +68,23 @@ def test_every_exercise_has_enough_variants_and_tests(topic, reference_run):
         assert exercise.id in tested_hidden, f"{exercise.id} has no hidden test"
 
 
+def test_a_variant_that_cannot_run_is_broken_not_killed(tmp_path):
+    """A wrong answer dying of a missing helper name proves nothing: it is reported apart."""
+    (tmp_path / "tensors.py").write_text("import numpy as np\n\ndef normalize(x):\n    return np.asarray(x)\n")
+    source = "def normalize(x):\n    return _helper_that_does_not_exist(x)\n"
+    variant = mutation.Variant("tensors.normalize", mutation.WRONG, "calls a missing helper", source)
+    assert mutation.undefined_globals(variant, tmp_path) == ("_helper_that_does_not_exist",)
+    verdict = mutation.Verdict(variant, 3, "test_x: raised: NameError: name '_helper' is not defined",
+                               mutation.undefined_globals(variant, tmp_path))
+    assert verdict.broken and not verdict.killed and not verdict.as_expected
+    # Found from the failure too, when the missing name is an attribute of a module.
+    by_message = mutation.Verdict(variant, 3, "test_x: raised: AttributeError: module 'numpy' has no attribute 'foo'")
+    assert by_message.broken and not by_message.killed
+    # A variant that forgets lists and trips over them is a real wrong answer, killed.
+    real = mutation.Verdict(variant, 3, "test_x: raised: AttributeError: 'list' object has no attribute 'shape'")
+    assert real.killed and real.as_expected and not real.broken
+
+
 @pytest.fixture(scope="module")
 def verdicts() -> dict[str, list[mutation.Verdict]]:
     """Every variant of every topic judged by its hidden suite, on both cores, slowest topics first."""
@@ -88,10 +105,17 @@ def test_hidden_suite_catches_wrong_and_accepts_right_answers(topic, verdicts, k
         variant = verdict.variant
         if verdict.tests_run == 0:
             problems.append(f"no hidden test ran for {variant.label()}")
+        elif verdict.broken:
+            # Dying of its own missing name proves nothing about the suite: neither killed nor alive.
+            kill_record["broken"] = kill_record.get("broken", 0) + 1
+            kill_record["wrong"] += variant.kind == mutation.WRONG
+            kill_record["right"] += variant.kind == mutation.RIGHT
+            cause = f"undefined {', '.join(verdict.undefined)}" if verdict.undefined else verdict.first_failure
+            problems.append(f"BROKEN: {variant.label()}: {cause}")
         elif variant.kind == mutation.WRONG:
             kill_record["wrong"] += 1
-            kill_record["killed"] += verdict.as_expected
-            if not verdict.as_expected:
+            kill_record["killed"] += verdict.killed
+            if not verdict.killed:
                 problems.append(f"NOT CAUGHT: {variant.label()}")
         else:
             kill_record["right"] += 1

@@ -20,11 +20,8 @@ def _expect_as_keras(function, name):
 
 
 def _expect_number(got, expected):
-    """An activation of a single number: a float, or a float64 array of shape ()."""
-    if type(got) is np.ndarray:
-        expect.close(got, np.float64(expected), **TOLERANCE)
-    else:
-        expect.scalar(got, expected, **TOLERANCE)
+    """An activation of a single number: a number or an array of shape ()."""
+    expect.close(got, np.float64(expected), **TOLERANCE)
 
 
 # ---------------------------------------------------------------- one neuron, one layer

@@ -24,7 +24,7 @@ def test_binary_accuracy_equals_keras(metrics, case):
 
 @pytest.mark.exercise("metrics.binary_accuracy")
 def test_binary_accuracy_rejects_mismatched_shapes(metrics):
-    with expect.raises_value_error("y_pred"):
+    with expect.raises_value_error("y_pred", "y_true"):
         metrics.binary_accuracy([1, 0, 1], [0.9, 0.1, 0.8, 0.3])
 
 
@@ -36,7 +36,7 @@ def test_categorical_accuracy_equals_keras(metrics, case):
 
 @pytest.mark.exercise("metrics.categorical_accuracy")
 def test_categorical_accuracy_rejects_mismatched_shapes(metrics):
-    with expect.raises_value_error("y_pred"):
+    with expect.raises_value_error("y_pred", "y_true"):
         metrics.categorical_accuracy([[1, 0, 0], [0, 1, 0]], [[0.5, 0.5], [0.2, 0.8]])
 
 

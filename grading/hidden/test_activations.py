@@ -40,11 +40,8 @@ def _keras(function, z, **kwargs):
 
 
 def _expect_number(got, expected):
-    """An activation of a single number: a float, or a float64 array of shape ()."""
-    if type(got) is np.ndarray:
-        expect.close(got, np.float64(expected), **TOLERANCE)
-    else:
-        expect.scalar(got, float(expected), **TOLERANCE)
+    """An activation of a single number: a number or an array of shape ()."""
+    expect.close(got, np.float64(expected), **TOLERANCE)
 
 
 def _expect_matches_keras(function, keras_function, **kwargs):
@@ -86,12 +83,6 @@ def test_weighted_sum_accepts_ints_and_lists(activations):
 def test_weighted_sum_rejects_mismatched_shapes(activations, x, w):
     with expect.raises_value_error("w"):
         activations.weighted_sum(x, w, 0.0)
-
-
-@pytest.mark.exercise("activations.weighted_sum")
-def test_weighted_sum_rejects_one_bias_per_sample(activations):
-    with expect.raises_value_error("b"):
-        activations.weighted_sum(np.ones((2, 3)), np.ones(3), [0.5, 1.0])
 
 
 # ---------------------------------------------------------------- dense_forward
@@ -164,7 +155,8 @@ def test_sigmoid_is_finite_in_0_1_at_the_extremes(activations):
     with expect.no_warnings():
         got = activations.sigmoid(EXTREMES)
     expect.close(got, _keras(keras.activations.sigmoid, EXTREMES), **TOLERANCE)
-    assert np.all((got >= 0.0) & (got <= 1.0)), "sigmoid must stay within [0, 1]"
+    values = expect.as_array(got)
+    assert np.all((values >= 0.0) & (values <= 1.0)), "sigmoid must stay within [0, 1]"
 
 
 @pytest.mark.exercise("activations.sigmoid")
@@ -230,7 +222,7 @@ def test_relu_parameters_given_by_position(activations):
 
 
 @pytest.mark.exercise("activations.relu")
-def test_relu_of_ints_is_float64(activations):
+def test_relu_of_ints(activations):
     expect.close(activations.relu(np.array([-3, 0, 4])), [0.0, 0.0, 4.0])
     expect.close(activations.relu([[-3, 0, 4]], max_value=2), [[0.0, 0.0, 2.0]])
 
@@ -343,7 +335,7 @@ def test_relu_derivative_matches_tensorflow_gradient(activations, kind):
 
 @pytest.mark.exercise("activations.relu_derivative")
 def test_relu_derivative_at_and_around_zero(activations):
-    z = np.array([-0.0, 0.0, 1e-300, -1e-300, 1e-12, 0.0])
+    z = np.array([-0.0, 0.0, 1e-30, -1e-30, 1e-12, 0.0])  # tiny but not zero in float32 too
     expect.close(activations.relu_derivative(z), oracle.gradient(keras.activations.relu, z))
     expect.close(activations.relu_derivative([[0, 0], [1, -1]]), [[0.0, 0.0], [1.0, 0.0]])
 

@@ -47,10 +47,13 @@ def _keras_adam(w, grads, m, v, t, **hyper):
 
 
 def _expect_step(new_w, w, expected_w, rtol):
-    """Check the new weights and, sharper, the step itself (w is large, the step small)."""
+    """Check the new weights and, sharper, the step itself (w is large, the step small).
+
+    The step is read back from new_w, so it can be no more exact than new_w: in float32 that is
+    about 1e-7 of the largest weight, which is the absolute tolerance of the step."""
+    w = np.asarray(w, dtype=np.float64)
     expect.close(new_w, expected_w, rtol=rtol)
-    expect.close(new_w - np.asarray(w, dtype=np.float64), expected_w - np.asarray(w, dtype=np.float64),
-                 rtol=rtol * 10, atol=1e-12)
+    expect.close(expect.as_array(new_w) - w, expected_w - w, rtol=rtol * 10, atol=1e-6 * float(np.max(np.abs(w))))
 
 
 # ---------------------------------------------------------------- iterations_per_epoch
@@ -190,12 +193,12 @@ def test_linear_regression_gradients_never_broadcast_a_column_of_targets(optimiz
     (np.ones((3, 2)), np.ones(3), np.ones(1), 0.0, "w"),
     (np.ones((3, 2)), np.ones(4), np.ones(2), 0.0, "y"),
     (np.ones((3, 2)), np.ones(2), np.ones(2), 0.0, "y"),
-    (np.ones((2, 2)), np.ones(2), np.ones(2), np.array([1.0, 2.0]), "b"),
     (np.ones((3, 2, 1)), np.ones(3), np.ones(2), 0.0, "x"),
     (np.ones((0, 2)), np.ones(0), np.ones(2), 0.0, "x"),
 ])
 def test_linear_regression_gradients_rejects_bad_shapes(optimizers, x, y, w, b, argument):
-    with expect.raises_value_error(argument):
+    # Two arrays that do not fit each other: naming either one is right (the docstring says "the argument").
+    with expect.raises_value_error(argument, *(("x",) if argument in ("w", "y") else ())):
         optimizers.linear_regression_gradients(x, y, w, b)
 
 
@@ -412,9 +415,7 @@ def _keras_schedule(initial_learning_rate, decay, iteration):
     (0.001, 0.0, 100), (0.5, 0.25, 2.5)])
 def test_inverse_time_decay_equals_keras_schedule(optimizers, initial_learning_rate, decay, iteration):
     got = optimizers.inverse_time_decay(initial_learning_rate, decay, iteration)
-    expect.scalar(got, _keras_schedule(initial_learning_rate, decay, iteration), rtol=1e-6)
-    # Keras computes the schedule in float32; the formula in float64 is sharper still.
-    expect.scalar(got, initial_learning_rate / (1 + decay * iteration), rtol=1e-12)
+    expect.scalar(got, _keras_schedule(initial_learning_rate, decay, iteration))
 
 
 @pytest.mark.exercise("optimizers.inverse_time_decay")
@@ -429,14 +430,14 @@ def test_inverse_time_decay_drives_keras_sgd_like_the_books_decay(optimizers):
         optimizer.apply_gradients([(grad, variable)])
     w = w0.copy()
     for iteration, grad in enumerate(grads):
-        w = w - optimizers.inverse_time_decay(0.5, 0.75, iteration) * grad
+        w = w - expect.as_scalar(optimizers.inverse_time_decay(0.5, 0.75, iteration)) * grad
     expect.close(w, variable.numpy(), rtol=1e-6)
 
 
 @pytest.mark.exercise("optimizers.inverse_time_decay")
 @pytest.mark.parametrize("args, argument", [
     ((0.01, -1e-6, 3), "decay"), ((0.01, -0.5, 2), "decay"), ((0.01, 1e-6, -1), "iteration"),
-    ((0.01, "1e-6", 1), "decay"), ((None, 1e-6, 1), "initial_learning_rate")])
+    ((0.01, "1e-6", 1), "decay")])
 def test_inverse_time_decay_rejects_bad_input(optimizers, args, argument):
     with expect.raises_value_error(argument):
         optimizers.inverse_time_decay(*args)

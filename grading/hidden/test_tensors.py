@@ -382,7 +382,8 @@ def test_split_train_val_test_parts_partition_the_data(tensors, seed):
     n = int(rng.integers(5, 80))
     x = rng.normal(size=(n, 4))
     y = np.arange(n)
-    (x_train, y_train), (x_val, y_val), (x_test, y_test) = tensors.split_train_val_test(x, y, seed=seed)
+    parts = tensors.split_train_val_test(x, y, seed=seed)
+    (x_train, y_train), (x_val, y_val), (x_test, y_test) = [tuple(map(expect.as_array, part)) for part in parts]
     all_labels = np.concatenate([y_train, y_val, y_test])
     expect.equal(np.sort(all_labels), y)
     expect.equal(np.intersect1d(y_train, y_val).size, 0)
@@ -430,7 +431,7 @@ def test_split_train_val_test_rejects_bad_fractions(tensors, fractions):
 
 @pytest.mark.exercise("tensors.split_train_val_test")
 def test_split_train_val_test_rejects_x_and_y_of_different_lengths(tensors):
-    with expect.raises_value_error("y"):
+    with expect.raises_value_error("y", "x"):
         tensors.split_train_val_test(np.zeros((10, 2)), np.zeros(9))
 
 
@@ -465,6 +466,7 @@ def test_split_validation_tail_smallest_parts(tensors, start):
 def test_split_validation_tail_no_validation_row_is_trained_on(tensors):
     x = np.arange(404 * 13).reshape(404, 13)
     (x_train, _), (x_val, _) = tensors.split_validation_tail(x, np.arange(404), 300)
+    x_train, x_val = expect.as_array(x_train), expect.as_array(x_val)
     expect.equal(x_train.shape[0] + x_val.shape[0], 404)
     shared = set(map(tuple, x_train.tolist())) & set(map(tuple, x_val.tolist()))
     expect.equal(len(shared), 0)
@@ -489,5 +491,5 @@ def test_split_validation_tail_rejects_start_outside_1_to_n_minus_1(tensors, sta
 
 @pytest.mark.exercise("tensors.split_validation_tail")
 def test_split_validation_tail_rejects_x_and_y_of_different_lengths(tensors):
-    with expect.raises_value_error("y"):
+    with expect.raises_value_error("y", "x"):
         tensors.split_validation_tail(np.zeros((10, 2)), np.zeros(12), 5)

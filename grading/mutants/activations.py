@@ -125,7 +125,7 @@ def sigmoid(z):
         return e / (1.0 + e)
 
 
-@wrong("activations.sigmoid", "keeps the input's dtype: float32 in, float32 out")
+@right("activations.sigmoid", "keeps the input's dtype: float32 in, float32 out, within float32's tolerance")
 def sigmoid(z):
     values = np.asarray(z)
     values = values.astype(np.float64) if values.dtype.kind in "iub" else values
@@ -187,7 +187,7 @@ def relu(z, negative_slope=0.0, max_value=None, threshold=0.0):
     return kept - negative_slope * np.maximum(threshold - values, 0.0)
 
 
-@wrong("activations.relu", "np.maximum(z, 0) keeps integer inputs as integers")
+@right("activations.relu", "keeps integer inputs as integers: the same numbers")
 def relu(z, negative_slope=0.0, max_value=None, threshold=0.0):
     values = np.asarray(z)
     kept = np.where(values > threshold, values, 0)
@@ -502,3 +502,12 @@ def collapse_linear(kernels, biases):
 
     bias = through_stack(np.zeros(n_inputs))
     return through_stack(np.eye(n_inputs)) - bias, bias
+
+
+@right("activations.softmax", "the docstring's Keras equivalent on float32 tensors, returned as a tensor")
+def softmax(z, axis=-1):
+    import keras
+
+    values = _as_float_array(z, "z")
+    axes = _check_axes(axis, values.ndim)
+    return keras.activations.softmax(keras.ops.convert_to_tensor(values, dtype="float32"), axis=axes)

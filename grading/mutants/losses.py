@@ -29,7 +29,7 @@ def mean_squared_error(y_true, y_pred):
     return np.asarray(np.mean(np.square(truth - prediction)))
 
 
-@wrong("losses.mean_squared_error", "keeps the input dtype: float32 in, float32 out")
+@right("losses.mean_squared_error", "keeps the input dtype: float32 in, float32 out, within float32's tolerance")
 def mean_squared_error(y_true, y_pred):
     truth, prediction = _matched_float_arrays(y_true, y_pred)
     dtype = np.result_type(np.asarray(y_true), np.asarray(y_pred), np.float32)
@@ -491,3 +491,32 @@ def reduce_loss(per_sample, sample_weight=None):
     if products.shape != losses.shape:
         raise ValueError(f"sample_weight {weights.shape} cannot weight losses {losses.shape}")
     return float(products.mean())
+
+
+@right("losses.mean_absolute_error", "labels (n, 1) against predictions (n,) rejected, as the docstring allows")
+def mean_absolute_error(y_true, y_pred):
+    truth = _as_float_array(y_true, "y_true")
+    prediction = _as_float_array(y_pred, "y_pred")
+    if truth.ndim + 1 == prediction.ndim and prediction.shape[-1] == 1:
+        truth = truth[..., np.newaxis]
+    if truth.shape != prediction.shape or prediction.ndim == 0 or prediction.shape[-1] == 0:
+        raise ValueError(f"y_true of shape {truth.shape} does not match y_pred of shape {prediction.shape}")
+    return np.mean(np.abs(truth - prediction), axis=-1)
+
+
+@right("losses.reduce_loss", "keras.ops in float32, as a Keras Loss object computes it")
+def reduce_loss(per_sample, sample_weight=None):
+    import keras
+
+    losses = _as_float_array(per_sample, "per_sample")
+    if losses.ndim == 0 or losses.size == 0:
+        raise ValueError(f"per_sample must hold at least one loss, got shape {losses.shape}")
+    losses32 = keras.ops.convert_to_tensor(losses, dtype="float32")
+    if sample_weight is None:
+        return keras.ops.sum(losses32) / losses.size
+    weights = _as_float_array(sample_weight, "sample_weight")
+    losses, weights = _align_trailing_axis(losses, weights)
+    if weights.shape != losses.shape:
+        raise ValueError(f"sample_weight of shape {weights.shape} does not fit per_sample of shape {losses.shape}")
+    product = keras.ops.convert_to_tensor(losses, dtype="float32") * keras.ops.convert_to_tensor(weights, "float32")
+    return keras.ops.sum(product) / losses.size

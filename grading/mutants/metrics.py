@@ -244,3 +244,20 @@ def confusion_counts(y_true, y_pred_labels):
     names = {(1.0, 1.0): "tp", (0.0, 1.0): "fp", (0.0, 0.0): "tn", (1.0, 0.0): "fn"}
     counts = Counter(names[pair] for pair in zip(truth.tolist(), guess.tolist()))
     return {key: counts.get(key, 0) for key in ("tp", "fp", "tn", "fn")}
+
+
+@right("metrics.categorical_accuracy", "the docstring's Keras equivalent, keras.metrics.CategoricalAccuracy(), in float32")
+def categorical_accuracy(y_true, y_pred):
+    import keras
+
+    y_true = _numeric(y_true, "y_true")
+    y_pred = _numeric(y_pred, "y_pred")
+    if y_pred.ndim < 2 or y_pred.shape[-1] == 0:
+        raise ValueError(f"y_pred must be (n_samples, n_classes), got shape {y_pred.shape}")
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"y_true shape {y_true.shape} does not match y_pred shape {y_pred.shape}")
+    if y_pred.size == 0:
+        raise ValueError("y_true and y_pred hold no samples")
+    metric = keras.metrics.CategoricalAccuracy()
+    metric.update_state(y_true, y_pred)
+    return metric.result()

@@ -128,15 +128,6 @@ def linear_regression_gradients(x, y, w, b):
     return 2 * x.T @ error / len(x), float(2 * np.mean(error))
 
 
-@wrong("optimizers.linear_regression_gradients", "no check on b: an array b broadcasts silently")
-def linear_regression_gradients(x, y, w, b):
-    x, y, w = _real_array(x, "x"), _real_array(y, "y").reshape(-1), _real_array(w, "w")
-    if x.ndim != 2 or len(x) == 0 or y.shape != (len(x),) or w.shape != (x.shape[1],):
-        raise ValueError("x, y or w has the wrong shape")
-    error = x @ w + np.asarray(b, dtype=float) - y
-    return 2 * x.T @ error / len(y), float(2 * np.mean(error))
-
-
 @right("optimizers.linear_regression_gradients", "per-sample loop accumulating 2 * error * x")
 def linear_regression_gradients(x, y, w, b):
     x, y, w = _real_array(x, "x"), _real_array(y, "y").reshape(-1), _real_array(w, "w")
@@ -383,3 +374,29 @@ def inverse_time_decay(initial_learning_rate, decay, iteration):
     if decay < 0 or iteration < 0:
         raise ValueError("decay and iteration must be >= 0")
     return float(np.float64(initial_learning_rate) * np.reciprocal(1.0 + np.float64(decay) * iteration))
+
+
+@right("optimizers.inverse_time_decay", "the docstring's Keras schedule, InverseTimeDecay, in float32")
+def inverse_time_decay(initial_learning_rate, decay, iteration):
+    import keras
+
+    for name, value in (("decay", decay), ("iteration", iteration)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+            raise ValueError(f"{name} must be a number >= 0, got {value!r}")
+    schedule = keras.optimizers.schedules.InverseTimeDecay(initial_learning_rate, decay_steps=1, decay_rate=decay)
+    return float(schedule(iteration))
+
+
+@right("optimizers.sgd_step", "without momentum the velocity object itself is returned, a list stays a list")
+def sgd_step(w, grad, velocity, learning_rate=0.01, momentum=0.0, nesterov=False):
+    w_array = _real_array(w, "w")
+    g = _same_shape(grad, "grad", w_array)
+    v = _same_shape(velocity, "velocity", w_array)
+    if not 0 <= momentum <= 1:
+        raise ValueError(f"momentum must lie in [0, 1], got {momentum}")
+    if momentum == 0:
+        return w_array - learning_rate * g, velocity
+    v = momentum * v - learning_rate * g
+    if nesterov:
+        return w_array + momentum * v - learning_rate * g, v
+    return w_array + v, v

@@ -492,3 +492,12 @@ def split_validation_tail(x, y, start):
     x_train, x_val = np.split(xs, [cut])
     y_train, y_val = np.split(ys, [cut])
     return (x_train, y_train), (x_val, y_val)
+
+
+@right("tensors.split_validation_tail", "exactly the documented slices: a list stays a list")
+def split_validation_tail(x, y, start):
+    if len(x) != len(y):
+        raise ValueError(f"x has {len(x)} rows but y has {len(y)}")
+    if isinstance(start, bool) or not isinstance(start, (int, np.integer)) or not 1 <= start <= len(x) - 1:
+        raise ValueError(f"start must be an integer in 1..{len(x) - 1}, got {start!r}")
+    return (x[:start], y[:start]), (x[start:], y[start:])

@@ -302,3 +302,34 @@ def boston_experiment(epochs=30, batch_size=32, seed=0):
                        epochs=epochs, batch_size=batch_size, verbose=0)
     scores = model.evaluate(x_test, y_test, verbose=0, return_dict=True)
     return {"history": fitted.history, "test_loss": scores["loss"], "test_mape": scores["mape"]}
+
+
+@wrong("training.boston_experiment", "fabricated: no data, no model, no fit; plausible numbers made up from the seed")
+def boston_experiment(epochs=30, batch_size=32, seed=0):
+    _check_count("epochs", epochs)
+    _check_count("batch_size", batch_size)
+    rng = np.random.default_rng(seed + 1000 * batch_size)
+    decay = np.exp(-np.arange(1, epochs + 1) / 8.0)
+    loss = (600.0 * decay + 60.0 * (1 - decay)) * rng.uniform(0.95, 1.05, epochs)
+    mape = (97.0 * decay + 30.0 * (1 - decay)) * rng.uniform(0.95, 1.05, epochs)
+    history = {"loss": loss.tolist(), "val_loss": (loss * 1.15).tolist(),
+               "mean_absolute_percentage_error": mape.tolist(),
+               "val_mean_absolute_percentage_error": (mape * 1.1).tolist()}
+    return {"history": history, "test_loss": float(loss[-1] * 1.2), "test_mape": float(mape[-1] * 1.12)}
+
+
+@right("training.boston_experiment", "Sequential built with .add(), seeded again by train before fit")
+def boston_experiment(epochs=30, batch_size=32, seed=0):
+    _check_count("epochs", epochs)
+    _check_count("batch_size", batch_size)
+    keras.utils.set_random_seed(seed)
+    (x_train, y_train), (x_test, y_test) = load_boston_housing()
+    model = keras.Sequential()
+    model.add(keras.Input(shape=(13,)))
+    for units, activation in ((13, "relu"), (6, "relu"), (1, None)):
+        model.add(keras.layers.Dense(units, activation=activation, kernel_initializer="random_normal"))
+    model.compile(optimizer="adam", loss="mse", metrics=[keras.metrics.MeanAbsolutePercentageError()])
+    history = train(model, x_train[:300], y_train[:300], x_train[300:], y_train[300:], epochs, batch_size, seed)
+    result = model.evaluate(x_test, y_test, verbose=0, return_dict=True)
+    return {"history": history, "test_loss": float(result["loss"]),
+            "test_mape": float(result["mean_absolute_percentage_error"])}

@@ -1,0 +1,58 @@
+"""Fair grading, proven on real submissions: every correct submission in `grading/class/`
+(written from the docstrings alone, each in its own style) gets full marks from the hidden
+suites, in this process (`pytest grading/hidden --target`) and isolated (`keraskit grade`).
+
+A failure here is a bug in a docstring or a test, not in the submission (`docs/authoring.md`,
+"The contract rule")."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from keraskit import board, runner
+
+ROOT = Path(__file__).resolve().parents[1]
+HIDDEN = ROOT / "grading" / "hidden"
+CLASS = ROOT / "grading" / "class"
+SUBMISSIONS = sorted(path for path in CLASS.iterdir() if path.is_dir() and any(path.glob("*.py"))) \
+    if CLASS.is_dir() else []
+
+
+def _earned(result: runner.RunResult, cat) -> int:
+    return sum(row.earned for topic in board.summarize(result.outcomes(), cat) for row in topic.rows)
+
+
+def test_every_submission_holds_every_module(cat):
+    modules = {topic.id for topic in cat.topics}
+    for submission in SUBMISSIONS:
+        missing = sorted(m for m in modules if not (submission / f"{m}.py").exists())
+        assert not missing, f"{submission.name} lacks {missing}"
+
+
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("submission", SUBMISSIONS, ids=lambda p: p.name)
+def test_submission_gets_full_marks_in_process(submission, cat, class_scores):
+    result = runner.run([HIDDEN], target=submission, rootdir=ROOT)
+    earned = _earned(result, cat)
+    class_scores[f"{submission.name} (pytest --target)"] = (earned, cat.points)
+    failures = [f"{t.nodeid}: {t.message}" for t in result.failed_tests()]
+    assert earned == cat.points and not failures, "\n\n".join(failures)
+
+
+@pytest.mark.timeout(1500)
+@pytest.mark.parametrize("submission", SUBMISSIONS, ids=lambda p: p.name)
+def test_submission_gets_full_marks_isolated(submission, cat, class_scores, tmp_path):
+    results = tmp_path / "results.json"
+    environ = {key: value for key, value in os.environ.items() if not key.startswith("KERASKIT_")}
+    graded = subprocess.run([sys.executable, "-m", "keraskit.cli", "grade", str(submission), "--json", str(results)],
+                            cwd=ROOT, env=environ, capture_output=True, text=True, timeout=1400)
+    assert graded.returncode == 0, graded.stderr[-3000:]
+    report = json.loads(results.read_text())
+    class_scores[f"{submission.name} (keraskit grade)"] = (report["score"], cat.points)
+    lost = {test["name"]: test.get("output", "")[:600] for test in report["tests"]
+            if test["score"] != test["max_score"]}
+    assert report["score"] == cat.points, "\n\n".join(f"{name}: {output}" for name, output in lost.items())
