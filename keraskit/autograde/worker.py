@@ -225,7 +225,7 @@ def serve_submission(channel: socket.socket, folder: Path) -> None:
             return
         reply, values = _answer(submission, header, blobs)
         try:
-            wire.send(channel, reply, values)
+            wire.send(channel, reply, values, tensors_as_arrays=True)  # a returned tensor goes as its array
         except wire.ConnectionLost:
             return
         except BaseException as exc:  # noqa: BLE001 - an unsendable result is the student's error
