@@ -61,7 +61,7 @@ class JudgeHost:
                 exercises=exercises, topics=topic_ids, hidden_dir=self.hidden_dir)
             tests = [{"name": x.nodeid.split("::", 1)[-1], "exercise": x.exercise, "outcome": x.outcome,
                       "message": x.message} for x in run.tests]
-            return {"tests": tests, "events": events}
+            return {"tests": tests, "events": events, "judge_peak_mb": _peak_rss_mb()}
 
         outcome = judge.fork_and_grade(work, timeout=self.limits.submission_timeout + 120)
         self.server.kill_children()
@@ -71,10 +71,21 @@ class JudgeHost:
             record = results.score(submission.student, outcome["tests"], graded, problems=sources.problems,
                                    events=outcome["events"], mode=self.server.mode)
         record["seconds"] = round(time.monotonic() - started, 3)
+        if "judge_peak_mb" in outcome:
+            record["judge_peak_mb"] = outcome["judge_peak_mb"]
         return record
 
     def close(self) -> None:
         self.server.close()
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM), in MB: the judge child's cost, reported."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
 
 
 def _limits_from(job: dict) -> Limits:

@@ -8,9 +8,9 @@ child for the next call, within the submission's time budget.
 
 A worker that died is not the next call's fault: a call whose worker ended under it is tried
 once more on a fresh one (a fresh server if the student killed theirs), so a submission that
-crashes or kills its worker loses only the calls that do it again. A call that timed out costs
-its exercise one time limit, not one per test: the exercise's remaining calls fail at once with
-the same message. Models in replies are checked and trial-rebuilt under limits first
+crashes or kills its worker loses only the calls that do it again. A call that timed out (or
+ended its worker twice) costs its exercise one time limit (or two restarts), not one per test:
+the exercise's remaining calls fail at once with the same message. Models in replies are checked and trial-rebuilt under limits first
 (``modelguard``), and the judge child runs under rlimits of its own.
 """
 
@@ -23,9 +23,12 @@ import resource
 import select
 import signal
 import time
+import traceback
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pytest
 
 from keraskit import quiet
 
@@ -95,7 +98,9 @@ class WorkerSession:
         self.restarts = 0
         self.events: list[str] = []  # what went wrong with the worker, for the report
         self.exercise: str | None = None  # the exercise whose test is running (set by the loader)
-        self.timed_out: dict[str, str] = {}  # exercise (or "load:<module>") -> its time-out message
+        # exercise (or "load:<module>") -> the error that ends its remaining calls at once: a
+        # time-out, or a worker that died under the same call twice
+        self.given_up: dict[str, WorkerError] = {}
 
     def _ensure_channel(self):
         if self.channel is None:
@@ -113,15 +118,16 @@ class WorkerSession:
             self.channel = None
         self.server.kill_children()
 
-    def _timeout_key(self, header: dict) -> str | None:
+    def _key(self, header: dict) -> str | None:
         if header.get("op") == "load":
             return f"load:{header.get('module')}"
         return self.exercise
 
     def request(self, header: dict, values: dict | None = None) -> tuple[dict, list[bytes]]:
-        key = self._timeout_key(header)
-        if key in self.timed_out:  # this exercise already cost one time limit: no second wait
-            raise WorkerTimeout(self.timed_out[key])
+        key = self._key(header)
+        if key in self.given_up:  # this exercise already cost one time limit (or two deaths)
+            given_up = self.given_up[key]
+            raise type(given_up)(str(given_up))
         frame = wire.encode_message(header, values)  # a WireError here is the caller's, not the worker's
         try:
             return self._exchange(header, frame)
@@ -132,7 +138,10 @@ class WorkerSession:
         try:
             return self._exchange(header, frame)
         except wire.ConnectionLost:
-            raise WorkerError("the worker process ended during the call (exit, crash or memory limit)") from None
+            error = WorkerError("the worker process ended during the call (exit, crash or memory limit)")
+            if key is not None:
+                self.given_up[key] = error
+            raise error from None
 
     def _exchange(self, header: dict, frame: bytes) -> tuple[dict, list[bytes]]:
         """One request and its reply; ``ConnectionLost`` if the worker ended before answering."""
@@ -140,30 +149,39 @@ class WorkerSession:
         if limit <= 0:
             raise WorkerTimeout(f"the submission used up its time budget of {self.limits.submission_timeout:g} s")
         try:
+            if self.channel is not None and _has_pending_data(self.channel):
+                # bytes nobody asked for (a frame written by student code): never read as a reply
+                self._drop_channel("unrequested data")
             channel = self._ensure_channel()
             wire.send(channel, header, frame=frame)
             ready, _, _ = select.select([channel], [], [], limit)
             if not ready:
                 self._drop_channel("timeout")
-                message = f"no answer within {limit:.0f} s (time limit); the worker was stopped"
-                key = self._timeout_key(header)
+                error = WorkerTimeout(f"no answer within {limit:.0f} s (time limit); the worker was stopped")
+                key = self._key(header)
                 if key is not None:
-                    self.timed_out[key] = message
-                raise WorkerTimeout(message)
+                    self.given_up[key] = error
+                raise error
             channel.settimeout(max(limit, 1.0))
-            return wire.recv(channel)
+            reply, blobs = wire.recv(channel)
         except wire.ConnectionLost:
             self._drop_channel("exited")
             raise
         except (wire.WireError, OSError, RuntimeError) as exc:  # RuntimeError: a server that did not start
             self._drop_channel("bad reply")
             raise WorkerError(f"the worker sent an unreadable reply: {exc}") from None
+        return reply, blobs
 
     def close(self) -> None:
         if self.channel is not None:
             self.channel.close()
             self.channel = None
         self.server.kill_children()
+
+
+def _has_pending_data(channel) -> bool:
+    ready, _, _ = select.select([channel], [], [], 0)
+    return bool(ready)
 
 
 class _ModuleProxy:
@@ -228,6 +246,18 @@ class IsolatedLoader:
     def pytest_runtest_setup(self, item) -> None:
         """Calls are charged to the exercise whose test (fixtures included) is running."""
         self.session.exercise = plugin.exercise_of(item)
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_runtest_makereport(self, item, call):
+        """Once a failure is reported, its frames let go of their values: a failed test must not
+        keep what a submission returned (up to wire.MAX_MESSAGE each) until the run ends."""
+        report = yield
+        if call.excinfo is not None:
+            try:
+                traceback.clear_frames(call.excinfo.tb)
+            except RuntimeError:  # a frame still running (cannot happen after the call): keep it
+                pass
+        return report
 
     def load(self, module: str):
         if module in self._loaded:

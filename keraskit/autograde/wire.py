@@ -29,7 +29,8 @@ import struct
 import numpy as np
 
 MAGIC = b"KKW1"
-MAX_MESSAGE = 256 * 1024 * 1024  # a reply bigger than this is refused, not read
+MAX_MESSAGE = 64 * 1024 * 1024  # a reply bigger than this is refused, not read (the largest
+# honest reply is well under 1 MB; a comparison may turn a uint8 reply into float64, 8x bigger)
 MAX_HEADER = 16 * 1024 * 1024  # the JSON part; arrays travel as blobs, outside it
 MAX_NODES = 1_000_000  # values in one message (a deeply nested bomb is refused)
 # Structural JSON tokens ('[', '{', ',', ':' outside strings) in a header: one encoded value costs
