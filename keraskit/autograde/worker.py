@@ -309,6 +309,11 @@ def serve(control: socket.socket, scratch: Path, run_as: int | None = None) -> N
             return
 
 
+def _die_with_descendants(signum, frame) -> None:
+    kill_all_children()
+    os._exit(0)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="keraskit-worker")
     parser.add_argument("--control-fd", type=int, required=True)
@@ -322,7 +327,10 @@ def main(argv=None) -> int:
     from keraskit import target  # noqa: F401
     _prctl(PR_SET_DUMPABLE, 0)  # children cannot ptrace or read this process's memory
     _prctl(PR_SET_CHILD_SUBREAPER, 1)  # orphans of a child come back to us, to be killed
-    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    # When the judge side dies (however: SIGKILL, OOM), take every descendant along, then go: a
+    # plain SIGKILL here would hand a child's background processes to init.
+    signal.signal(signal.SIGTERM, _die_with_descendants)
+    _prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
     scratch = Path(args.scratch)
     scratch.mkdir(parents=True, exist_ok=True)
     wire.send(control, {"ready": True, "pid": os.getpid()})
