@@ -3,6 +3,11 @@
 The coordinator (this process) never imports Keras and never runs student code. A finished
 submission has ``records/<student>.json``; a rerun skips it unless ``force``. A host that dies
 costs only the submission it was grading (recorded as an error), and is replaced.
+
+Nothing outlives the coordinator, however it ends: each host dies with it (``PR_SET_PDEATHSIG``),
+and each host's judge child, model-check helper and worker server die with the host in turn. A
+run that was killed leaves finished records behind: the next run writes ``grades.csv`` and the
+summary from them before grading the rest, and with nothing left to grade it only rewrites them.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from keraskit import catalogue
-from keraskit.autograde import results, submissions
+from keraskit.autograde import procs, results, submissions
 from keraskit.autograde.sandbox import Limits
 
 INTERRUPTED = 130  # keraskit.autograde.host.INTERRUPTED (not imported: the host module loads Keras)
@@ -27,7 +32,8 @@ INTERRUPT_GRACE = 20.0  # seconds a host gets to stop its sandbox after Ctrl-C
 class _Host:
     def __init__(self):
         self.process = subprocess.Popen([sys.executable, "-m", "keraskit.autograde.host"], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, text=True, bufsize=1)
+                                        stdout=subprocess.PIPE, text=True, bufsize=1,
+                                        preexec_fn=procs.preexec_die_with_parent())
         self.job: submissions.Submission | None = None
 
     def send(self, job: dict, submission) -> None:
@@ -64,12 +70,29 @@ def _progress(done: int, total: int, current: str) -> None:
     sys.stderr.flush()
 
 
+def _remove_stale_temporaries(out: Path) -> None:
+    """Half-written files of a run that was killed (``results.write_atomic`` names them .*.tmp)."""
+    for folder in (out, out / "records", out / "feedback", out / "results"):
+        for stale in folder.glob(".*.tmp") if folder.is_dir() else ():
+            stale.unlink(missing_ok=True)
+
+
+def write_summaries(out: Path, everyone, records: dict[str, dict]) -> list[dict]:
+    """grades.csv and summary.png from the finished records, in the class's order."""
+    ordered = [records[s.student] for s in everyone if s.student in records]
+    results.write_atomic(out / "grades.csv", results.grades_csv(ordered, catalogue.load().topic_ids))
+    if ordered:
+        results.summary_png(ordered, out / "summary.png")
+    return ordered
+
+
 def autograde(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Limits(), force: bool = False,
               exercises=(), topics=None, progress: bool = True) -> list[dict]:
     if jobs < 1:
         raise ValueError(f"--jobs must be at least 1, got {jobs}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(out)
     everyone = submissions.discover(folder)
     records: dict[str, dict] = {}
     todo = []
@@ -80,6 +103,10 @@ def autograde(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Limits
         else:
             todo.append(sub)
     total, done = len(everyone), len(records)
+    if records or not todo:  # what a killed run finished is summarised before anything else
+        write_summaries(out, everyone, records)
+    if not todo:
+        return [records[s.student] for s in everyone]
     job_base = {"limits": asdict(limits), "exercises": list(exercises), "topics": topics}
     hosts = [_Host() for _ in range(min(jobs, len(todo)))]
     selector = selectors.DefaultSelector()
@@ -137,8 +164,5 @@ def autograde(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Limits
             host.close(interrupted=interrupted)
         if progress:
             sys.stderr.write("\n")
-        ordered = [records[s.student] for s in everyone if s.student in records]
-        results.write_atomic(out / "grades.csv", results.grades_csv(ordered, catalogue.load().topic_ids))
-        if ordered:
-            results.summary_png(ordered, out / "summary.png")
+        ordered = write_summaries(out, everyone, records)
     return ordered

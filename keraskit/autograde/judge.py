@@ -35,7 +35,7 @@ from keraskit import quiet
 quiet.silence_tensorflow()
 
 from keraskit import catalogue, plugin, runner, target  # noqa: E402
-from keraskit.autograde import modelguard, wire  # noqa: E402
+from keraskit.autograde import modelguard, procs, wire  # noqa: E402
 from keraskit.autograde.sandbox import Limits, WorkerServer  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -45,7 +45,6 @@ MAX_RESTARTS = 20
 # server it may restart inherits only the soft limit, and raises it), and CPU over the budget.
 JUDGE_MEMORY_MB = 2048
 JUDGE_CPU_MARGIN = 120
-PR_SET_PDEATHSIG = 1
 
 # A student's exception comes back as the same builtin type only if it is one of these.
 PASSTHROUGH_ERRORS = {cls.__name__: cls for cls in (
@@ -324,9 +323,7 @@ def _vm_size_bytes() -> int:
 
 
 def enter_judge_limits(cpu_seconds: float, memory_mb: int = JUDGE_MEMORY_MB) -> None:
-    """The judge child's own floor: it dies with its host, and its memory and CPU are capped."""
-    import ctypes
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    """The judge child's own floor: its memory and CPU are capped."""
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     # Soft limit only: a worker server restarted from here inherits it and may raise it again.
     resource.setrlimit(resource.RLIMIT_AS, (_vm_size_bytes() + memory_mb * 1024 * 1024, hard))
@@ -351,9 +348,8 @@ def fork_and_grade(grade, timeout: float):
             # Ctrl-C is the host's to handle (it kills this child): a half-run suite never reports.
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             os.close(read_fd)
+            procs.die_with_parent(parent)
             enter_judge_limits(timeout + JUDGE_CPU_MARGIN)
-            if os.getppid() != parent:  # the host died before the death signal was armed
-                os._exit(1)
             data = json.dumps(grade()).encode()
             with os.fdopen(write_fd, "wb") as out:
                 out.write(data)

@@ -24,7 +24,7 @@ import signal
 import socket
 import time
 
-from keraskit.autograde import wire
+from keraskit.autograde import procs, wire
 
 MAX_CONFIG_BYTES = 1024 * 1024  # a model config; the curriculum's are a few KB
 MAX_COMPILE_BYTES = 64 * 1024
@@ -190,19 +190,15 @@ def _vm_size_bytes() -> int:
     return 0
 
 
-def _set_parent_death_signal() -> None:
-    import ctypes
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-
-
 def _run_trial(request: dict, memory_mb: int, seconds: float) -> dict:
     """Fork the grandchild, wait for its verdict at most ``seconds``; kill it in every case."""
     read_fd, write_fd = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:
         try:
             os.close(read_fd)
-            _set_parent_death_signal()
+            procs.die_with_parent(parent)
             limit = _vm_size_bytes() + memory_mb * 1024 * 1024
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
             cpu = int(seconds) + 1
@@ -257,12 +253,13 @@ class ModelGuard:
     def __init__(self, memory_mb: int = REBUILD_MEMORY_MB, seconds: float = REBUILD_SECONDS):
         self.seconds = seconds
         ours, theirs = socket.socketpair()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:
             code = 0
             try:
                 ours.close()
-                _set_parent_death_signal()
+                procs.die_with_parent(parent)
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
                 _helper_loop(theirs, memory_mb, seconds)
             except BaseException:  # noqa: BLE001
