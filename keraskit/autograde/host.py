@@ -17,7 +17,7 @@ from keraskit import quiet
 quiet.silence_tensorflow()
 
 from keraskit import catalogue  # noqa: E402
-from keraskit.autograde import judge, results, submissions  # noqa: E402
+from keraskit.autograde import judge, results, selfcheck, submissions  # noqa: E402
 from keraskit.autograde.sandbox import Limits, WorkerServer  # noqa: E402
 
 
@@ -75,6 +75,36 @@ class JudgeHost:
             record["judge_peak_mb"] = outcome["judge_peak_mb"]
         return record
 
+    def probe(self) -> dict:
+        """The self-check without a reference (see ``selfcheck.run_probe``): {"problems": [...]}."""
+        self.ensure_server()
+        outcome = judge.fork_and_grade(lambda: selfcheck.run_probe(self.server, self.limits),
+                                       timeout=self.limits.submission_timeout + 120)
+        self.server.kill_children()
+        if "judge_error" in outcome:
+            return {"problems": [outcome["judge_error"]]}
+        return outcome
+
+    def self_check(self, *, exercises=(), topics=None) -> str:
+        """Raise ``selfcheck.SelfCheckFailed`` unless this host grades right (cached once passed);
+        returns what was checked: "cached", "reference" or "probe"."""
+        key = selfcheck.cache_key(self.server.mode, exercises, topics)
+        if selfcheck.passed_before(key):
+            return "cached"
+        if selfcheck.reference_present():
+            record = self.grade(selfcheck.reference_submission(), exercises=exercises, topics=topics)
+            problems = selfcheck.reference_problems([record])
+            if problems:
+                raise selfcheck.SelfCheckFailed(selfcheck.failure_message(problems, self.server.mode))
+            summary = {"reference": f"{record['score']}/{record['max_score']}"}
+        else:
+            problems = self.probe()["problems"]
+            if problems:
+                raise selfcheck.SelfCheckFailed(selfcheck.probe_message(problems, self.server.mode))
+            summary = {"probe": "passed"}
+        selfcheck.remember_pass(key, {**summary, "mode": self.server.mode})
+        return "reference" if "reference" in summary else "probe"
+
     def close(self) -> None:
         self.server.close()
 
@@ -102,6 +132,10 @@ def main() -> int:
             job = json.loads(line)
             if host is None:
                 host = JudgeHost(_limits_from(job))
+            if job.get("probe"):  # the coordinator's self-check without a reference
+                out.write(json.dumps({"student": "probe", "mode": host.server.mode, **host.probe()}) + "\n")
+                out.flush()
+                continue
             sub = submissions.Submission(job["student"], Path(job["path"]), job["kind"],
                                          tuple(Path(n) for n in job.get("notebooks", ())))
             try:
