@@ -313,7 +313,7 @@ def encode_message(header: dict, values: dict | None = None, *, tensors_as_array
         body[key] = encoder.encode(value)
     try:
         text = json.dumps(body, allow_nan=False).encode("utf-8")
-    except (TypeError, ValueError) as exc:
+    except (ValueError, TypeError) as exc:  # NaN, or a value json cannot write
         raise WireError(f"the header is not plain JSON: {exc}") from None
     if len(text) > MAX_HEADER:
         raise WireError(f"the message header is {len(text)} bytes, more than the {MAX_HEADER} allowed")
