@@ -246,5 +246,6 @@ def test_a_trial_rebuild_refuses_what_the_static_check_cannot_see():
         huge["config"]["layers"][1]["config"].update(equation="ab,bc->ac", output_shape=[900_000])
         with pytest.raises(modelguard.ModelRefused):
             guard.try_rebuild(json.dumps(huge), None, [])
+        guard.try_rebuild(_dense_config(3), None, [(8, 3), (3,)])  # a fresh rebuilder after a refusal
     finally:
         guard.close()

@@ -7,10 +7,12 @@ config is written by student code, so rebuilding it blindly lets a 1 KB reply al
 1. ``check_config`` reads the config as bounded JSON and refuses it when it is too large, holds
    too many layers, a size field over ``MAX_DIM``, or more than ``MAX_PARAMS`` parameters, the
    count being computed from the config (and from the weights sent with it), never by building.
-2. ``ModelGuard.try_rebuild`` rebuilds it in a short-lived grandchild under ``RLIMIT_AS``,
-   ``RLIMIT_CPU`` and a wall-clock limit. The grandchild is forked from a helper that was itself
-   forked before the judge ran any TensorFlow op, so every fork is of a process with no
-   TensorFlow threads. Only a config that rebuilt there is rebuilt in the judge.
+2. ``ModelGuard.try_rebuild`` rebuilds it first in a rebuilder process under ``RLIMIT_AS``,
+   ``RLIMIT_CPU`` and a wall-clock limit per model. The rebuilder stays warm from one model to
+   the next (TensorFlow starts once), and is killed and replaced after any refusal. It is forked
+   by a zygote that was itself forked before the judge ran any TensorFlow op and never runs one,
+   so every fork is of a process without TensorFlow threads. Only a config that rebuilt there
+   is rebuilt in the judge.
 """
 
 from __future__ import annotations
@@ -173,7 +175,7 @@ def rebuild(text: str, compile_text: str | None, weights):
 
 
 def _trial(text: str, compile_text: str | None, shapes: list) -> dict:
-    """In the grandchild: rebuild with zero weights of the sent shapes; report or refuse."""
+    """In the rebuilder: rebuild with zero weights of the sent shapes; report or refuse."""
     import numpy as np
     model = rebuild(text, compile_text, [np.zeros(s, dtype=np.float32) for s in shapes])
     params = model.count_params()
@@ -190,65 +192,92 @@ def _vm_size_bytes() -> int:
     return 0
 
 
-def _run_trial(request: dict, memory_mb: int, seconds: float) -> dict:
-    """Fork the grandchild, wait for its verdict at most ``seconds``; kill it in every case."""
-    read_fd, write_fd = os.pipe()
-    parent = os.getpid()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.close(read_fd)
-            procs.die_with_parent(parent)
-            limit = _vm_size_bytes() + memory_mb * 1024 * 1024
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-            cpu = int(seconds) + 1
-            resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
-            try:
-                verdict = _trial(request["model"], request.get("compile"), request["shapes"])
-            except MemoryError:
-                verdict = {"error": f"rebuilding the model needs more than {memory_mb} MB"}
-            except BaseException as exc:  # noqa: BLE001 - any failure is a refusal, with its cause
-                verdict = {"error": f"the model cannot be rebuilt: {type(exc).__name__}: {str(exc)[:300]}"}
-            os.write(write_fd, json.dumps(verdict).encode())
-        finally:
-            os._exit(0)
-    os.close(write_fd)
-    chunks, deadline = [], time.monotonic() + seconds
-    try:
-        while True:
-            left = deadline - time.monotonic()
-            ready, _, _ = select.select([read_fd], [], [], max(left, 0))
-            if not ready:
-                return {"error": f"rebuilding the model took longer than {seconds:g} s"}
-            chunk = os.read(read_fd, 65536)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    finally:
-        os.close(read_fd)
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
-        _, status = os.waitpid(pid, 0)
-    try:
-        return json.loads(b"".join(chunks))
-    except ValueError:
-        cause = "its memory or CPU limit" if os.WIFSIGNALED(status) else "an error"
-        return {"error": f"rebuilding the model was stopped by {cause}"}
-
-
-def _helper_loop(sock: socket.socket, memory_mb: int, seconds: float) -> None:
+def _rebuilder_loop(sock: socket.socket, memory_mb: int, seconds: float) -> None:
+    """The rebuilder: trial after trial, warm (TensorFlow starts once), under its own limits.
+    After any refusal it exits, so a hostile config never leaves state for the next one."""
+    limit = _vm_size_bytes() + memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    cpu = int(seconds * 20) + 1  # a backstop; each trial's wall-clock limit is the zygote's
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+    # No keras.backend.clear_session() between trials: it costs more than a rebuild, and the
+    # rebuilder lives for one submission only.
     while True:
         try:
-            header, _ = wire.recv(sock)
+            request, _ = wire.recv(sock)
         except wire.WireError:
             return
-        wire.send(sock, _run_trial(header, memory_mb, seconds))
+        try:
+            verdict = _trial(request["model"], request.get("compile"), request["shapes"])
+        except MemoryError:
+            verdict = {"error": f"rebuilding the model needs more than {memory_mb} MB"}
+        except BaseException as exc:  # noqa: BLE001 - any failure is a refusal, with its cause
+            verdict = {"error": f"the model cannot be rebuilt: {type(exc).__name__}: {str(exc)[:300]}"}
+        wire.send(sock, verdict)
+        if not verdict.get("ok"):
+            return
+
+
+class _Rebuilder:
+    """A rebuilder process forked by the zygote (which never runs TensorFlow, so forks are safe)."""
+
+    def __init__(self, memory_mb: int, seconds: float):
+        ours, theirs = socket.socketpair()
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                ours.close()
+                procs.die_with_parent(parent)
+                _rebuilder_loop(theirs, memory_mb, seconds)
+            finally:
+                os._exit(0)
+        theirs.close()
+        self.pid, self.sock = pid, ours
+
+    def ask(self, request: dict, seconds: float) -> tuple[dict, bool]:
+        """(verdict, still usable?) within ``seconds`` of wall clock."""
+        try:
+            wire.send(self.sock, request)
+            ready, _, _ = select.select([self.sock], [], [], seconds)
+            if not ready:
+                return {"error": f"rebuilding the model took longer than {seconds:g} s"}, False
+            self.sock.settimeout(seconds)
+            verdict, _ = wire.recv(self.sock)
+        except (wire.WireError, OSError):
+            return {"error": "rebuilding the model was stopped by its memory or CPU limit"}, False
+        return verdict, bool(verdict.get("ok"))
+
+    def stop(self) -> None:
+        self.sock.close()
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        os.waitpid(self.pid, 0)
+
+
+def _zygote_loop(sock: socket.socket, memory_mb: int, seconds: float) -> None:
+    rebuilder = None
+    try:
+        while True:
+            try:
+                request, _ = wire.recv(sock)
+            except wire.WireError:
+                return
+            if rebuilder is None:
+                rebuilder = _Rebuilder(memory_mb, seconds)
+            verdict, usable = rebuilder.ask(request, seconds)
+            if not usable:
+                rebuilder.stop()
+                rebuilder = None
+            wire.send(sock, verdict)
+    finally:
+        if rebuilder is not None:
+            rebuilder.stop()
 
 
 class ModelGuard:
-    """Trial rebuilds under limits, through a helper forked now (before any TensorFlow op)."""
+    """Trial rebuilds under limits, through a zygote forked now (before any TensorFlow op)."""
 
     def __init__(self, memory_mb: int = REBUILD_MEMORY_MB, seconds: float = REBUILD_SECONDS):
         self.seconds = seconds
@@ -261,7 +290,7 @@ class ModelGuard:
                 ours.close()
                 procs.die_with_parent(parent)
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
-                _helper_loop(theirs, memory_mb, seconds)
+                _zygote_loop(theirs, memory_mb, seconds)
             except BaseException:  # noqa: BLE001
                 code = 1
             finally:
