@@ -3,6 +3,11 @@
 The coordinator (this process) never imports Keras and never runs student code. A finished
 submission has ``records/<student>.json``; a rerun skips it unless ``force``. A host that dies
 costs only the submission it was grading (recorded as an error), and is replaced.
+
+Nothing outlives the coordinator, however it ends: each host dies with it (``PR_SET_PDEATHSIG``),
+and each host's judge child, model-check helper and worker server die with the host in turn. A
+run that was killed leaves finished records behind: the next run writes ``grades.csv`` and the
+summary from them before grading the rest, and with nothing left to grade it only rewrites them.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from keraskit import catalogue
-from keraskit.autograde import results, submissions
+from keraskit.autograde import procs, results, sandbox, selfcheck, submissions
 from keraskit.autograde.sandbox import Limits
 
 INTERRUPTED = 130  # keraskit.autograde.host.INTERRUPTED (not imported: the host module loads Keras)
@@ -27,7 +32,8 @@ INTERRUPT_GRACE = 20.0  # seconds a host gets to stop its sandbox after Ctrl-C
 class _Host:
     def __init__(self):
         self.process = subprocess.Popen([sys.executable, "-m", "keraskit.autograde.host"], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, text=True, bufsize=1)
+                                        stdout=subprocess.PIPE, text=True, bufsize=1,
+                                        preexec_fn=procs.preexec_die_with_parent())
         self.job: submissions.Submission | None = None
 
     def send(self, job: dict, submission) -> None:
@@ -57,6 +63,67 @@ class _Host:
         return code in (INTERRUPTED, -signal.SIGINT)
 
 
+def _topics_to_check(exercises, topics) -> list[str]:
+    hidden = selfcheck.REPO_ROOT / "grading" / "hidden"
+    wanted = [t for t in (topics or catalogue.load().topic_ids) if (hidden / f"test_{t}.py").is_file()]
+    if exercises:
+        wanted = [t for t in wanted if any(e.split(".")[0] == t for e in exercises)]
+    return wanted
+
+
+def _split(topics: list[str], parts: int) -> list[list[str]]:
+    """Topics shared among ``parts`` hosts, the biggest hidden suites first, each to the least loaded."""
+    hidden = selfcheck.REPO_ROOT / "grading" / "hidden"
+    shares: list[list[str]] = [[] for _ in range(max(1, min(parts, len(topics))))]
+    loads = [0] * len(shares)
+    for topic in sorted(topics, key=lambda t: -(hidden / f"test_{t}.py").stat().st_size):
+        i = loads.index(min(loads))
+        shares[i].append(topic)
+        loads[i] += (hidden / f"test_{topic}.py").stat().st_size
+    return shares
+
+
+def self_check(hosts: list, job_base: dict, exercises=(), topics=None) -> None:
+    """The grader grades right here (``keraskit.autograde.selfcheck``), or ``SelfCheckFailed``.
+
+    With the reference, its topics are graded in parallel on the hosts; without it, one host runs
+    the probe. Passing is cached: a rerun of the same kit in the same mode pays nothing.
+    """
+    mode = "bwrap" if sandbox.bwrap_works()[0] else "rlimits"
+    key = selfcheck.cache_key(mode, exercises, topics)
+    if selfcheck.passed_before(key) or not hosts:
+        return
+    answers = []
+    if selfcheck.reference_present():
+        reference = selfcheck.reference_submission()
+        shares = _split(_topics_to_check(exercises, topics), len(hosts))
+        for host, share in zip(hosts, shares):
+            host.send({**job_base, "topics": share, "student": reference.student, "path": str(reference.path),
+                       "kind": reference.kind, "notebooks": []}, reference)
+    else:
+        shares = [None]
+        hosts[0].send({**job_base, "probe": True}, None)
+    for host in hosts[:len(shares)]:
+        line = host.process.stdout.readline()
+        host.job = None
+        if not line:
+            raise selfcheck.SelfCheckFailed("self-check failed: a judge process ended during the self-check")
+        answers.append(json.loads(line))
+    mode = answers[0].get("mode") or mode
+    if selfcheck.reference_present():
+        problems = selfcheck.reference_problems(
+            [{"problems": [a["judge_error"]]} if "judge_error" in a else a for a in answers])
+        if problems:
+            raise selfcheck.SelfCheckFailed(selfcheck.failure_message(problems, mode))
+        summary = {"reference": f"{sum(a['score'] for a in answers)}/{sum(a['max_score'] for a in answers)}"}
+    else:
+        problems = answers[0].get("problems", [])
+        if problems:
+            raise selfcheck.SelfCheckFailed(selfcheck.probe_message(problems, mode))
+        summary = {"probe": "passed"}
+    selfcheck.remember_pass(key, {**summary, "mode": mode})
+
+
 def _progress(done: int, total: int, current: str) -> None:
     width = 30
     filled = int(width * done / total) if total else width
@@ -64,12 +131,31 @@ def _progress(done: int, total: int, current: str) -> None:
     sys.stderr.flush()
 
 
+def _remove_stale_temporaries(out: Path) -> None:
+    """Half-written files of a run that was killed (``results.write_atomic`` names them .*.tmp)."""
+    for folder in (out, out / "records", out / "feedback", out / "results"):
+        for stale in folder.glob(".*.tmp") if folder.is_dir() else ():
+            stale.unlink(missing_ok=True)
+
+
+def write_summaries(out: Path, everyone, records: dict[str, dict]) -> list[dict]:
+    """grades.csv and summary.png from the finished records, in the class's order."""
+    ordered = [records[s.student] for s in everyone if s.student in records]
+    results.write_atomic(out / "grades.csv", results.grades_csv(ordered, catalogue.load().topic_ids))
+    if ordered:
+        results.summary_png(ordered, out / "summary.png")
+    return ordered
+
+
 def autograde(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Limits(), force: bool = False,
-              exercises=(), topics=None, progress: bool = True) -> list[dict]:
+              exercises=(), topics=None, progress: bool = True, check: bool = True) -> list[dict]:
+    """Grade every submission in ``folder`` into ``out``; ``check``: the self-check first
+    (``selfcheck.SelfCheckFailed`` if the grader does not grade the reference right here)."""
     if jobs < 1:
         raise ValueError(f"--jobs must be at least 1, got {jobs}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(out)
     everyone = submissions.discover(folder)
     records: dict[str, dict] = {}
     todo = []
@@ -80,6 +166,10 @@ def autograde(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Limits
         else:
             todo.append(sub)
     total, done = len(everyone), len(records)
+    if records or not todo:  # what a killed run finished is summarised before anything else
+        write_summaries(out, everyone, records)
+    if not todo:
+        return [records[s.student] for s in everyone]
     job_base = {"limits": asdict(limits), "exercises": list(exercises), "topics": topics}
     hosts = [_Host() for _ in range(min(jobs, len(todo)))]
     selector = selectors.DefaultSelector()
@@ -89,6 +179,8 @@ def autograde(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Limits
     graded_ids = None
     interrupted = False
     try:
+        if check:
+            self_check(hosts, job_base, exercises, topics)
         for host in hosts:
             if queue:
                 sub = queue.pop(0)
@@ -137,8 +229,5 @@ def autograde(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Limits
             host.close(interrupted=interrupted)
         if progress:
             sys.stderr.write("\n")
-        ordered = [records[s.student] for s in everyone if s.student in records]
-        results.write_atomic(out / "grades.csv", results.grades_csv(ordered, catalogue.load().topic_ids))
-        if ordered:
-            results.summary_png(ordered, out / "summary.png")
+        ordered = write_summaries(out, everyone, records)
     return ordered

@@ -16,6 +16,9 @@ from keraskit.commands import (CommandError, require_at_least, require_existing,
 from keraskit.i18n import t
 
 
+SELF_CHECK_FAILED = 3  # the exit status when the grader refuses to grade (see keraskit.autograde.selfcheck)
+
+
 def _limit_arguments(parser) -> None:
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per call (default 60)")
     parser.add_argument("--submission-timeout", type=float, default=900.0,
@@ -72,10 +75,13 @@ def run(args, name: str) -> int:
     if name == "grade":
         return _grade(args)
     if name == "autograde":
-        from keraskit.autograde import batch
+        from keraskit.autograde import batch, selfcheck
         try:
             records = batch.autograde(Path(args.submissions), Path(args.out), jobs=args.jobs,
                                       limits=_limits(args), force=args.force, exercises=tuple(args.exercise))
+        except selfcheck.SelfCheckFailed as exc:
+            print(exc, file=sys.stderr)
+            return SELF_CHECK_FAILED
         except KeyboardInterrupt:
             finished = len(list((Path(args.out) / "records").glob("*.json")))
             print(f"interrupted: {finished} finished submissions are saved in {args.out}; "
@@ -123,7 +129,7 @@ def _doctor() -> int:
 
 
 def _grade(args) -> int:
-    from keraskit.autograde import results, submissions
+    from keraskit.autograde import results, selfcheck, submissions
     from keraskit.autograde.host import JudgeHost
     path = Path(args.submission)
     kind = "zip" if path.suffix == ".zip" else "notebooks" if path.suffix == ".ipynb" else "folder"
@@ -132,7 +138,11 @@ def _grade(args) -> int:
     host = None
     try:
         host = JudgeHost(_limits(args))
+        host.self_check(exercises=tuple(args.exercise))
         record = host.grade(sub, exercises=tuple(args.exercise))
+    except selfcheck.SelfCheckFailed as exc:
+        print(exc, file=sys.stderr)
+        return SELF_CHECK_FAILED
     except KeyboardInterrupt:
         print("interrupted: nothing was graded", file=sys.stderr)
         return 130
@@ -191,17 +201,22 @@ fi
 BUNDLE_README = """# keraskit autograder bundle
 
 The grading engine and the hidden tests of keraskit, as installed by `setup.sh`.
-No reference solutions are included. `run_autograder` runs `keraskit grade` on the submission.
+No reference solutions are included. `run_autograder` runs `keraskit grade` on the submission,
+which first checks the worker and the oracle against `selfcheck-fingerprint.json`.
 """
 
 
 def write_gradescope_bundle(path: Path) -> None:
-    """setup.sh, run_autograder, and the kit (engine, hidden tests; never solutions/)."""
+    """setup.sh, run_autograder, and the kit (engine, hidden tests; never solutions/), with the
+    known-good fingerprint of the oracle the bundle's self-check compares against."""
     if path.suffix != ".zip":
         raise ValueError(f"FILE: {path} must end in .zip")
+    from keraskit.autograde import selfcheck
     repo = Path(__file__).resolve().parents[2]
     parts = ["keraskit", "grading/hidden", "pyproject.toml"]
+    fingerprint = {"oracle": {k: v.tolist() for k, v in selfcheck.oracle_values().items()}}
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"keraskit-kit/{selfcheck.FINGERPRINT_FILE.name}", json.dumps(fingerprint, indent=2))
         for name, text in (("run_autograder", RUN_AUTOGRADER), ("setup.sh", SETUP_SH)):
             info = zipfile.ZipInfo(name)
             info.external_attr = (stat.S_IFREG | 0o755) << 16

@@ -17,7 +17,7 @@ from keraskit import quiet
 quiet.silence_tensorflow()
 
 from keraskit import catalogue  # noqa: E402
-from keraskit.autograde import judge, results, submissions  # noqa: E402
+from keraskit.autograde import judge, results, selfcheck, submissions  # noqa: E402
 from keraskit.autograde.sandbox import Limits, WorkerServer  # noqa: E402
 
 
@@ -61,7 +61,7 @@ class JudgeHost:
                 exercises=exercises, topics=topic_ids, hidden_dir=self.hidden_dir)
             tests = [{"name": x.nodeid.split("::", 1)[-1], "exercise": x.exercise, "outcome": x.outcome,
                       "message": x.message} for x in run.tests]
-            return {"tests": tests, "events": events}
+            return {"tests": tests, "events": events, "judge_peak_mb": _peak_rss_mb()}
 
         outcome = judge.fork_and_grade(work, timeout=self.limits.submission_timeout + 120)
         self.server.kill_children()
@@ -71,10 +71,51 @@ class JudgeHost:
             record = results.score(submission.student, outcome["tests"], graded, problems=sources.problems,
                                    events=outcome["events"], mode=self.server.mode)
         record["seconds"] = round(time.monotonic() - started, 3)
+        if "judge_peak_mb" in outcome:
+            record["judge_peak_mb"] = outcome["judge_peak_mb"]
         return record
+
+    def probe(self) -> dict:
+        """The self-check without a reference (see ``selfcheck.run_probe``): {"problems": [...]}."""
+        self.ensure_server()
+        outcome = judge.fork_and_grade(lambda: selfcheck.run_probe(self.server, self.limits),
+                                       timeout=self.limits.submission_timeout + 120)
+        self.server.kill_children()
+        if "judge_error" in outcome:
+            return {"problems": [outcome["judge_error"]]}
+        return outcome
+
+    def self_check(self, *, exercises=(), topics=None) -> str:
+        """Raise ``selfcheck.SelfCheckFailed`` unless this host grades right (cached once passed);
+        returns what was checked: "cached", "reference" or "probe"."""
+        key = selfcheck.cache_key(self.server.mode, exercises, topics)
+        if selfcheck.passed_before(key):
+            return "cached"
+        if selfcheck.reference_present():
+            record = self.grade(selfcheck.reference_submission(), exercises=exercises, topics=topics)
+            problems = selfcheck.reference_problems([record])
+            if problems:
+                raise selfcheck.SelfCheckFailed(selfcheck.failure_message(problems, self.server.mode))
+            summary = {"reference": f"{record['score']}/{record['max_score']}"}
+        else:
+            problems = self.probe()["problems"]
+            if problems:
+                raise selfcheck.SelfCheckFailed(selfcheck.probe_message(problems, self.server.mode))
+            summary = {"probe": "passed"}
+        selfcheck.remember_pass(key, {**summary, "mode": self.server.mode})
+        return "reference" if "reference" in summary else "probe"
 
     def close(self) -> None:
         self.server.close()
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM), in MB: the judge child's cost, reported."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
 
 
 def _limits_from(job: dict) -> Limits:
@@ -91,6 +132,10 @@ def main() -> int:
             job = json.loads(line)
             if host is None:
                 host = JudgeHost(_limits_from(job))
+            if job.get("probe"):  # the coordinator's self-check without a reference
+                out.write(json.dumps({"student": "probe", "mode": host.server.mode, **host.probe()}) + "\n")
+                out.flush()
+                continue
             sub = submissions.Submission(job["student"], Path(job["path"]), job["kind"],
                                          tuple(Path(n) for n in job.get("notebooks", ())))
             try:

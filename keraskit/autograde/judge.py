@@ -5,6 +5,13 @@ time limit) for plain data back, and re-raises a student's builtin exception as 
 anything else as ``WorkerError``; warnings raised in the worker are re-emitted here so that
 ``expect.no_warnings()`` still sees them. A worker that dies or times out is replaced by a fresh
 child for the next call, within the submission's time budget.
+
+A worker that died is not the next call's fault: a call whose worker ended under it is tried
+once more on a fresh one (a fresh server if the student killed theirs), so a submission that
+crashes or kills its worker loses only the calls that do it again. A call that timed out (or
+ended its worker twice) costs its exercise one time limit (or two restarts), not one per test:
+the exercise's remaining calls fail at once with the same message. Models in replies are checked and trial-rebuilt under limits first
+(``modelguard``), and the judge child runs under rlimits of its own.
 """
 
 from __future__ import annotations
@@ -12,24 +19,32 @@ from __future__ import annotations
 import builtins
 import os
 import re
+import resource
 import select
 import signal
 import time
+import traceback
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pytest
 
 from keraskit import quiet
 
 quiet.silence_tensorflow()
 
-from keraskit import catalogue, runner, target  # noqa: E402
-from keraskit.autograde import wire  # noqa: E402
+from keraskit import catalogue, plugin, runner, target  # noqa: E402
+from keraskit.autograde import modelguard, procs, wire  # noqa: E402
 from keraskit.autograde.sandbox import Limits, WorkerServer  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 HIDDEN_DIR = REPO_ROOT / "grading" / "hidden"
 MAX_RESTARTS = 20
+# The judge child's own limits: address space it may add to what it has at fork (the worker
+# server it may restart inherits only the soft limit, and raises it), and CPU over the budget.
+JUDGE_MEMORY_MB = 2048
+JUDGE_CPU_MARGIN = 120
 
 # A student's exception comes back as the same builtin type only if it is one of these.
 PASSTHROUGH_ERRORS = {cls.__name__: cls for cls in (
@@ -71,14 +86,20 @@ class _Budget:
 class WorkerSession:
     """The judge's connection to one submission's worker child (restarted after a death)."""
 
-    def __init__(self, server: WorkerServer, sources: dict[str, bytes], limits: Limits):
+    def __init__(self, server: WorkerServer, sources: dict[str, bytes], limits: Limits,
+                 model_guard: modelguard.ModelGuard | None = None):
         self.server = server
         self.sources = sources
         self.limits = limits
+        self.model_guard = model_guard
         self.budget = _Budget(limits.submission_timeout)
         self.channel = None
         self.restarts = 0
         self.events: list[str] = []  # what went wrong with the worker, for the report
+        self.exercise: str | None = None  # the exercise whose test is running (set by the loader)
+        # exercise (or "load:<module>") -> the error that ends its remaining calls at once: a
+        # time-out, or a worker that died under the same call twice
+        self.given_up: dict[str, WorkerError] = {}
 
     def _ensure_channel(self):
         if self.channel is None:
@@ -96,32 +117,70 @@ class WorkerSession:
             self.channel = None
         self.server.kill_children()
 
+    def _key(self, header: dict) -> str | None:
+        if header.get("op") == "load":
+            return f"load:{header.get('module')}"
+        return self.exercise
+
     def request(self, header: dict, values: dict | None = None) -> tuple[dict, list[bytes]]:
+        key = self._key(header)
+        if key in self.given_up:  # this exercise already cost one time limit (or two deaths)
+            given_up = self.given_up[key]
+            raise type(given_up)(str(given_up))
+        frame = wire.encode_message(header, values)  # a WireError here is the caller's, not the worker's
+        try:
+            return self._exchange(header, frame)
+        except wire.ConnectionLost:
+            # The worker ended before answering. Perhaps this call did it, perhaps an earlier one
+            # (a killed server, a background process): once more, on a fresh worker, to know.
+            pass
+        try:
+            return self._exchange(header, frame)
+        except wire.ConnectionLost:
+            error = WorkerError("the worker process ended during the call (exit, crash or memory limit)")
+            if key is not None:
+                self.given_up[key] = error
+            raise error from None
+
+    def _exchange(self, header: dict, frame: bytes) -> tuple[dict, list[bytes]]:
+        """One request and its reply; ``ConnectionLost`` if the worker ended before answering."""
         limit = min(self.limits.call_timeout, self.budget.remaining())
         if limit <= 0:
             raise WorkerTimeout(f"the submission used up its time budget of {self.limits.submission_timeout:g} s")
-        frame = wire.encode_message(header, values)  # a WireError here is the caller's, not the worker's
-        channel = self._ensure_channel()
         try:
+            if self.channel is not None and _has_pending_data(self.channel):
+                # bytes nobody asked for (a frame written by student code): never read as a reply
+                self._drop_channel("unrequested data")
+            channel = self._ensure_channel()
             wire.send(channel, header, frame=frame)
             ready, _, _ = select.select([channel], [], [], limit)
             if not ready:
                 self._drop_channel("timeout")
-                raise WorkerTimeout(f"no answer within {limit:.0f} s (time limit); the worker was stopped")
+                error = WorkerTimeout(f"no answer within {limit:.0f} s (time limit); the worker was stopped")
+                key = self._key(header)
+                if key is not None:
+                    self.given_up[key] = error
+                raise error
             channel.settimeout(max(limit, 1.0))
-            return wire.recv(channel)
+            reply, blobs = wire.recv(channel)
         except wire.ConnectionLost:
             self._drop_channel("exited")
-            raise WorkerError("the worker process ended during the call (exit, crash or memory limit)") from None
-        except (wire.WireError, OSError) as exc:
+            raise
+        except (wire.WireError, OSError, RuntimeError) as exc:  # RuntimeError: a server that did not start
             self._drop_channel("bad reply")
             raise WorkerError(f"the worker sent an unreadable reply: {exc}") from None
+        return reply, blobs
 
     def close(self) -> None:
         if self.channel is not None:
             self.channel.close()
             self.channel = None
         self.server.kill_children()
+
+
+def _has_pending_data(channel) -> bool:
+    ready, _, _ = select.select([channel], [], [], 0)
+    return bool(ready)
 
 
 class _ModuleProxy:
@@ -148,7 +207,8 @@ class _ModuleProxy:
             if "error" in header:
                 raise _rebuild_error(header["error"])
             try:
-                return wire.decode_values(header, blobs, ("result",)).get("result")
+                return wire.decode_values(header, blobs, ("result",),
+                                          model_guard=session.model_guard).get("result")
             except Exception as exc:  # noqa: BLE001 - a value the judge will not rebuild fails the test
                 raise WorkerError(f"the returned value was refused: {exc}") from None
 
@@ -182,6 +242,22 @@ class IsolatedLoader:
     def describe(self, module: str) -> str:
         return self.describe_paths.get(module, f"{module}.py")
 
+    def pytest_runtest_setup(self, item) -> None:
+        """Calls are charged to the exercise whose test (fixtures included) is running."""
+        self.session.exercise = plugin.exercise_of(item)
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_runtest_makereport(self, item, call):
+        """Once a failure is reported, its frames let go of their values: a failed test must not
+        keep what a submission returned (up to wire.MAX_MESSAGE each) until the run ends."""
+        report = yield
+        if call.excinfo is not None:
+            try:
+                traceback.clear_frames(call.excinfo.tb)
+            except RuntimeError:  # a frame still running (cannot happen after the call): keep it
+                pass
+        return report
+
     def load(self, module: str):
         if module in self._loaded:
             value = self._loaded[module]
@@ -210,16 +286,18 @@ def run_hidden_suite(server: WorkerServer, sources: dict[str, bytes], describe_p
                      label: str, limits: Limits, exercises=(), topics=None,
                      hidden_dir: Path = HIDDEN_DIR) -> tuple[runner.RunResult, list[str]]:
     """Run the hidden tests (optionally only ``exercises`` / ``topics``) against a worker."""
-    session = WorkerSession(server, sources, limits)
-    loader = IsolatedLoader(session, describe_paths, label)
     paths = hidden_test_files(hidden_dir, topics)
+    if not paths:
+        return runner.RunResult(0), []
+    guard = modelguard.ModelGuard()  # forked now, before this process runs any TensorFlow op
+    session = WorkerSession(server, sources, limits, guard)
+    loader = IsolatedLoader(session, describe_paths, label)
     try:
-        if not paths:
-            return runner.RunResult(0), session.events
         result = runner.run(paths, exercises=exercises, plugins=[loader], rootdir=REPO_ROOT,
                             extra_args=["-p", "no:randomly", "-W", "default"])
     finally:
         session.close()
+        guard.close()
     return result, session.events
 
 
@@ -236,12 +314,31 @@ def _kill_and_reap(pid: int) -> None:
         pass
 
 
+def _vm_size_bytes() -> int:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def enter_judge_limits(cpu_seconds: float, memory_mb: int = JUDGE_MEMORY_MB) -> None:
+    """The judge child's own floor: its memory and CPU are capped."""
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    # Soft limit only: a worker server restarted from here inherits it and may raise it again.
+    resource.setrlimit(resource.RLIMIT_AS, (_vm_size_bytes() + memory_mb * 1024 * 1024, hard))
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    resource.setrlimit(resource.RLIMIT_CPU, (int(cpu_seconds), hard))
+
+
 def fork_and_grade(grade, timeout: float):
     """Run ``grade()`` (returning a JSON-able dict) in a forked judge child, so every submission
     starts from the same clean judge state and a judge-side leak never accumulates.
 
-    The parent here never runs TensorFlow ops, which keeps forking safe.
+    The parent here never runs TensorFlow ops, which keeps forking safe. The child dies with its
+    parent (``PR_SET_PDEATHSIG``) and runs under ``enter_judge_limits``.
     """
+    parent = os.getpid()
     import json
     read_fd, write_fd = os.pipe()
     pid = os.fork()
@@ -251,6 +348,8 @@ def fork_and_grade(grade, timeout: float):
             # Ctrl-C is the host's to handle (it kills this child): a half-run suite never reports.
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             os.close(read_fd)
+            procs.die_with_parent(parent)
+            enter_judge_limits(timeout + JUDGE_CPU_MARGIN)
             data = json.dumps(grade()).encode()
             with os.fdopen(write_fd, "wb") as out:
                 out.write(data)

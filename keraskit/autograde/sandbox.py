@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from keraskit import quiet
-from keraskit.autograde import wire
+from keraskit.autograde import procs, wire
 
 SANDBOX_SCRATCH = "/sub"
 # where bwrap binds the keraskit package: a folder of the read-only root (never under /tmp, which
@@ -519,8 +519,10 @@ class WorkerServer:
             env["PYTHONPATH"] = ""
         self.cgroup = self._make_cgroup()
         cgroup_procs = str(self.cgroup / "cgroup.procs") if self.cgroup else None
+        die_with_us = procs.preexec_die_with_parent()
 
         def enter_cgroup():  # runs in the new process before exec: the sandbox starts capped
+            die_with_us()  # and dies with whoever started it (the worker re-arms it once it has children)
             if cgroup_procs:
                 with open(cgroup_procs, "w") as fh:
                     fh.write(str(os.getpid()))

@@ -7,22 +7,37 @@ dtypes only, never ``object``). Keras models travel as their JSON config, their 
 and their weights, and are rebuilt with Keras safe mode and no custom objects.
 
 Encoding accepts only exact types (``type(x) is np.ndarray``, never a subclass), so an object
-with a lying ``__eq__`` cannot even be sent: the call fails as it fails in-process.
+with a lying ``__eq__`` cannot even be sent: the call fails as it fails in-process. The one
+conversion is on the worker's side (``tensors_as_arrays``): a TensorFlow/Keras tensor a student
+returns travels as the plain array it holds.
+
+Reading is bounded before anything is built, since the judge reads what student code wrote: the
+header is size-capped, its JSON tokens are counted before ``json.loads`` (so the node count is
+known before a single Python object exists), NaN/Infinity literals are refused, every blob may be
+used once and is wrapped without a copy, and a model's config is checked (``modelguard``) before
+any rebuild.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 import socket
 import struct
 
 import numpy as np
 
 MAGIC = b"KKW1"
-MAX_MESSAGE = 512 * 1024 * 1024  # a reply bigger than this is refused, not read
-MAX_NODES = 2_000_000  # values in one message (a deeply nested bomb is refused)
+MAX_MESSAGE = 64 * 1024 * 1024  # a reply bigger than this is refused, not read (the largest
+# honest reply is well under 1 MB; a comparison may turn a uint8 reply into float64, 8x bigger)
+MAX_HEADER = 16 * 1024 * 1024  # the JSON part; arrays travel as blobs, outside it
+MAX_NODES = 1_000_000  # values in one message (a deeply nested bomb is refused)
+# Structural JSON tokens ('[', '{', ',', ':' outside strings) in a header: one encoded value costs
+# at most three, so this bounds the Python objects json.loads may build (a few hundred MB at worst).
+MAX_TOKENS = 3 * MAX_NODES
 MAX_DEPTH = 64
+MAX_TEXT_NUMBER = 5000  # characters of an integer or float sent as text
 _ARRAY_KINDS = set("biufcUS")
 
 
@@ -53,10 +68,33 @@ def _is_keras_model(value) -> bool:
     return isinstance(value, keras.Model)
 
 
+def _tensor_types() -> tuple:
+    """The exact classes of TensorFlow/Keras tensors and variables a student may return."""
+    import tensorflow as tf
+    keras = _keras()
+    return (type(tf.constant(0.0)), type(tf.Variable(0.0)), keras.Variable, tf.Tensor)
+
+
+def _is_tensor(value) -> bool:
+    module = type(value).__module__
+    if not module.startswith(("tensorflow.", "keras.")):
+        return False
+    return type(value) in _tensor_types()
+
+
+def tensor_to_array(value) -> np.ndarray:
+    """The plain numpy array a tensor holds (a fresh ``np.ndarray``, 0-d for a scalar)."""
+    array = np.array(value.numpy())
+    if type(array) is not np.ndarray:
+        raise WireError(f"cannot turn a {type(value).__qualname__} into an array")
+    return array
+
+
 class _Encoder:
-    def __init__(self):
+    def __init__(self, tensors_as_arrays: bool = False):
         self.blobs: list[bytes] = []
         self.nodes = 0
+        self.tensors_as_arrays = tensors_as_arrays
 
     def blob(self, data: bytes) -> int:
         self.blobs.append(data)
@@ -92,6 +130,8 @@ class _Encoder:
             return {"array": contiguous.dtype.str, "shape": list(value.shape), "b": self.blob(contiguous.tobytes())}
         if _is_keras_model(value):
             return self.encode_model(value)
+        if self.tensors_as_arrays and _is_tensor(value):
+            return self.encode(tensor_to_array(value), depth)
         raise WireError(f"cannot send a value of type {cls.__module__}.{cls.__qualname__}")
 
     def encode_model(self, model):
@@ -105,13 +145,18 @@ class _Encoder:
 
 
 class _Decoder:
-    def __init__(self, blobs: list[bytes]):
+    def __init__(self, blobs: list, model_guard=None):
         self.blobs = blobs
+        self.used: set[int] = set()
         self.nodes = 0
+        self.model_guard = model_guard
 
     def blob(self, index) -> bytes:
         if type(index) is not int or not 0 <= index < len(self.blobs):
             raise WireError("a value names a data block that is not there")
+        if index in self.used:  # one owner per block: arrays are wrapped, not copied
+            raise WireError("a data block is used twice")
+        self.used.add(index)
         return self.blobs[index]
 
     def decode(self, node, depth: int = 0):
@@ -126,29 +171,35 @@ class _Decoder:
                 raise WireError("malformed plain value")
             return value
         if "bytes" in node:
-            return self.blob(node["bytes"])
+            return bytes(self.blob(node["bytes"]))
         if "i" in node:
-            text = node["i"]
-            if type(text) is not str or len(text) > 5000:
-                raise WireError("malformed integer")
-            return int(text)
+            return int(_number_text(node["i"], "integer"))
         if "f" in node:
-            return float(node["f"])
+            return float(_number_text(node["f"], "float"))
         if "list" in node:
-            return [self.decode(v, depth + 1) for v in node["list"]]
+            return [self.decode(v, depth + 1) for v in _list_of(node["list"])]
         if "tuple" in node:
-            return tuple(self.decode(v, depth + 1) for v in node["tuple"])
+            return tuple(self.decode(v, depth + 1) for v in _list_of(node["tuple"]))
         if "dict" in node:
-            return {self.decode(k, depth + 1): self.decode(v, depth + 1) for k, v in node["dict"]}
+            out = {}
+            for pair in _list_of(node["dict"]):
+                if type(pair) is not list or len(pair) != 2:
+                    raise WireError("malformed dict entry")
+                key = self.decode(pair[0], depth + 1)
+                try:
+                    out[key] = self.decode(pair[1], depth + 1)
+                except TypeError:
+                    raise WireError("a dict key is not hashable") from None
+            return out
         if "npstr" in node:
             if type(node["npstr"]) is not str:
                 raise WireError("malformed numpy string")
             return np.str_(node["npstr"])
         if "npbytes" in node:
-            return np.bytes_(self.blob(node["npbytes"]))
+            return np.bytes_(bytes(self.blob(node["npbytes"])))
         if "npscalar" in node:
-            dtype = _SCALAR_BY_NAME.get(node["npscalar"])
-            data = self.blob(node["b"])
+            dtype = _SCALAR_BY_NAME.get(node["npscalar"]) if type(node["npscalar"]) is str else None
+            data = self.blob(node.get("b"))
             if dtype is None or len(data) != dtype.itemsize:
                 raise WireError("malformed numpy scalar")
             return np.frombuffer(data, dtype=dtype)[0]
@@ -159,44 +210,113 @@ class _Decoder:
         raise WireError("unknown value tag")
 
     def decode_array(self, node) -> np.ndarray:
-        dtype = np.dtype(str(node["array"]))
-        if dtype.kind not in _ARRAY_KINDS or dtype.hasobject:
+        if type(node["array"]) is not str or len(node["array"]) > 32:
+            raise WireError("malformed array dtype")
+        try:
+            dtype = np.dtype(node["array"])
+        except TypeError:
+            raise WireError(f"unknown array dtype {node['array'][:32]!r}") from None
+        if dtype.kind not in _ARRAY_KINDS or dtype.hasobject or dtype.fields is not None:
             raise WireError(f"refused array dtype {dtype}")
-        shape = tuple(int(s) for s in node["shape"])
-        if any(s < 0 for s in shape):
-            raise WireError("negative array size")
-        data = self.blob(node["b"])
+        shape = node.get("shape")
+        if type(shape) is not list or len(shape) > 32 or any(type(s) is not int or s < 0 for s in shape):
+            raise WireError("malformed array shape")
+        data = self.blob(node.get("b"))
         if len(data) != math.prod(shape) * dtype.itemsize:
             raise WireError("array data does not match its shape")
-        return np.frombuffer(data, dtype=dtype).reshape(shape).copy()  # a writable, owned array
+        # The block is ours alone (used once, received into a fresh bytearray): no copy needed,
+        # and the array is writable like any array built in-process.
+        return np.frombuffer(data, dtype=dtype).reshape(shape)
 
     def decode_model(self, node):
-        keras = _keras()
-        if type(node["model"]) is not str:
+        from keraskit.autograde import modelguard
+        text, compile_text = node.get("model"), node.get("compile")
+        if type(text) is not str or (compile_text is not None and type(compile_text) is not str):
             raise WireError("malformed model")
-        with keras.saving.custom_object_scope({}):
-            model = keras.models.model_from_json(node["model"], custom_objects={})
-        weights = [self.decode(w, 1) for w in node["weights"]]
+        weights = [self.decode(w, 1) for w in _list_of(node.get("weights"))]
         if any(type(w) is not np.ndarray for w in weights):
             raise WireError("model weights must be arrays")
-        model.set_weights(weights)
-        if node.get("compile"):
-            model.compile_from_config(json.loads(node["compile"]))
-        return model
+        try:
+            # Bounded before any rebuild: size, layers, units and parameters read from the config.
+            modelguard.check_config(text, compile_text, [w.shape for w in weights])
+            if self.model_guard is not None:  # a trial rebuild under time and memory limits
+                self.model_guard.try_rebuild(text, compile_text, [w.shape for w in weights])
+        except modelguard.ModelRefused as exc:
+            raise WireError(f"the model was refused: {exc}") from None
+        return modelguard.rebuild(text, compile_text, weights)
 
 
-def _safe_json_loads(text: bytes):
-    # Python's json accepts NaN/Infinity; only our own "f" strings carry floats anyway.
-    return json.loads(text.decode("utf-8"))
+def _number_text(text, what: str) -> str:
+    if type(text) is not str or len(text) > MAX_TEXT_NUMBER:
+        raise WireError(f"malformed {what}")
+    return text
 
 
-def encode_message(header: dict, values: dict | None = None) -> bytes:
-    """``header`` (plain JSON) plus ``values`` (any sendable Python values) as one frame."""
-    encoder = _Encoder()
+def _list_of(value) -> list:
+    if type(value) is not list:
+        raise WireError("malformed value: a list was expected")
+    return value
+
+
+# A JSON string, escapes included ("unrolled loop": linear, no backtracking).
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+
+
+def count_json_tokens(text: bytes) -> int:
+    """How many '[', '{', ',' and ':' ``text`` holds outside its strings: a bound, computed
+    without building anything, on the number of values ``json.loads`` would create."""
+    bare = _JSON_STRING.sub(b'""', text)
+    return sum(bare.count(c) for c in (b"[", b"{", b",", b":"))
+
+
+def _refuse_constant(name: str):
+    raise WireError(f"{name} is not allowed (NaN and infinities travel only as tagged floats)")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise WireError(f"the number {text[:40]} is out of range")
+    return value
+
+
+def parse_json(text: bytes, *, max_tokens: int = MAX_TOKENS, what: str = "frame header"):
+    """JSON parsed only once its token count is known to be bounded; NaN/Infinity refused."""
+    tokens = count_json_tokens(text)
+    if tokens > max_tokens:
+        raise WireError(f"the {what} holds {tokens} JSON values, more than the {max_tokens} allowed")
+    try:
+        # json accepts NaN/Infinity by default; only our own "f" strings carry non-finite floats.
+        return json.loads(text.decode("utf-8"), parse_constant=_refuse_constant, parse_float=_finite_float)
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError and JSONDecodeError included
+        raise WireError(f"the {what} is not valid JSON: {str(exc)[:200]}") from None
+
+
+def parse_header(text: bytes) -> dict:
+    """A frame header, parsed only once its size and token count are known to be bounded."""
+    if len(text) > MAX_HEADER:
+        raise WireError(f"the frame header is {len(text)} bytes, more than the {MAX_HEADER} allowed")
+    header = parse_json(text)
+    if type(header) is not dict:
+        raise WireError("malformed frame header: not a JSON object")
+    return header
+
+
+def encode_message(header: dict, values: dict | None = None, *, tensors_as_arrays: bool = False) -> bytes:
+    """``header`` (plain JSON) plus ``values`` (any sendable Python values) as one frame.
+
+    ``tensors_as_arrays``: the worker's replies send a TensorFlow/Keras tensor as its array.
+    """
+    encoder = _Encoder(tensors_as_arrays)
     body = dict(header)
     for key, value in (values or {}).items():
         body[key] = encoder.encode(value)
-    text = json.dumps(body, allow_nan=False).encode("utf-8")
+    try:
+        text = json.dumps(body, allow_nan=False).encode("utf-8")
+    except (ValueError, TypeError) as exc:  # NaN, or a value json cannot write
+        raise WireError(f"the header is not plain JSON: {exc}") from None
+    if len(text) > MAX_HEADER:
+        raise WireError(f"the message header is {len(text)} bytes, more than the {MAX_HEADER} allowed")
     parts = [MAGIC, struct.pack("<II", len(text), len(encoder.blobs)), text]
     for blob in encoder.blobs:
         parts.append(struct.pack("<Q", len(blob)))
@@ -207,40 +327,57 @@ def encode_message(header: dict, values: dict | None = None) -> bytes:
     return frame
 
 
-def decode_values(header: dict, blobs: list[bytes], keys) -> dict:
-    decoder = _Decoder(blobs)
-    return {key: decoder.decode(header[key]) for key in keys if key in header}
+def decode_values(header: dict, blobs: list, keys, *, model_guard=None) -> dict:
+    """The values under ``keys``; anything malformed is a ``WireError`` saying what.
+
+    ``model_guard``: tries each model's rebuild under limits first (the judge reading a worker).
+    """
+    decoder = _Decoder(blobs, model_guard)
+    try:
+        return {key: decoder.decode(header[key]) for key in keys if key in header}
+    except (TypeError, ValueError, KeyError, IndexError, OverflowError, RecursionError) as exc:
+        raise WireError(f"malformed value: {type(exc).__name__}: {str(exc)[:200]}") from None
 
 
-def _recv_exact(sock: socket.socket, size: int) -> bytes:
-    chunks = bytearray()
-    while len(chunks) < size:
-        chunk = sock.recv(min(size - len(chunks), 1 << 20))
-        if not chunk:
+def _recv_exact(sock: socket.socket, size: int) -> bytearray:
+    """Exactly ``size`` bytes into one buffer allocated once (no chunk list, no final copy)."""
+    buffer = bytearray(size)
+    view = memoryview(buffer)
+    got = 0
+    while got < size:
+        try:
+            n = sock.recv_into(view[got:], min(size - got, 1 << 20))
+        except (ConnectionResetError, ConnectionAbortedError, BrokenPipeError) as exc:
+            raise ConnectionLost(f"the other side closed the channel ({exc.strerror})") from None
+        if not n:
             raise ConnectionLost("the other side closed the channel")
-        chunks += chunk
-    return bytes(chunks)
+        got += n
+    view.release()
+    return buffer
 
 
-def send(sock: socket.socket, header: dict, values: dict | None = None, *, frame: bytes | None = None) -> None:
-    frame = encode_message(header, values) if frame is None else frame
+def send(sock: socket.socket, header: dict, values: dict | None = None, *, frame: bytes | None = None,
+         tensors_as_arrays: bool = False) -> None:
+    if frame is None:
+        frame = encode_message(header, values, tensors_as_arrays=tensors_as_arrays)
     try:
         sock.sendall(frame)
     except OSError as exc:
         raise ConnectionLost(f"cannot send: {exc}") from None
 
 
-def recv(sock: socket.socket) -> tuple[dict, list[bytes]]:
-    """One frame: (header, blobs). Sizes are checked before anything big is read."""
+def recv(sock: socket.socket) -> tuple[dict, list]:
+    """One frame: (header, blobs). Sizes are checked before anything big is read, the header's
+    token count before it is parsed; a frame cut short is ``ConnectionLost``."""
     start = _recv_exact(sock, 12)
     if start[:4] != MAGIC:
         raise WireError("not a keraskit frame")
     header_len, blob_count = struct.unpack("<II", start[4:])
-    if header_len > MAX_MESSAGE or blob_count > MAX_NODES:
-        raise WireError("frame too large")
-    header = _safe_json_loads(_recv_exact(sock, header_len))
-    if type(header) is not dict:
-        raise WireError("malformed frame header")
+    if header_len > MAX_HEADER:
+        raise WireError(f"the frame header is {header_len} bytes, more than the {MAX_HEADER} allowed")
+    if blob_count > MAX_NODES:
+        raise WireError(f"the frame has {blob_count} data blocks, more than the {MAX_NODES} allowed")
+    header = parse_header(bytes(_recv_exact(sock, header_len)))
     total = header_len
     blobs = []
     for _ in range(blob_count):

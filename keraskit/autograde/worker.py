@@ -275,7 +275,7 @@ def serve_submission(channel: socket.socket, folder: Path) -> None:
             return
         reply, values = _answer(submission, header, blobs)
         try:
-            wire.send(channel, reply, values)
+            wire.send(channel, reply, values, tensors_as_arrays=True)  # a returned tensor goes as its array
         except wire.ConnectionLost:
             return
         except BaseException as exc:  # noqa: BLE001 - an unsendable result is the student's error
@@ -427,6 +427,11 @@ def serve(control: socket.socket, scratch: Path, run_as: int | None = None, conf
             return
 
 
+def _die_with_descendants(signum, frame) -> None:
+    kill_all_children()
+    os._exit(0)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="keraskit-worker")
     parser.add_argument("--control-fd", type=int, required=True)
@@ -445,7 +450,10 @@ def main(argv=None) -> int:
     from keraskit import target  # noqa: F401
     _prctl(PR_SET_DUMPABLE, 0)  # children cannot ptrace or read this process's memory
     _prctl(PR_SET_CHILD_SUBREAPER, 1)  # orphans of a child come back to us, to be killed
-    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    # When the judge side dies (however: SIGKILL, OOM), take every descendant along, then go: a
+    # plain SIGKILL here would hand a child's background processes to init.
+    signal.signal(signal.SIGTERM, _die_with_descendants)
+    _prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
     scratch = Path(args.scratch)
     scratch.mkdir(parents=True, exist_ok=True)
     wire.send(control, {"ready": True, "pid": os.getpid()})

@@ -1,0 +1,219 @@
+"""A self-check before grading: the grader proves, in the sandbox it will use, that it grades right.
+
+With the reference present (an instructor checkout, ``solutions/``), ``grade`` and ``autograde``
+first grade the reference there and refuse to grade anyone if it does not get full marks, naming
+each exercise and the cause. Without it (the Gradescope bundle), a probe runs instead: a worker
+child imports what student code and the hidden suites need (numpy's lazily imported stdlib
+modules included) and computes a few Keras values that the judge computes as well; the judge's
+oracle values must also match the known-good fingerprint written next to the kit when the bundle
+was built, from a checkout whose reference had just passed.
+
+A passing check is cached on disk, keyed by a hash of the kit, the hidden tests, the reference,
+the sandbox mode and the library versions, so it is paid once, not once per run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+REFERENCE_DIR = REPO_ROOT / "solutions"
+FINGERPRINT_FILE = REPO_ROOT / "selfcheck-fingerprint.json"
+CACHE_ENV = "KERASKIT_CACHE_DIR"
+REFERENCE_STUDENT = "reference-self-check"
+# What a worker must import: the libraries, and the stdlib modules they (or students) load lazily.
+PROBE_IMPORTS = ("numpy", "keras", "tensorflow", "secrets", "csv", "json", "math", "random", "statistics",
+                 "collections", "itertools", "functools", "hashlib", "warnings")
+
+# Run in the worker (as a submission module) and in the judge: both must get the same numbers.
+PROBE_VALUES = '''
+def probe_values():
+    import numpy as np
+    import keras
+    x = np.linspace(-3.0, 3.0, 7)
+    layer = keras.layers.Dense(3, kernel_initializer=keras.initializers.GlorotUniform(seed=7),
+                               dtype="float64")
+    y = np.array([[0.0, 1.0, 0.5], [1.0, 0.0, 0.25]])
+    p = np.array([[0.1, 0.8, 0.4], [0.7, 0.2, 0.3]])
+    return {
+        "softmax": np.array(keras.ops.convert_to_numpy(keras.activations.softmax(x[None, :])), dtype=np.float64),
+        "dense": np.array(keras.ops.convert_to_numpy(layer(x.reshape(1, 7))), dtype=np.float64),
+        "bce": float(keras.ops.convert_to_numpy(keras.losses.BinaryCrossentropy()(y, p))),
+        "rng": np.random.default_rng(123).normal(size=4),
+    }
+'''
+
+PROBE_MODULE = '''
+import importlib
+import numpy as np
+
+
+def probe(modules):
+    """Import each module, seed numpy from the OS (its lazy imports), return the shared values."""
+    for name in modules:
+        importlib.import_module(name)
+    np.random.default_rng()
+    return probe_values()
+''' + PROBE_VALUES
+
+
+class SelfCheckFailed(Exception):
+    """The grader cannot be trusted here; the text names what failed and why."""
+
+
+def reference_present() -> bool:
+    return REFERENCE_DIR.is_dir() and any(REFERENCE_DIR.glob("*.py"))
+
+
+# ---------------------------------------------------------------- the cache
+
+def cache_dir() -> Path:
+    configured = os.environ.get(CACHE_ENV, "").strip()
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
+    return Path(base) / "keraskit"
+
+
+def _files_of(folder: Path, patterns=("*.py", "*.toml", "*.json", "*.csv", "*.npz", "*.txt")):
+    for pattern in patterns:
+        for path in sorted(folder.rglob(pattern)):
+            if "__pycache__" not in path.parts and path.is_file():
+                yield path
+
+
+def cache_key(mode: str, exercises=(), topics=None) -> str:
+    """A hash of everything a verdict depends on: kit, hidden tests, reference, mode, versions."""
+    from importlib import metadata
+    digest = hashlib.sha256()
+    for label, folder in (("kit", REPO_ROOT / "keraskit"), ("hidden", REPO_ROOT / "grading" / "hidden"),
+                          ("reference", REFERENCE_DIR)):
+        for path in _files_of(folder) if folder.is_dir() else ():
+            name = f"{label}/{path.relative_to(folder)}"
+            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    versions = []
+    for package in ("keras", "tensorflow", "numpy", "pytest"):
+        try:
+            versions.append(f"{package}={metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{package}=-")
+    context = {"mode": mode, "exercises": sorted(exercises), "topics": sorted(topics or []),
+               "python": sys.version, "versions": versions, "reference": reference_present()}
+    digest.update(json.dumps(context, sort_keys=True).encode())
+    return digest.hexdigest()[:32]
+
+
+def passed_before(key: str) -> bool:
+    return (cache_dir() / f"selfcheck-{key}.json").is_file()
+
+
+def remember_pass(key: str, summary: dict) -> None:
+    from keraskit.autograde import results
+    try:
+        results.write_atomic(cache_dir() / f"selfcheck-{key}.json", json.dumps(summary, indent=2))
+    except OSError:
+        pass  # an unwritable cache only means the check runs again next time
+
+
+# ---------------------------------------------------------------- the reference
+
+def reference_submission():
+    from keraskit.autograde import submissions
+    return submissions.Submission(REFERENCE_STUDENT, REFERENCE_DIR, "folder")
+
+
+def reference_problems(records: list[dict]) -> list[str]:
+    """'exercise: cause' for each exercise the reference did not get full marks for."""
+    problems = []
+    for record in records:
+        problems += [f"{REFERENCE_STUDENT}: {p}" for p in record.get("problems", [])]
+        for row in record.get("exercises", []):
+            if row["earned"] < row["points"]:
+                failing = [t for t in row["tests"] if t["outcome"] != "passed"]
+                cause = (failing[0].get("message") or failing[0]["outcome"]) if failing else "no test ran"
+                problems.append(f"{row['id']}: {' / '.join(cause.strip().splitlines()[:3])[:400]}")
+    return problems
+
+
+def failure_message(problems: list[str], mode: str) -> str:
+    lines = [f"self-check failed: the reference does not get full marks in this sandbox ({mode} mode), "
+             "so no submission is graded. Exercises and causes:"]
+    lines += [f"  - {p}" for p in problems[:40]]
+    lines.append("Run `keraskit doctor` to see what the sandbox lacks.")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- the probe (no reference)
+
+def _judge_values() -> dict:
+    namespace: dict = {}
+    exec(compile(PROBE_VALUES, "<probe values>", "exec"), namespace)  # our own constant, not student code
+    return namespace["probe_values"]()
+
+
+def oracle_values() -> dict:
+    """What the hidden suites compare against, on fixed inputs (keraskit.oracle, float64)."""
+    import keras
+    import numpy as np
+
+    from keraskit import oracle
+    x = np.linspace(-2.0, 2.0, 9)
+    return {"sigmoid": oracle.call(keras.activations.sigmoid, x),
+            "tanh_gradient": oracle.gradient(keras.activations.tanh, x),
+            "softmax": oracle.call(keras.activations.softmax, x[None, :])}
+
+
+def _mismatches(got: dict, want: dict, where: str) -> list[str]:
+    import numpy as np
+    problems = []
+    for name, value in want.items():
+        if name not in got:
+            problems.append(f"{where}: {name} is missing")
+        elif not np.allclose(np.asarray(got[name], dtype=float), np.asarray(value, dtype=float),
+                             rtol=1e-9, atol=1e-12):
+            problems.append(f"{where}: {name} differs ({got[name]!r} instead of {value!r})")
+    return problems
+
+
+def run_probe(server, limits) -> dict:
+    """In a judge child: the worker imports and values, and the oracle values, checked."""
+    from keraskit.autograde import judge
+    session = judge.WorkerSession(server, {"selfcheck_probe": PROBE_MODULE.encode()}, limits)
+    problems = []
+    try:
+        header, _ = session.request({"op": "load", "module": "selfcheck_probe"})
+        if "error" in header or header.get("missing"):
+            error = header.get("error", {})
+            problems.append(f"the worker cannot load the probe: {error.get('type')}: {error.get('message')}")
+        else:
+            header, blobs = session.request({"op": "call", "module": "selfcheck_probe", "function": "probe"},
+                                            {"args": [list(PROBE_IMPORTS)], "kwargs": {}})
+            if "error" in header:
+                error = header["error"]
+                problems.append(f"the worker failed the probe: {error.get('type')}: {error.get('message')}")
+            else:
+                from keraskit.autograde import wire
+                worker = wire.decode_values(header, blobs, ("result",)).get("result") or {}
+                problems += _mismatches(worker, _judge_values(), "worker and judge disagree")
+    except Exception as exc:  # noqa: BLE001 - a worker that cannot even answer is the finding
+        problems.append(f"the worker did not answer the probe: {type(exc).__name__}: {exc}")
+    finally:
+        session.close()
+    values = {k: v.tolist() for k, v in oracle_values().items()}
+    if FINGERPRINT_FILE.is_file():
+        known = json.loads(FINGERPRINT_FILE.read_text())
+        problems += _mismatches(values, known.get("oracle", {}), "the oracle differs from the known-good "
+                                f"fingerprint ({FINGERPRINT_FILE.name})")
+    return {"problems": problems, "oracle": values}
+
+
+def probe_message(problems: list[str], mode: str) -> str:
+    lines = [f"self-check failed: this grader's worker or oracle is not the known-good one ({mode} mode), "
+             "so no submission is graded:"]
+    lines += [f"  - {p}" for p in problems[:40]]
+    lines.append("Run `keraskit doctor` to see what the sandbox lacks.")
+    return "\n".join(lines)

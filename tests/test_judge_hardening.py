@@ -1,0 +1,226 @@
+"""A judge no submission can exhaust: attacks on the judge itself, through its worker's channel.
+
+Each submission is the reference tensors.py with ``samples_first`` redefined. The raw-frame
+attacks write their own bytes to the worker's socket (what student code can do), so the judge
+reads exactly what an attacker chose. Every attack must cost only the attacked exercise, and the
+judge's peak memory (VmHWM of the judge child, reported in the record) must stay under 1.5 GB.
+Runs in the mode this machine grades with (bwrap where it works, the floor otherwise).
+"""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from keraskit.autograde import sandbox, submissions
+from keraskit.autograde.host import JudgeHost
+from keraskit.autograde.sandbox import Limits
+
+ROOT = Path(__file__).resolve().parents[1]
+ATTACKED, CONTROL = "tensors.samples_first", "tensors.image_batch_shape"
+EXERCISES = (ATTACKED, CONTROL)
+LIMITS = Limits(call_timeout=3, submission_timeout=90, memory_mb=768, processes=16)
+JUDGE_PEAK_MB = 1500
+
+RAW_FRAME = b'''
+import json, os, socket, stat, struct
+
+
+def _send_raw(header: bytes, blobs=()):
+    """Write a frame of our own to the judge's end of the channel, then vanish."""
+    frame = [b"KKW1", struct.pack("<II", len(header), len(blobs)), header]
+    for blob in blobs:
+        frame += [struct.pack("<Q", len(blob)), blob]
+    for fd in range(3, 128):
+        try:
+            if stat.S_ISSOCK(os.fstat(fd).st_mode):
+                sock = socket.socket(fileno=os.dup(fd))
+                for part in frame:
+                    sock.sendall(part)
+        except OSError:
+            pass
+    os._exit(0)
+
+
+def _sequential(layers, input_dim=64):
+    body = [{"module": "keras.layers", "class_name": "InputLayer",
+             "config": {"batch_shape": [None, input_dim], "dtype": "float32", "name": "x"}}]
+    width = input_dim
+    for i, units in enumerate(layers):
+        body.append({"module": "keras.layers", "class_name": "Dense", "build_config": {"input_shape": [None, width]},
+                     "config": {"name": f"d{i}", "units": units, "activation": "linear", "use_bias": True}})
+        width = units
+    return json.dumps({"module": "keras", "class_name": "Sequential",
+                       "config": {"name": "s", "layers": body, "build_input_shape": [None, input_dim]},
+                       "build_config": {"input_shape": [None, input_dim]}})
+
+
+def _reply_with_model(config):
+    _send_raw(json.dumps({"warnings": [], "result": {"model": config, "compile": None, "weights": []}}).encode())
+'''
+
+ATTACKS = {
+    # 100 MB of nested [] as a reply header: refused from its declared size, never read
+    "nested_lists_100mb": b"""
+import json
+def samples_first(x, sample_axis):
+    _send_raw(b'{"result": {"v": ' + b"[" + b"[]," * (100 * 1024 * 1024 // 3) + b'[]]}}')
+""",
+    # under the header cap but 5 million JSON values: refused by the token count, before parsing
+    "nested_lists_15mb": b"""
+def samples_first(x, sample_axis):
+    _send_raw(b'{"result": {"v": ' + b"[" + b"[]," * (15 * 1024 * 1024 // 3) + b'[]]}}')
+""",
+    # NaN where the judge expects a number
+    "nan_literal": b"""
+def samples_first(x, sample_axis):
+    _send_raw(b'{"warnings": [], "result": {"f": "1.0"}, "x": NaN}')
+""",
+    # the largest reply allowed: one 60 MB array, on each call (the test fails on its value, the judge copes)
+    "largest_array": b"""
+def samples_first(x, sample_axis):
+    n = 60 * 1024 * 1024
+    _send_raw(b'{"warnings": [], "result": {"array": "|u1", "shape": [%d], "b": 0}}' % n, [bytes(n)])
+""",
+    # a 1 KB config that would allocate 6.4 GB of weights if rebuilt
+    "dense_25m_units": b"""
+import json
+def samples_first(x, sample_axis):
+    _reply_with_model(_sequential([25_000_000]))
+""",
+    # 1,500 layers: minutes of judge CPU if rebuilt
+    "layers_1500": b"""
+import json
+def samples_first(x, sample_axis):
+    _reply_with_model(_sequential([4] * 1500))
+""",
+}
+
+
+def _make(folder: Path, name: str, extra: bytes) -> Path:
+    sub = folder / name
+    sub.mkdir(parents=True)
+    (sub / "tensors.py").write_bytes((ROOT / "solutions" / "tensors.py").read_bytes() + b"\n" + extra)
+    return sub
+
+
+@pytest.fixture(scope="module")
+def host():
+    h = JudgeHost(LIMITS)
+    yield h
+    h.close()
+
+
+def _grade(host, sub):
+    return host.grade(submissions.Submission(sub.name, sub, "folder"), exercises=EXERCISES, topics=["tensors"])
+
+
+def _earned(record) -> dict:
+    return {row["id"]: row["earned"] for row in record["exercises"]}
+
+
+def _messages(record, exercise) -> list[str]:
+    row = next(r for r in record["exercises"] if r["id"] == exercise)
+    return [t["message"] or "" for t in row["tests"] if t["outcome"] != "passed"]
+
+
+@pytest.fixture(scope="module")
+def honest(host, tmp_path_factory):
+    record = _grade(host, _make(tmp_path_factory.mktemp("honest"), "honest", b""))
+    assert all(v > 0 for v in _earned(record).values()), record
+    return record
+
+
+@pytest.mark.parametrize("attack", sorted(ATTACKS))
+def test_a_hostile_reply_costs_only_its_call_and_never_exhausts_the_judge(host, honest, tmp_path, attack):
+    record = _grade(host, _make(tmp_path, attack, RAW_FRAME + ATTACKS[attack]))
+    assert record["status"] == "graded", record["problems"]
+    assert _earned(record) == {ATTACKED: 0, CONTROL: _earned(honest)[CONTROL]}, record
+    assert 0 < record["judge_peak_mb"] < JUDGE_PEAK_MB, record["judge_peak_mb"]
+    print(f"{attack}: judge peak {record['judge_peak_mb']:.0f} MB (honest {honest['judge_peak_mb']:.0f} MB), "
+          f"{record['seconds']:.1f} s")
+    messages = " ".join(_messages(record, ATTACKED))
+    expected = {"nested_lists_100mb": "more than the", "nested_lists_15mb": "JSON values, more than",
+                "nan_literal": "NaN is not allowed", "dense_25m_units": "model was refused",
+                "layers_1500": "model was refused"}.get(attack)
+    if expected:
+        assert expected in messages, messages
+
+
+KILLERS = {
+    # the student kills their own worker server (possible where it runs as the same uid: bwrap)
+    "kill_server": b"""
+import os, signal, time
+def samples_first(x, sample_axis):
+    os.kill(os.getppid(), signal.SIGKILL)
+    time.sleep(30)
+""",
+    # the worker child crashes hard on every call
+    "segfault": b"""
+import os, signal
+def samples_first(x, sample_axis):
+    os.kill(os.getpid(), signal.SIGSEGV)
+""",
+    # a background process kills the server while an honest call may be running
+    "kill_server_later": b"""
+import os, signal, time
+_reference = samples_first
+def samples_first(x, sample_axis):
+    server = os.getppid()
+    if os.fork() == 0:
+        time.sleep(0.3)
+        try:
+            os.kill(server, signal.SIGKILL)
+        finally:
+            os._exit(0)
+    return _reference(x, sample_axis)
+""",
+}
+
+
+@pytest.mark.parametrize("attack", sorted(KILLERS))
+def test_killing_or_crashing_the_worker_costs_only_the_calls_that_do_it(host, honest, tmp_path, attack):
+    record = _grade(host, _make(tmp_path, attack, KILLERS[attack]))
+    earned = _earned(record)
+    assert earned[CONTROL] == _earned(honest)[CONTROL], record
+    if attack != "kill_server_later":  # that one answers correctly; its kills may cost it its own calls
+        assert earned[ATTACKED] == 0
+    assert not any("Connection reset" in m for m in _messages(record, CONTROL))
+
+
+def test_the_next_submission_after_a_killed_server_is_graded_normally(host, honest, tmp_path):
+    _grade(host, _make(tmp_path, "killer", KILLERS["kill_server"]))
+    again = _grade(host, _make(tmp_path, "after", b""))
+    assert _earned(again) == _earned(honest)
+
+
+HANG = b"""
+def samples_first(x, sample_axis):
+    while True:
+        pass
+"""
+
+
+def test_a_hanging_function_costs_one_time_out_not_one_per_test(host, honest, tmp_path):
+    record = _grade(host, _make(tmp_path, "hang", HANG))
+    assert _earned(record) == {ATTACKED: 0, CONTROL: _earned(honest)[CONTROL]}
+    messages = _messages(record, ATTACKED)
+    calls = next(r for r in record["exercises"] if r["id"] == ATTACKED)["tests"]
+    assert len(messages) == len(calls) > 5  # every test of the exercise failed...
+    assert record["events"].count("timeout") == 1  # ...but only one of them waited for the limit
+    assert all("no answer within 3 s" in m for m in messages), messages
+
+
+TENSORS = b"""
+import keras
+_reference = samples_first
+def samples_first(x, sample_axis):
+    return keras.ops.convert_to_tensor(_reference(x, sample_axis))
+"""
+
+
+def test_a_returned_tensor_is_graded_as_its_array(host, honest, tmp_path):
+    record = _grade(host, _make(tmp_path, "tensor", TENSORS))
+    assert _earned(record) == _earned(honest), [m for e in EXERCISES for m in _messages(record, e)]
+
