@@ -66,6 +66,9 @@ def main() -> int:
         verdict = "full marks" if score == run.max_score else f"{score:g}/{run.max_score:g}"
         fair = "" if (score == run.max_score) == sub.full_marks else "  <-- unexpected"
         print(f"  {sub.name:<28} {run.student_seconds.get(sub.name, float('nan')):6.1f} s  {verdict}{fair}")
+        if fair:
+            for line in class_mix.lost_points(run.records.get(sub.name, {})):
+                print(f"      {line}")
     per_submission = run.seconds / len(subs)
     print(f"keraskit autograde --jobs {args.jobs}: {run.seconds:.1f} s for {len(subs)} submissions, "
           f"{per_submission:.1f} s per submission")

@@ -270,6 +270,7 @@ class KeraskitRun:
     scores: dict[str, float]      # student -> total score
     max_score: float
     student_seconds: dict[str, float]  # student -> the judge's own time on it (records' "seconds")
+    records: dict[str, dict]      # student -> the grade record (records/<student>.json)
     memory: TreeMemory
 
 
@@ -289,8 +290,20 @@ def grade_with_keraskit(folder: Path, out: Path, *, jobs: int, exercises=()) -> 
         for row in csv.DictReader(fh):
             scores[row["student"]] = float(row["score"])
             max_score = max(max_score, float(row["max_score"]))
-    student_seconds = {}
-    for record in (out / "records").glob("*.json"):
-        data = json.loads(record.read_text(encoding="utf-8"))
-        student_seconds[data["student"]] = float(data.get("seconds", "nan"))
-    return KeraskitRun(seconds, scores, max_score, student_seconds, memory)
+    records = {}
+    for path in (out / "records").glob("*.json"):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        records[record["student"]] = record
+    student_seconds = {s: float(r.get("seconds", "nan")) for s, r in records.items()}
+    return KeraskitRun(seconds, scores, max_score, student_seconds, records, memory)
+
+
+def lost_points(record: dict, limit: int = 3) -> list[str]:
+    """The first exercises a grade record gives no points, each with its first failure's message."""
+    lines = [f"problem: {' '.join(str(p).split())[:110]}" for p in record.get("problems", [])]
+    for row in record.get("exercises", []):
+        if row["earned"] < row["points"]:
+            failed = [t for t in row["tests"] if t["outcome"] != "passed"]
+            message = " ".join(str(failed[0]["message"] if failed else row["status"]).split())
+            lines.append(f"{row['id']}: {message[:110]}")
+    return lines[:limit] + ([f"... and {len(lines) - limit} more"] if len(lines) > limit else [])
