@@ -174,8 +174,7 @@ def write_notebooks(subs: list[Submission], course_dir: Path, topics: list[str])
         released = pipeline.read_notebook(course_dir / "release" / topic / f"{topic}.ipynb")
         ids = {solution_id(e): e.function for e in cat.topic(topic).exercises}
         for sub in subs:
-            nb = pipeline.read_notebook(course_dir / "release" / topic / f"{topic}.ipynb") \
-                if sub.kind == "stubs" else _filled(released, ids, answer_cells(sub.modules[topic], topic))
+            nb = released if sub.kind == "stubs" else _filled(released, ids, answer_cells(sub.modules[topic], topic))
             pipeline.write_notebook(nb, course_dir / "submitted" / sub.name / topic / f"{topic}.ipynb")
 
 
