@@ -18,6 +18,7 @@ cells, for ``nbgrader autograde``. ``grade_with_keraskit`` runs the real CLI on 
 from __future__ import annotations
 
 import ast
+import copy
 import csv
 import json
 import os
@@ -124,13 +125,12 @@ def describe(subs: list[Submission]) -> str:
     return ", ".join(f"{count} {kind}" for kind, count in counts.items())
 
 
-def write_folders(subs: list[Submission], folder: Path, topics=None) -> Path:
-    """``folder/<student>/<topic>.py`` for each submission (only ``topics`` if given)."""
+def write_folders(subs: list[Submission], folder: Path) -> Path:
+    """``folder/<student>/<topic>.py`` for each submission."""
     for sub in subs:
         (folder / sub.name).mkdir(parents=True)
         for topic, source in sub.modules.items():
-            if topics is None or topic in topics:
-                (folder / sub.name / f"{topic}.py").write_text(source, encoding="utf-8")
+            (folder / sub.name / f"{topic}.py").write_text(source, encoding="utf-8")
     return folder
 
 
@@ -144,17 +144,17 @@ def answer_cells(module_source: str, topic_id: str) -> dict[str, str]:
     file order, at the top of the first cell, so it runs before any test cell needs it. The
     module docstring is dropped (the notebook's explanation takes its place).
     """
-    from keraskit.nbgrader.source import _segments  # the builder's own cut, comments included
+    # the notebook builder's own cut of a module, comments above a statement included
+    from keraskit.nbgrader.source import _is_docstring, _is_function, _segments
 
     functions = [e.function for e in catalogue.load().topic(topic_id).exercises]
     tree = ast.parse(module_source)
     definitions: dict[str, str] = {}
     shared: list[str] = []
     for node, source in _segments(module_source, tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in functions:
+        if _is_function(node) and node.name in functions:
             definitions[node.name] = source
-        elif not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
-                  and isinstance(node.value.value, str)):
+        elif not _is_docstring(node):
             shared.append(source)
     cells = {f: definitions.get(f, "") for f in functions}
     cells[functions[0]] = "\n\n\n".join(shared + [cells[functions[0]]])
@@ -179,7 +179,6 @@ def write_notebooks(subs: list[Submission], course_dir: Path, topics: list[str])
 
 
 def _filled(released: dict, ids: dict[str, str], cells: dict[str, str]) -> dict:
-    import copy
     nb = copy.deepcopy(released)
     for cell in nb["cells"]:
         grade_id = ((cell.get("metadata") or {}).get("nbgrader") or {}).get("grade_id")
