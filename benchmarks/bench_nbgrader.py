@@ -1,108 +1,105 @@
-"""The same notebook submissions graded by `nbgrader autograde` and by `keraskit autograde` (printed, not asserted).
+"""The same notebook submissions graded by `nbgrader autograde` and by `keraskit autograde`
+(printed, not asserted).
 
-    .venv/bin/python benchmarks/bench_nbgrader.py [--students 20] [--topic tensors] [--jobs 2]
+    .venv/bin/python benchmarks/bench_nbgrader.py [--students 20] [--topics all] [--jobs 2]
 
-Builds a course for one topic, releases it with nbgrader, makes the submissions (a rotation of
-the reference answers, the untouched release and the first half of the answers), then times
-both graders on that one submitted/ tree in a single run. The judge grades only the topic's
-exercises, as nbgrader does.
+Builds the course (``keraskit.nbgrader.build``), releases every topic with nbgrader, turns each
+of ``class_mix.py``'s submissions (the fairness corpus, wrong variants, the stubs and one
+hanging submission) into the released notebooks with the student's code in the answer cells,
+then times, in one run on that one ``submitted/`` tree, ``nbgrader autograde`` of every topic
+and ``keraskit autograde --jobs N``. Prints both graders' score and the time per student, and
+how many times faster keraskit is per student (goal >= 10x).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import class_mix
+
 from keraskit import catalogue
 from keraskit.nbgrader import build, pipeline
 
-
-def judge_available() -> str | None:
-    """None when `keraskit autograde` can run here, else why not."""
-    try:
-        from keraskit.autograde import batch  # noqa: F401
-        from keraskit.autograde import cli  # noqa: F401
-    except ImportError as exc:
-        return f"keraskit autograde is not available in this installation ({exc})"
-    return None
+SPEED_GOAL = 10.0  # nbgrader's time per student / keraskit's (issue 11)
 
 
-def make_class(root: Path, topic: str, students: int) -> dict[str, float]:
-    """submitted/student00../<topic>/<topic>.ipynb; returns each student's expected score."""
-    cat = catalogue.load()
-    kinds = [("full", list(cat.topic(topic).exercises)), ("stub", []), ("half", pipeline.first_half(topic))]
-    expected = {}
-    for i in range(students):
-        kind, exercises = kinds[i % len(kinds)]
-        student = f"student{i:02d}-{kind}"
-        pipeline.make_submission(root, student, topic, exercises)
-        expected[student] = float(sum(e.points for e in exercises))
-    return expected
-
-
-def time_nbgrader(root: Path, topic: str, env: dict) -> tuple[float, dict]:
+def time_nbgrader(root: Path, topics: list[str], env: dict) -> tuple[float, dict[str, float], list[str]]:
+    """Seconds of ``nbgrader autograde`` over every topic, each student's total, and its errors."""
+    errors = []
     start = time.perf_counter()
-    pipeline.nbgrader(root, "autograde", topic, "--create", "--force", env=env)
+    for topic in topics:
+        try:
+            pipeline.nbgrader(root, "autograde", topic, "--create", "--force", env=env)
+        except pipeline.NbgraderFailed as exc:  # e.g. a cell time-out: nbgrader goes on with the others
+            errors.append(f"{topic}: {str(exc).splitlines()[0]}")
     elapsed = time.perf_counter() - start
     pipeline.nbgrader(root, "export", "--to", "grades.csv", env=env)
-    grades = {s: score for (s, a), (score, _) in pipeline.read_grades(root / "grades.csv").items() if a == topic}
-    return elapsed, grades
+    totals: dict[str, float] = {}
+    for (student, assignment), (score, _) in pipeline.read_grades(root / "grades.csv").items():
+        if assignment in topics:
+            totals[student] = totals.get(student, 0.0) + score
+    return elapsed, totals, errors
 
 
-def time_judge(root: Path, topic: str, jobs: int, out: Path) -> tuple[float, dict]:
-    only = [arg for e in catalogue.load().topic(topic).exercises for arg in ("--exercise", e.id)]
-    command = [sys.executable, "-m", "keraskit.cli", "autograde", str(root), "--out", str(out),
-               "--jobs", str(jobs), *only]
-    start = time.perf_counter()
-    proc = subprocess.run(command, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise RuntimeError(f"keraskit autograde failed:\n{proc.stderr[-3000:]}")
-    with open(out / "grades.csv", newline="", encoding="utf-8") as fh:
-        grades = {row["student"]: float(row["score"]) for row in csv.DictReader(fh)}
-    return elapsed, grades
-
-
-def _agreement(expected: dict, got: dict) -> str:
-    right = sum(got.get(s) == points for s, points in expected.items())
-    return f"{right}/{len(expected)} scores as expected"
+def parse_topics(text: str) -> list[str]:
+    ids = list(catalogue.load().topic_ids)
+    if text == "all":
+        return ids
+    chosen = [t.strip() for t in text.split(",") if t.strip()]
+    unknown = [t for t in chosen if t not in ids]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"unknown topic(s) {', '.join(unknown) or '(none given)'}; "
+                                         f"topics are {', '.join(ids)} or 'all'")
+    return [t for t in ids if t in chosen]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--students", type=int, default=20)
-    parser.add_argument("--topic", default="tensors")
-    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--students", type=int, default=20, help="different submissions (default 20)")
+    parser.add_argument("--topics", type=parse_topics, default="all",
+                        help="comma-separated topic ids, or 'all' (default)")
+    parser.add_argument("--jobs", type=int, default=2, help="keraskit autograde --jobs (default 2)")
     args = parser.parse_args()
-    if args.students < 1:
-        parser.error("--students: must be at least 1")
+    if args.jobs < 1:
+        parser.error(f"--jobs: must be at least 1, got {args.jobs}")
+    try:
+        subs = class_mix.class_mix(args.students)
+    except ValueError as exc:
+        parser.error(f"--students: {exc}")
+    topics = args.topics
+    cat = catalogue.load()
     with tempfile.TemporaryDirectory(prefix="bench-nbgrader-") as tmp:
         work = Path(tmp)
         env = pipeline.isolated_env(work / "jupyter")
         root = work / "course"
-        build.build_course(root, topics=[args.topic], lang="en")
-        pipeline.nbgrader(root, "generate_assignment", args.topic, "--force", env=env)
-        expected = make_class(root, args.topic, args.students)
-        print(f"{args.students} submissions of {args.topic!r} "
-              f"({catalogue.load().topic(args.topic).points} points each)", flush=True)
+        build.build_course(root, topics=topics, lang="en")
+        for topic in topics:
+            pipeline.nbgrader(root, "generate_assignment", topic, "--force", env=env)
+        class_mix.write_notebooks(subs, root, topics)
+        points = sum(cat.topic(t).points for t in topics)
+        print(f"{len(subs)} students ({class_mix.describe(subs)}) x {len(topics)} topics "
+              f"({', '.join(topics)}; {points:g} points)", flush=True)
 
-        nb_time, nb_grades = time_nbgrader(root, args.topic, env)
-        print(f"nbgrader autograde:            {nb_time:7.1f} s  ({nb_time / args.students:.2f} s per "
-              f"submission; {_agreement(expected, nb_grades)})", flush=True)
+        nb_seconds, nb_scores, nb_errors = time_nbgrader(root, topics, env)
+        print(f"nbgrader autograde: {nb_seconds:.1f} s", flush=True)
+        for error in nb_errors:
+            print(f"  nbgrader reported an error: {error}")
+        exercises = () if topics == list(cat.topic_ids) else [e.id for t in topics for e in cat.topic(t).exercises]
+        run = class_mix.grade_with_keraskit(root, work / "judged", jobs=args.jobs, exercises=exercises)
+        print(f"keraskit autograde --jobs {args.jobs}: {run.seconds:.1f} s", flush=True)
 
-        why_not = judge_available()
-        if why_not:
-            print(f"keraskit autograde: skipped - {why_not}")
-            return 0
-        judge_time, judge_grades = time_judge(root, args.topic, args.jobs, work / "judged")
-        print(f"keraskit autograde --jobs {args.jobs}:  {judge_time:7.1f} s  ({judge_time / args.students:.2f} s per "
-              f"submission; {_agreement(expected, judge_grades)})")
-        print(f"ratio keraskit/nbgrader: {judge_time / nb_time:.2f}x")
+    print(f"  {'student':<28} {'nbgrader':>9} {'keraskit':>9}  (score out of {points:g})")
+    for sub in subs:
+        print(f"  {sub.name:<28} {nb_scores.get(sub.name, float('nan')):9g} "
+              f"{run.scores.get(sub.name, float('nan')):9g}")
+    nb_each, ks_each = nb_seconds / len(subs), run.seconds / len(subs)
+    print(f"per student: nbgrader {nb_each:.1f} s, keraskit {ks_each:.1f} s")
+    print(f"ratio per student nbgrader / keraskit: {nb_each / ks_each:.2f}x "
+          f"(goal >= {SPEED_GOAL:g}x: keraskit {SPEED_GOAL:g} times faster)")
     return 0
 
 
