@@ -142,8 +142,15 @@ def _marker_names(config) -> list[str]:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
-    report = yield
     exercise_id = exercise_of(item)
+    if exercise_id is not None and call.when == "call":
+        # A failed exercise test shows only the short message built below; pytest's own long
+        # traceback (it reads and parses every file in it: tens of ms a test) would be discarded.
+        item.repr_failure = _discarded_repr
+    try:
+        report = yield
+    finally:
+        item.__dict__.pop("repr_failure", None)
     if exercise_id is None or report.when not in ("setup", "call") or report.skipped:
         return report
     if report.when == "setup" and report.passed:
@@ -159,6 +166,10 @@ def pytest_runtest_makereport(item, call):
         report.sections = [(title, text) for title, text in report.sections if "Captured log" not in title]
     report.user_properties.append((PROP_EXERCISE, exercise_id))
     return report
+
+
+def _discarded_repr(excinfo, style=None) -> str:
+    return "replaced by the keraskit message"
 
 
 def _explain_failure(item, call, exercise_id: str) -> tuple[str, str]:
