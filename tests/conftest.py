@@ -1,9 +1,11 @@
-"""Shared fixtures of the kit's own tests: the repository's folders and the kill-rate record.
+"""Shared fixtures of the kit's own tests, the kill-rate record, and how the tests share the cores.
 
 ``pytest tests/`` runs on every core (pytest-xdist) unless ``-n`` says otherwise: most of its time
-is spent waiting on subprocesses, Keras training and time limits, which overlap well. Tests of one
-file share its module fixtures (a graded class, a built course), so a file runs on one worker
-and each fixture is built once. The students' ``pytest exercises/`` never loads this file.
+is spent in subprocesses, Keras training and time limits, which overlap well. Tests that share an
+expensive fixture of their file (a graded class, a built course, a judge host) are kept on one
+worker, so each such fixture is still built once; every other test goes wherever a core is free,
+and the slowest groups start first. Which tests run never depends on this: only where and when.
+The students' ``pytest exercises/`` never loads this file.
 """
 
 from pathlib import Path
@@ -15,21 +17,67 @@ from keraskit import catalogue
 ROOT = Path(__file__).resolve().parents[1]
 KILL_RECORD = pytest.StashKey[dict]()
 KILL_RECORD_OUTPUT = "keraskit_kill_record"  # a worker's record, sent to the controller
-# Whole files to one worker: their module fixtures are the expensive part (see the docstring).
-DEFAULT_DIST = "loadfile"
+XDIST_DEFAULTS = {"numprocesses": "auto", "dist": "loadgroup", "loadscopereorder": False}
+# Files whose shared fixtures take minutes (measured with --durations on 2 cores), slowest first:
+# their groups are handed out first so that no core waits for one at the end. A file missing here
+# only starts later; nothing else changes.
+SLOW_FILES = []
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config):
-    """Default to ``-n auto --dist loadfile`` when pytest-xdist is there and nothing else was asked."""
+    """Default to ``-n auto --dist loadgroup`` when pytest-xdist is there and nothing else was asked."""
     if hasattr(config, "workerinput") or not config.pluginmanager.hasplugin("xdist"):
         return None  # an xdist worker, or no xdist: run as asked
     asked = config.option
     if asked.numprocesses is not None or asked.dist != "no" or asked.tx or asked.collectonly or asked.usepdb:
         return None
-    asked.numprocesses = "auto"
-    asked.dist = DEFAULT_DIST
+    for name, value in XDIST_DEFAULTS.items():
+        setattr(asked, name, value)
     return None
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("loadgroup", False):
+        return  # not an xdist worker grouping tests: keep pytest's order and no groups
+    for group, members in _groups_sharing_module_fixtures(items).items():
+        for item in members:
+            item.add_marker(pytest.mark.xdist_group(group))
+    rank = {name: i for i, name in enumerate(SLOW_FILES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: a file keeps its order
+
+
+def _groups_sharing_module_fixtures(items) -> dict[str, list]:
+    """Tests linked by a shared fixture their own file defines with a wider-than-test scope.
+
+    Such a fixture (module, class or session scoped) is built once per worker that needs it, so
+    all its users go to one worker. Fixtures from conftest files or plugins are cheap and shared
+    by everything: they do not link tests.
+    """
+    parent = {}
+
+    def find(key):
+        while parent.setdefault(key, key) != key:
+            key = parent[key]
+        return key
+
+    shared = {}
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        names = []
+        for name in getattr(item, "fixturenames", ()):
+            defs = info.name2fixturedefs.get(name, ()) if info else ()
+            if any(d.scope != "function" and d.baseid == item.nodeid.split("::")[0] for d in defs):
+                names.append(f"{item.path.stem}.{name}")
+        if names:
+            shared[item] = names
+            for name in names[1:]:
+                parent[find(name)] = find(names[0])
+    groups: dict[str, list] = {}
+    for item, names in shared.items():
+        groups.setdefault(find(names[0]), []).append(item)
+    return groups
 
 
 @pytest.fixture(scope="session")
