@@ -21,7 +21,9 @@ XDIST_DEFAULTS = {"numprocesses": "auto", "dist": "loadgroup", "loadscopereorder
 # Files whose shared fixtures take minutes (measured with --durations on 2 cores), slowest first:
 # their groups are handed out first so that no core waits for one at the end. A file missing here
 # only starts later; nothing else changes.
-SLOW_FILES = []
+SLOW_FILES = ["test_strength.py", "test_autograde_full.py", "test_autograde_redteam.py", "test_nbgrader_pipeline.py",
+              "test_autograde_gradescope.py", "test_nbgrader_judge.py", "test_errata.py", "test_selfstudy.py",
+              "test_datasets.py"]
 
 
 @pytest.hookimpl(tryfirst=True)
