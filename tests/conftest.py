@@ -43,11 +43,15 @@ def pytest_cmdline_main(config):
 def pytest_collection_modifyitems(config, items):
     if not config.getoption("loadgroup", False):
         return  # not an xdist worker grouping tests: keep pytest's order and no groups
+    grouped = set()
     for group, members in _groups_sharing_module_fixtures(items).items():
         for item in members:
             item.add_marker(pytest.mark.xdist_group(group))
+        grouped.update(members)
+    # xdist hands out work in this order, two units per worker at first: slow files first, and in
+    # a file its fixture groups (the minutes) before its lone tests. The sort is stable.
     rank = {name: i for i, name in enumerate(SLOW_FILES)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: a file keeps its order
+    items.sort(key=lambda item: (rank.get(item.path.name, len(rank)), item not in grouped))
 
 
 def _groups_sharing_module_fixtures(items) -> dict[str, list]:
