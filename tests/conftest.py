@@ -1,10 +1,11 @@
 """Shared fixtures of the kit's own tests, the kill-rate record, and how the tests share the cores.
 
 ``pytest tests/`` runs on every core (pytest-xdist) unless ``-n`` says otherwise: most of its time
-is spent in subprocesses, Keras training and time limits, which overlap well. Tests that share an
-expensive fixture of their file (a graded class, a built course, a judge host) are kept on one
-worker, so each such fixture is still built once; every other test goes wherever a core is free,
-and the slowest groups start first. Which tests run never depends on this: only where and when.
+is spent in subprocesses, Keras training and time limits, which overlap well. A test file runs on
+one worker (``--dist loadfile``), so its expensive module fixtures (a graded class, a built course,
+a judge host) are still built once, and the slowest files start first. Which tests run never
+depends on this: only where and when. (``--dist loadgroup`` would split files further, but with
+pytest 9.2 and xdist 3.8 it does not group at all: xdist can no longer tag a test's node id.)
 The students' ``pytest exercises/`` never loads this file.
 """
 
@@ -17,20 +18,22 @@ from keraskit import catalogue
 ROOT = Path(__file__).resolve().parents[1]
 KILL_RECORD = pytest.StashKey[dict]()
 KILL_RECORD_OUTPUT = "keraskit_kill_record"  # a worker's record, sent to the controller
-XDIST_DEFAULTS = {"numprocesses": "auto", "dist": "loadgroup", "loadscopereorder": False}
-# Files whose shared fixtures take minutes (measured with --durations on 2 cores), slowest first:
-# their groups are handed out first so that no core waits for one at the end. A file missing here
-# only starts later; nothing else changes.
-SLOW_FILES = ["test_strength.py", "test_autograde_full.py", "test_autograde_redteam.py", "test_nbgrader_pipeline.py",
-              "test_autograde_gradescope.py", "test_nbgrader_judge.py", "test_errata.py", "test_selfstudy.py",
-              "test_datasets.py"]
+SLOW_FIRST_INPUT = "keraskit_slow_first"  # sent to each worker: order the files for the controller
+XDIST_DEFAULTS = {"numprocesses": "auto", "dist": "loadfile", "loadscopereorder": False}
+# Files whose shared fixtures take minutes (measured with --durations on 2 cores), slowest first.
+# xdist gives each worker two files at first and cannot take back the second: a light file comes
+# third so that the worker of the slowest file is not holding another slow one. A file missing
+# here only starts later; nothing else changes.
+SLOW_FILES = ["test_strength.py", "test_autograde_redteam.py", "test_catalogue.py", "test_nbgrader_pipeline.py",
+              "test_autograde_gradescope.py", "test_student_loop.py", "test_selfstudy.py", "test_nbgrader_judge.py",
+              "test_autograde_full.py", "test_errata.py", "test_datasets.py"]
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config):
-    """Default to ``-n auto --dist loadgroup`` when pytest-xdist is there and nothing else was asked."""
+    """Default to ``-n auto --dist loadfile`` when pytest-xdist is there and nothing else was asked."""
     if hasattr(config, "workerinput") or not config.pluginmanager.hasplugin("xdist"):
-        return None  # an xdist worker, or no xdist: run as asked
+        return None  # an xdist worker (the controller decided), or no xdist: run as asked
     asked = config.option
     if asked.numprocesses is not None or asked.dist != "no" or asked.tx or asked.collectonly or asked.usepdb:
         return None
@@ -39,51 +42,18 @@ def pytest_cmdline_main(config):
     return None
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """On the xdist controller: workers order the files when the defaults above are in force."""
+    node.workerinput[SLOW_FIRST_INPUT] = node.config.getvalue("dist") == XDIST_DEFAULTS["dist"] and \
+        node.config.getvalue("loadscopereorder") is False
+
+
 def pytest_collection_modifyitems(config, items):
-    if not config.getoption("loadgroup", False):
-        return  # not an xdist worker grouping tests: keep pytest's order and no groups
-    grouped = set()
-    for group, members in _groups_sharing_module_fixtures(items).items():
-        for item in members:
-            item.add_marker(pytest.mark.xdist_group(group))
-        grouped.update(members)
-    # xdist hands out work in this order, two units per worker at first: slow files first, and in
-    # a file its fixture groups (the minutes) before its lone tests. The sort is stable.
-    rank = {name: i for i, name in enumerate(SLOW_FILES)}
-    items.sort(key=lambda item: (rank.get(item.path.name, len(rank)), item not in grouped))
-
-
-def _groups_sharing_module_fixtures(items) -> dict[str, list]:
-    """Tests linked by a shared fixture their own file defines with a wider-than-test scope.
-
-    Such a fixture (module, class or session scoped) is built once per worker that needs it, so
-    all its users go to one worker. Fixtures from conftest files or plugins are cheap and shared
-    by everything: they do not link tests.
-    """
-    parent = {}
-
-    def find(key):
-        while parent.setdefault(key, key) != key:
-            key = parent[key]
-        return key
-
-    shared = {}
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        names = []
-        for name in getattr(item, "fixturenames", ()):
-            defs = info.name2fixturedefs.get(name, ()) if info else ()
-            if any(d.scope != "function" and d.baseid == item.nodeid.split("::")[0] for d in defs):
-                names.append(f"{item.path.stem}.{name}")
-        if names:
-            shared[item] = names
-            for name in names[1:]:
-                parent[find(name)] = find(names[0])
-    groups: dict[str, list] = {}
-    for item, names in shared.items():
-        groups.setdefault(find(names[0]), []).append(item)
-    return groups
+    """On a worker: slow files first (xdist hands out files in collection order); a file keeps its order."""
+    if getattr(config, "workerinput", {}).get(SLOW_FIRST_INPUT):
+        rank = {name: i for i, name in enumerate(SLOW_FILES)}
+        items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
 
 
 @pytest.fixture(scope="session")
