@@ -17,10 +17,11 @@ quiet.silence_tensorflow()  # before anything can import TensorFlow
 
 import pytest  # noqa: E402
 
-from keraskit import board, catalogue, target  # noqa: E402
+from keraskit import board, catalogue, selection, target  # noqa: E402
 from keraskit.i18n import current_language, notice_sink_active, notices_to, t  # noqa: E402
 
 LOADER_KEY = pytest.StashKey[object]()
+EXPLICIT_PATHS_KEY = pytest.StashKey[frozenset]()
 CALL_LOG_KEY = pytest.StashKey[target.CallLog]()
 # A plugin object with this attribute set to True replaces the local loader (the isolated grader
 # registers one that runs graded code in a worker process). It provides .load(module) -> an object
@@ -121,10 +122,54 @@ def pytest_collection_modifyitems(config, items):
         items[:] = keep
 
 
+def pytest_ignore_collect(collection_path, config):
+    """Leave out another topic's test file when --exercise or -k cannot select any of its tests.
+
+    Collecting the Keras topics' files imports TensorFlow; feedback on one numpy exercise must not
+    wait for it. ``keraskit.selection`` decides, conservatively; a file named on the command
+    line is always collected.
+    """
+    wanted = set(config.getoption("exercise"))
+    keyword = config.getoption("keyword", "")
+    if not wanted and not keyword:
+        return None
+    topic = selection.topic_of(collection_path)
+    if topic is None or collection_path.resolve() in _explicit_paths(config):
+        return None
+    if wanted and wanted <= {e.id for e in catalogue.load().exercises} and \
+            selection.excluded_by_exercises(collection_path, topic, wanted):
+        return True
+    if keyword and selection.excluded_by_keyword(collection_path, topic, keyword, root=config.rootpath,
+                                                 marker_names=_marker_names(config)):
+        return True
+    return None
+
+
+def _explicit_paths(config) -> frozenset:
+    """The files and folders named on the command line (without ::test parts), resolved."""
+    if EXPLICIT_PATHS_KEY not in config.stash:
+        base = config.invocation_params.dir
+        config.stash[EXPLICIT_PATHS_KEY] = frozenset(
+            (base / str(arg).split("::")[0]).resolve() for arg in config.args)
+    return config.stash[EXPLICIT_PATHS_KEY]
+
+
+def _marker_names(config) -> list[str]:
+    """Registered marker names: a test carries its markers' names as -k keywords."""
+    return [line.split(":")[0].split("(")[0].strip() for line in config.getini("markers")]
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
-    report = yield
     exercise_id = exercise_of(item)
+    if exercise_id is not None and call.when == "call":
+        # A failed exercise test shows only the short message built below; pytest's own long
+        # traceback (it reads and parses every file in it: tens of ms a test) would be discarded.
+        item.repr_failure = _discarded_repr
+    try:
+        report = yield
+    finally:
+        item.__dict__.pop("repr_failure", None)
     if exercise_id is None or report.when not in ("setup", "call") or report.skipped:
         return report
     if report.when == "setup" and report.passed:
@@ -140,6 +185,10 @@ def pytest_runtest_makereport(item, call):
         report.sections = [(title, text) for title, text in report.sections if "Captured log" not in title]
     report.user_properties.append((PROP_EXERCISE, exercise_id))
     return report
+
+
+def _discarded_repr(excinfo, style=None) -> str:
+    return "replaced by the keraskit message"
 
 
 def _explain_failure(item, call, exercise_id: str) -> tuple[str, str]:

@@ -64,6 +64,10 @@ def run(paths, *, target: Path | str | None = None, instructor: bool = False,
     """Run the test files/folders ``paths`` against ``target`` (default: exercises/) and collect results."""
     args = [str(p) for p in paths]
     args += ["-p", "no:cacheprovider", "-q", "--no-header"]
+    # pytest's unraisable-exception plugin forces full garbage collections at the end of every
+    # run: seconds each once TensorFlow's objects are on the heap, for warnings that never change
+    # an outcome. In-process runs come by the hundred (every mutant), so they go without it.
+    args += ["-p", "no:unraisableexception"]
     if rootdir is not None:
         args += ["--rootdir", str(rootdir)]
     if target is not None:

@@ -1,4 +1,13 @@
-"""Shared fixtures of the kit's own tests: the repository's folders and the kill-rate record."""
+"""Shared fixtures of the kit's own tests, the kill-rate record, and how the tests share the cores.
+
+``pytest tests/`` runs on every core (pytest-xdist) unless ``-n`` says otherwise: most of its time
+is spent in subprocesses, Keras training and time limits, which overlap well. A test file runs on
+one worker (``--dist loadfile``), so its expensive module fixtures (a graded class, a built course,
+a judge host) are still built once, and the slowest files start first. Which tests run never
+depends on this: only where and when. (``--dist loadgroup`` would split files further, but with
+pytest 9.2 and xdist 3.8 it does not group at all: xdist can no longer tag a test's node id.)
+The students' ``pytest exercises/`` never loads this file.
+"""
 
 from pathlib import Path
 
@@ -9,6 +18,44 @@ from keraskit import catalogue
 ROOT = Path(__file__).resolve().parents[1]
 KILL_RECORD = pytest.StashKey[dict]()
 CLASS_SCORES = pytest.StashKey[dict]()
+KILL_RECORD_OUTPUT = "keraskit_kill_record"  # a worker's record, sent to the controller
+CLASS_SCORES_OUTPUT = "keraskit_class_scores"  # likewise, the corpus scores
+SLOW_FIRST_INPUT = "keraskit_slow_first"  # sent to each worker: order the files for the controller
+XDIST_DEFAULTS = {"numprocesses": "auto", "dist": "loadfile", "loadscopereorder": False}
+# Files whose shared fixtures take minutes (measured with --durations on 2 cores), slowest first.
+# xdist gives each worker two files at first and cannot take back the second: a light file comes
+# third so that the worker of the slowest file is not holding another slow one. A file missing
+# here only starts later; nothing else changes.
+SLOW_FILES = ["test_strength.py", "test_autograde_redteam.py", "test_catalogue.py", "test_nbgrader_pipeline.py",
+              "test_autograde_gradescope.py", "test_student_loop.py", "test_selfstudy.py", "test_nbgrader_judge.py",
+              "test_autograde_full.py", "test_errata.py", "test_datasets.py"]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config):
+    """Default to ``-n auto --dist loadfile`` when pytest-xdist is there and nothing else was asked."""
+    if hasattr(config, "workerinput") or not config.pluginmanager.hasplugin("xdist"):
+        return None  # an xdist worker (the controller decided), or no xdist: run as asked
+    asked = config.option
+    if asked.numprocesses is not None or asked.dist != "no" or asked.tx or asked.collectonly or asked.usepdb:
+        return None
+    for name, value in XDIST_DEFAULTS.items():
+        setattr(asked, name, value)
+    return None
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """On the xdist controller: workers order the files when the defaults above are in force."""
+    node.workerinput[SLOW_FIRST_INPUT] = node.config.getvalue("dist") == XDIST_DEFAULTS["dist"] and \
+        node.config.getvalue("loadscopereorder") is False
+
+
+def pytest_collection_modifyitems(config, items):
+    """On a worker: slow files first (xdist hands out files in collection order); a file keeps its order."""
+    if getattr(config, "workerinput", {}).get(SLOW_FIRST_INPUT):
+        rank = {name: i for i, name in enumerate(SLOW_FILES)}
+        items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
 
 
 @pytest.fixture(scope="session")
@@ -21,10 +68,38 @@ def cat() -> catalogue.Catalogue:
     return catalogue.load()
 
 
+def _kill_record(config) -> dict:
+    return config.stash.setdefault(KILL_RECORD, {"wrong": 0, "killed": 0, "right": 0, "accepted": 0, "broken": 0})
+
+
 @pytest.fixture
 def kill_record(request) -> dict:
     """Counts of caught wrong answers and accepted right answers, printed at the end of the run."""
-    return request.config.stash.setdefault(KILL_RECORD, {"wrong": 0, "killed": 0, "right": 0, "accepted": 0})
+    return _kill_record(request.config)
+
+
+def pytest_sessionfinish(session):
+    """On an xdist worker: hand the records to the controller, which prints the summary."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is None:
+        return
+    if KILL_RECORD in session.config.stash:
+        output[KILL_RECORD_OUTPUT] = dict(session.config.stash[KILL_RECORD])
+    if CLASS_SCORES in session.config.stash:
+        output[CLASS_SCORES_OUTPUT] = {name: list(score) for name, score in session.config.stash[CLASS_SCORES].items()}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """On the xdist controller: add up the workers' records."""
+    output = getattr(node, "workeroutput", {})
+    worker_record = output.get(KILL_RECORD_OUTPUT)
+    if worker_record:
+        record = _kill_record(node.config)
+        for key, count in worker_record.items():
+            record[key] = record.get(key, 0) + count
+    node.config.stash.setdefault(CLASS_SCORES, {}).update(
+        {name: tuple(score) for name, score in output.get(CLASS_SCORES_OUTPUT, {}).items()})
 
 
 @pytest.fixture
