@@ -22,6 +22,7 @@ import re
 import resource
 import select
 import signal
+import sys
 import time
 import traceback
 import warnings
@@ -41,6 +42,8 @@ from keraskit.autograde.sandbox import Limits, WorkerServer  # noqa: E402
 REPO_ROOT = Path(__file__).resolve().parents[2]
 HIDDEN_DIR = REPO_ROOT / "grading" / "hidden"
 MAX_RESTARTS = 20
+# Characters of a call's printed output replayed here (the worker keeps no more than this either).
+MAX_PRINTED = 2000
 # The judge child's own limits: address space it may add to what it has at fork (the worker
 # server it may restart inherits only the soft limit, and raises it), and CPU over the budget.
 JUDGE_MEMORY_MB = 2048
@@ -204,6 +207,9 @@ class _ModuleProxy:
                 raise TypeError(f"cannot send these arguments to the worker: {exc}") from None
             for category, message in header.get("warnings", []) or []:
                 warnings.warn(str(message), PASSTHROUGH_WARNINGS.get(category, UserWarning), stacklevel=2)
+            printed = header.get("stdout")
+            if printed:  # what the call printed, for tests that read it (capsys); already bounded
+                sys.stdout.write(str(printed)[:MAX_PRINTED])
             if "error" in header:
                 raise _rebuild_error(header["error"])
             try:

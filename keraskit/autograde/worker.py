@@ -16,7 +16,9 @@ that allows only ``AF_UNIX`` stream sockets (see :mod:`landlock` and :mod:`secco
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ctypes
+import io
 import os
 import resource
 import shutil
@@ -228,8 +230,44 @@ class Submission:
         return names
 
 
+class _PrintedText(io.TextIOBase):
+    """Stands for ``sys.stdout`` during a call: keeps the first MAX_TEXT characters printed.
+
+    The judge replays them, so a test that reads what a function printed (Keras's progress bar)
+    judges the same text in the sandbox as in-process; the rest is counted, never stored.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.kept: list[str] = []
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text) -> int:
+        text = str(text)
+        room = MAX_TEXT - self.size
+        if room > 0:
+            self.kept.append(text[:room])
+        self.size += len(text)
+        return len(text)
+
+    def text(self) -> str:
+        return "".join(self.kept)
+
+
 def _answer(submission: Submission, header: dict, blobs) -> tuple[dict, dict]:
-    """(reply header, reply values) for one request."""
+    """(reply header, reply values) for one request, with what the call printed to stdout."""
+    printed = _PrintedText()
+    with contextlib.redirect_stdout(printed):
+        reply, values = _answer_quietly(submission, header, blobs)
+    if printed.size:
+        reply["stdout"] = printed.text()
+    return reply, values
+
+
+def _answer_quietly(submission: Submission, header: dict, blobs) -> tuple[dict, dict]:
     op = header.get("op")
     module_name = str(header.get("module", ""))
     with warnings.catch_warnings(record=True) as caught:
