@@ -5,6 +5,7 @@ Frames are exchanged over a real socket pair. Decoding never needs a worker.
 
 import json
 import math
+import signal
 import socket
 import struct
 import threading
@@ -200,6 +201,29 @@ def test_brackets_inside_strings_are_not_counted():
     text = json.dumps({"value": {"v": "[{,:" * 1_000_000}}).encode()
     assert wire.count_json_tokens(text) == 4  # {, :, {, :
     assert wire.parse_header(text)["value"]["v"].startswith("[{,:")
+
+
+@pytest.mark.parametrize("tail", [b"", b"\\", b'"'])
+def test_an_escaped_quote_flood_is_scanned_in_one_pass(tail):
+    # '"' then '\\"' repeated: every escaped quote used to restart a failing string match, a
+    # quadratic scan (57 s at 80 KB). At the 16 MB header cap that would run for hours; the alarm
+    # only turns such a hang into a failure, it measures nothing (see benchmarks/ for timings).
+    text = b'"' + b'\\"' * ((wire.MAX_HEADER - 2) // 2) + tail
+    assert len(text) <= wire.MAX_HEADER
+    previous = signal.signal(signal.SIGALRM, _scan_too_long)
+    signal.alarm(20)
+    try:
+        assert wire.count_json_tokens(text) == 0
+        assert wire.count_json_tokens(b"[" + text) == 1  # the open string swallows the rest
+        with pytest.raises(wire.WireError):
+            wire.parse_header(text)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _scan_too_long(signum, frame):
+    raise AssertionError("the token scan did not finish: it is not linear")
 
 
 def test_the_sender_refuses_what_the_receiver_would():

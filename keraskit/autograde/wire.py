@@ -258,8 +258,12 @@ def _list_of(value) -> list:
     return value
 
 
-# A JSON string, escapes included ("unrolled loop": linear, no backtracking).
-_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+# A JSON string, escapes included, in one left-to-right pass: the body is an unrolled loop
+# (plain bytes, or a backslash and any byte) and a string left open runs to the end of the text
+# (``\\?\Z``). The match can therefore never fail once it has seen a '"', so the engine never
+# retries from a later quote: a header of '"' followed by repeated '\\"' (every one a quote that
+# would restart a failing match) is scanned in linear time instead of quadratic.
+_JSON_STRING = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+(?:"|\\?\Z)', re.DOTALL)
 
 
 def count_json_tokens(text: bytes) -> int:
