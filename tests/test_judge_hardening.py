@@ -224,3 +224,50 @@ def test_a_returned_tensor_is_graded_as_its_array(host, honest, tmp_path):
     record = _grade(host, _make(tmp_path, "tensor", TENSORS))
     assert _earned(record) == _earned(honest), [m for e in EXERCISES for m in _messages(record, e)]
 
+
+
+class _TricklingServer:
+    """A stand-in worker server whose worker answers one byte every 0.3 s (a 9 s reply)."""
+
+    def __init__(self):
+        self.ends = []
+
+    def spawn(self, sources):
+        import socket
+        import threading
+        import time
+
+        from keraskit.autograde import wire
+
+        ours, theirs = socket.socketpair()
+        self.ends += [ours, theirs]
+        reply = wire.encode_message({"result": "x" * 20})
+
+        def answer():
+            try:
+                wire.recv(theirs)
+                for i in range(len(reply)):
+                    theirs.sendall(reply[i:i + 1])
+                    time.sleep(0.3)
+            except (OSError, wire.WireError):
+                pass
+        threading.Thread(target=answer, daemon=True).start()
+        return ours
+
+    def kill_children(self):
+        for end in self.ends:
+            end.close()
+
+
+def test_a_trickled_reply_is_cut_at_the_call_time_limit():
+    import time
+
+    from keraskit.autograde import judge
+
+    session = judge.WorkerSession(_TricklingServer(), {}, Limits(call_timeout=1, submission_timeout=60))
+    session.exercise = "tensors.samples_first"
+    started = time.monotonic()
+    with pytest.raises(judge.WorkerTimeout, match="time limit"):
+        session.request({"op": "call", "module": "tensors", "function": "samples_first"})
+    assert time.monotonic() - started < 5  # the reply would have taken over 9 s
+

@@ -9,6 +9,7 @@ import signal
 import socket
 import struct
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -224,6 +225,40 @@ def test_an_escaped_quote_flood_is_scanned_in_one_pass(tail):
 
 def _scan_too_long(signum, frame):
     raise AssertionError("the token scan did not finish: it is not linear")
+
+
+def _trickle(sock, data: bytes, pause: float) -> threading.Thread:
+    """Sends ``data`` one byte every ``pause`` seconds (a sender stretching its reply)."""
+    def run():
+        try:
+            for i in range(len(data)):
+                sock.sendall(data[i:i + 1])
+                time.sleep(pause)
+        except OSError:
+            pass
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_the_deadline_bounds_the_whole_frame_not_each_read():
+    # every byte arrives well within any per-read timeout, the frame as a whole does not
+    frame = _frame(json.dumps({"result": "x" * 40}).encode())
+    a, b = socket.socketpair()
+    with a, b:
+        _trickle(a, frame, 0.1)
+        started = time.monotonic()
+        with pytest.raises(wire.Timeout, match="within the time limit"):
+            wire.recv(b, deadline=started + 1.0)
+        assert time.monotonic() - started < 0.1 * len(frame) / 2  # long before the frame ended
+
+
+def test_a_frame_within_its_deadline_is_read():
+    a, b = socket.socketpair()
+    with a, b:
+        _trickle(a, _frame(b'{"result": 1}'), 0.01)
+        header, blobs = wire.recv(b, deadline=time.monotonic() + 30)
+    assert header == {"result": 1} and blobs == []
 
 
 def test_the_sender_refuses_what_the_receiver_would():

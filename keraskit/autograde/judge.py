@@ -155,17 +155,15 @@ class WorkerSession:
                 # bytes nobody asked for (a frame written by student code): never read as a reply
                 self._drop_channel("unrequested data")
             channel = self._ensure_channel()
+            deadline = time.monotonic() + limit  # for the request and the whole reply, however slowly it comes
+            channel.settimeout(limit)  # a worker that stops reading cannot block the send either
             wire.send(channel, header, frame=frame)
-            ready, _, _ = select.select([channel], [], [], limit)
+            ready, _, _ = select.select([channel], [], [], max(0.0, deadline - time.monotonic()))
             if not ready:
-                self._drop_channel("timeout")
-                error = WorkerTimeout(f"no answer within {limit:.0f} s (time limit); the worker was stopped")
-                key = self._key(header)
-                if key is not None:
-                    self.given_up[key] = error
-                raise error
-            channel.settimeout(max(limit, 1.0))
-            reply, blobs = wire.recv(channel)
+                self._give_up_on_time(header, limit)
+            reply, blobs = wire.recv(channel, deadline=deadline)
+        except wire.Timeout:
+            self._give_up_on_time(header, limit)
         except wire.ConnectionLost:
             self._drop_channel("exited")
             raise
@@ -173,6 +171,14 @@ class WorkerSession:
             self._drop_channel("bad reply")
             raise WorkerError(f"the worker sent an unreadable reply: {exc}") from None
         return reply, blobs
+
+    def _give_up_on_time(self, header: dict, limit: float):
+        self._drop_channel("timeout")
+        error = WorkerTimeout(f"no answer within {limit:.0f} s (time limit); the worker was stopped")
+        key = self._key(header)
+        if key is not None:
+            self.given_up[key] = error
+        raise error
 
     def close(self) -> None:
         if self.channel is not None:

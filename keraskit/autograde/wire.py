@@ -25,6 +25,7 @@ import math
 import re
 import socket
 import struct
+import time
 
 import numpy as np
 
@@ -47,6 +48,10 @@ class WireError(Exception):
 
 class ConnectionLost(WireError):
     """The other side closed the channel (a worker that exited or was killed)."""
+
+
+class Timeout(WireError):
+    """The whole frame did not arrive before the reader's deadline."""
 
 
 _NUMPY_SCALARS = {np.dtype(t).type: np.dtype(t).name for t in (
@@ -343,14 +348,24 @@ def decode_values(header: dict, blobs: list, keys, *, model_guard=None) -> dict:
         raise WireError(f"malformed value: {type(exc).__name__}: {str(exc)[:200]}") from None
 
 
-def _recv_exact(sock: socket.socket, size: int) -> bytearray:
-    """Exactly ``size`` bytes into one buffer allocated once (no chunk list, no final copy)."""
+def _recv_exact(sock: socket.socket, size: int, deadline: float | None = None) -> bytearray:
+    """Exactly ``size`` bytes into one buffer allocated once (no chunk list, no final copy).
+
+    ``deadline`` (a ``time.monotonic()`` value) bounds the whole read, not each ``recv_into``:
+    a sender trickling one byte at a time cannot stretch it."""
     buffer = bytearray(size)
     view = memoryview(buffer)
     got = 0
     while got < size:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise Timeout("the frame did not arrive within the time limit")
+            sock.settimeout(left)
         try:
             n = sock.recv_into(view[got:], min(size - got, 1 << 20))
+        except socket.timeout:
+            raise Timeout("the frame did not arrive within the time limit") from None
         except (ConnectionResetError, ConnectionAbortedError, BrokenPipeError) as exc:
             raise ConnectionLost(f"the other side closed the channel ({exc.strerror})") from None
         if not n:
@@ -370,10 +385,24 @@ def send(sock: socket.socket, header: dict, values: dict | None = None, *, frame
         raise ConnectionLost(f"cannot send: {exc}") from None
 
 
-def recv(sock: socket.socket) -> tuple[dict, list]:
+def recv(sock: socket.socket, *, deadline: float | None = None) -> tuple[dict, list]:
     """One frame: (header, blobs). Sizes are checked before anything big is read, the header's
-    token count before it is parsed; a frame cut short is ``ConnectionLost``."""
-    start = _recv_exact(sock, 12)
+    token count before it is parsed; a frame cut short is ``ConnectionLost``.
+
+    ``deadline``: a ``time.monotonic()`` value by which the whole frame must have arrived, else
+    ``Timeout`` (the socket's own timeout is set to the time left before each read, and put
+    back as it was afterwards)."""
+    if deadline is None:
+        return _recv_frame(sock, None)
+    previous = sock.gettimeout()
+    try:
+        return _recv_frame(sock, deadline)
+    finally:
+        sock.settimeout(previous)
+
+
+def _recv_frame(sock: socket.socket, deadline: float | None) -> tuple[dict, list]:
+    start = _recv_exact(sock, 12, deadline)
     if start[:4] != MAGIC:
         raise WireError("not a keraskit frame")
     header_len, blob_count = struct.unpack("<II", start[4:])
@@ -381,13 +410,13 @@ def recv(sock: socket.socket) -> tuple[dict, list]:
         raise WireError(f"the frame header is {header_len} bytes, more than the {MAX_HEADER} allowed")
     if blob_count > MAX_NODES:
         raise WireError(f"the frame has {blob_count} data blocks, more than the {MAX_NODES} allowed")
-    header = parse_header(bytes(_recv_exact(sock, header_len)))
+    header = parse_header(bytes(_recv_exact(sock, header_len, deadline)))
     total = header_len
     blobs = []
     for _ in range(blob_count):
-        (size,) = struct.unpack("<Q", _recv_exact(sock, 8))
+        (size,) = struct.unpack("<Q", _recv_exact(sock, 8, deadline))
         total += size
         if total > MAX_MESSAGE:
             raise WireError(f"the message is larger than the {MAX_MESSAGE} bytes allowed")
-        blobs.append(_recv_exact(sock, size))
+        blobs.append(_recv_exact(sock, size, deadline))
     return header, blobs
