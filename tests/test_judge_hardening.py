@@ -271,3 +271,31 @@ def test_a_trickled_reply_is_cut_at_the_call_time_limit():
         session.request({"op": "call", "module": "tensors", "function": "samples_first"})
     assert time.monotonic() - started < 5  # the reply would have taken over 9 s
 
+
+class _ReplyingSession:
+    """A stand-in session whose every call gets ``reply`` back."""
+
+    model_guard = None
+
+    def __init__(self, reply: dict):
+        self.reply = reply
+
+    def request(self, header, values=None):
+        return self.reply, []
+
+
+def test_only_the_first_warnings_of_a_reply_are_replayed_and_each_is_bounded():
+    import warnings
+
+    from keraskit.autograde import judge
+
+    flood = [["RuntimeWarning", "w" * 1_000_000]] * 5 + [["UserWarning", 7], "not a pair", ["A", "b", "c"],
+                                                     [["nested"], "x"]] + [["FutureWarning", "f"]] * 100_000
+    proxy = judge._ModuleProxy(_ReplyingSession({"warnings": flood, "result": {"i": "3"}}), "tensors", ["f"])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert proxy.f() == 3
+    assert len(caught) == judge.MAX_WARNINGS == 20
+    assert [w.category for w in caught] == [RuntimeWarning] * 5 + [FutureWarning] * 15  # malformed: dropped
+    assert all(len(str(w.message)) <= judge.MAX_WARNING_TEXT == 2000 for w in caught)
+    assert judge.replayable_warnings({"warnings": "not a list"}) == []

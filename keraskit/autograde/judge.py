@@ -44,6 +44,9 @@ HIDDEN_DIR = REPO_ROOT / "grading" / "hidden"
 MAX_RESTARTS = 20
 # Characters of a call's printed output replayed here (the worker keeps no more than this either).
 MAX_PRINTED = 2000
+# Warnings of one reply re-emitted here, and the characters kept of each message.
+MAX_WARNINGS = 20
+MAX_WARNING_TEXT = 2000
 # The judge child's own limits: address space it may add to what it has at fork (the worker
 # server it may restart inherits only the soft limit, and raises it), and CPU over the budget.
 JUDGE_MEMORY_MB = 2048
@@ -187,6 +190,22 @@ class WorkerSession:
         self.server.kill_children()
 
 
+def replayable_warnings(header: dict) -> list[tuple[str, str]]:
+    """The warnings of a reply to re-emit here: the first MAX_WARNINGS (category, message)
+    pairs of strings, each message cut to MAX_WARNING_TEXT; anything else in the list is dropped
+    (a reply is written by the worker, so by student code: it cannot flood the judge)."""
+    given = header.get("warnings")
+    if type(given) is not list:
+        return []
+    kept = []
+    for item in given:
+        if len(kept) == MAX_WARNINGS:
+            break
+        if type(item) is list and len(item) == 2 and all(type(part) is str for part in item):
+            kept.append((item[0], item[1][:MAX_WARNING_TEXT]))
+    return kept
+
+
 def _has_pending_data(channel) -> bool:
     ready, _, _ = select.select([channel], [], [], 0)
     return bool(ready)
@@ -211,8 +230,8 @@ class _ModuleProxy:
                 header, blobs = session.request({"op": "call", "module": module, "function": name}, encoded)
             except wire.WireError as exc:
                 raise TypeError(f"cannot send these arguments to the worker: {exc}") from None
-            for category, message in header.get("warnings", []) or []:
-                warnings.warn(str(message), PASSTHROUGH_WARNINGS.get(category, UserWarning), stacklevel=2)
+            for category, message in replayable_warnings(header):
+                warnings.warn(message, PASSTHROUGH_WARNINGS.get(category, UserWarning), stacklevel=2)
             printed = header.get("stdout")
             if printed:  # what the call printed, for tests that read it (capsys); already bounded
                 sys.stdout.write(str(printed)[:MAX_PRINTED])
