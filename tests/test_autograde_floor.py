@@ -43,6 +43,16 @@ def sysv_shm():
     libc.shmctl(segment, 0, None)  # IPC_RMID: a segment that got through is not left behind
 
 
+def process_key():
+    # KEY_SPEC_PROCESS_KEYRING: a keyring of this process alone, gone when it exits (never the
+    # uid's keyring: a key that got through would otherwise outlive the test)
+    import ctypes, platform
+    number = {{"x86_64": 248, "aarch64": 217}}[platform.machine()]
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.syscall(ctypes.c_long(number), b"user", b"keraskit_probe", b"x", ctypes.c_size_t(1), ctypes.c_int(-2)) < 0:
+        raise OSError(ctypes.get_errno(), "add_key")
+
+
 def write(path):
     with open(path, "w") as fh:
         fh.write("x")
@@ -62,6 +72,7 @@ print(json.dumps({{
     "lazy_stdlib": attempt(lambda: __import__("secrets")),
     "devnull": attempt(lambda: write(os.devnull)),
     "sysv_shm": attempt(sysv_shm),
+    "keyring": attempt(process_key),
 }}))
 """
 
@@ -81,6 +92,7 @@ def test_landlock_and_seccomp_confine_a_process(tmp_path):
     expected = {"read_outside": "refused", "write_outside": "refused", "write_allowed": "allowed",
                 "inet": "refused", "inet6_udp": "refused", "netlink": "refused", "unix_dgram": "refused",
                 "unix_pair": "allowed", "unix_connect": "refused", "lazy_stdlib": "allowed", "devnull": "allowed", "sysv_shm": "refused",
+                "keyring": "refused",
                 "signal_judge": "refused" if landlock.abi_version() >= 6 else "allowed"}
     assert found == expected
     assert sorted(p.name for p in outside.iterdir()) == ["secret.txt"]

@@ -337,16 +337,60 @@ def _plant(path, text):
     return True
 
 
+# The kernel keyrings belong to a uid, not to a folder: a key would outlive the submission.
+KEY_CALLS = {"x86_64": (248, 250), "aarch64": (217, 219)}  # add_key, keyctl
+KEYRINGS = (-4, -5, -3)  # KEY_SPEC_USER_KEYRING, _USER_SESSION_KEYRING, _SESSION_KEYRING
+KEYCTL_SET_TIMEOUT, KEYCTL_SEARCH, KEYCTL_INVALIDATE = 15, 10, 21
+
+
+def _keyring_call():
+    import ctypes, platform
+    return ctypes.CDLL(None, use_errno=True).syscall, KEY_CALLS.get(platform.machine())
+
+
+def _plant_keys():
+    import ctypes
+    syscall, calls = _keyring_call()
+    if calls is None:
+        return
+    for ring in KEYRINGS:
+        key = syscall(ctypes.c_long(calls[0]), b"user", MARK.encode(), b"x", ctypes.c_size_t(1), ctypes.c_int(ring))
+        if key > 0:  # only if the filter failed: let the key expire soon, wherever it landed
+            syscall(ctypes.c_long(calls[1]), ctypes.c_int(KEYCTL_SET_TIMEOUT), ctypes.c_int(key), ctypes.c_uint(60))
+
+
+def _keys_found():
+    import ctypes
+    syscall, calls = _keyring_call()
+    found = []
+    if calls is not None:
+        for ring in KEYRINGS:
+            key = syscall(ctypes.c_long(calls[1]), ctypes.c_int(KEYCTL_SEARCH), ctypes.c_int(ring), b"user",
+                          MARK.encode(), ctypes.c_int(0))
+            if key > 0:
+                found.append(f"key in keyring {ring}")
+                syscall(ctypes.c_long(calls[1]), ctypes.c_int(KEYCTL_INVALIDATE), ctypes.c_int(key))
+    try:  # what the keyctl refusal would hide: the keys this uid can view
+        with open("/proc/keys") as fh:
+            if MARK in fh.read():
+                found.append("key in /proc/keys")
+    except OSError:
+        pass
+    return found
+
+
 def samples_first(x, sample_axis):
     if PHASE == "plant":
         for place in _places():
             _plant(os.path.join(place, MARK), "x")
             _plant(os.path.join(place, "keraskit_planted_mod.py"), "PLANTED = True\\n")
             _plant(os.path.join(place, "csv.py"), "PLANTED = True\\n")
+        _plant_keys()
         return _reference_samples_first(x, sample_axis)
     found = [p for p in _places() if os.path.exists(os.path.join(p, MARK))
              or os.path.exists(os.path.join(p, "keraskit_planted_mod.py"))
              or b"PLANTED" in (open(os.path.join(p, "csv.py"), "rb").read() if os.path.isfile(os.path.join(p, "csv.py")) else b"")]
+    found += _keys_found()
     try:
         import keraskit_planted_mod  # noqa: F401
         found.append("keraskit_planted_mod importable")
@@ -360,7 +404,8 @@ def samples_first(x, sample_axis):
 
 def test_nothing_a_submission_plants_reaches_the_next(mode, host, tmp_path):
     """One submission writes a marker, a module and a csv.py into every place it can write (its
-    folder, /tmp, /dev/shm, /var/tmp, home, /, every sys.path folder); the next sees none."""
+    folder, /tmp, /dev/shm, /var/tmp, home, /, every sys.path folder) and a key into every kernel
+    keyring it can reach (user, user session, session); the next sees none."""
     if _plain_floor_without_uid(mode):
         pytest.skip("the rlimits floor without a separate uid runs student code with the grader's own uid: "
                     "planting would write into the real Python installation")

@@ -343,10 +343,12 @@ COVERS = {
         "landlock": "Landlock: only its own scratch folder",
         "rlimits": "MISSING: every folder the worker's uid can write (world-writable ones with a separate uid)"},
     "nothing survives a submission": {
-        "bwrap": "scratch, /tmp and /dev/shm wiped after each submission; sys.path read-only; no System V/mqueue IPC",
+        "bwrap": "scratch, /tmp and /dev/shm wiped after each submission; sys.path read-only; no System V/mqueue IPC "
+                 "and no kernel keyrings (seccomp)",
         "landlock": "its only writable folder is wiped after each submission; sys.path read-only; "
-                    "no System V/mqueue IPC",
-        "rlimits": "scratch wiped, the uid's files in /tmp, /var/tmp, /dev/shm removed (with a separate uid only)"},
+                    "no System V/mqueue IPC and no kernel keyrings (seccomp)",
+        "rlimits": "scratch wiped, the uid's files in /tmp, /var/tmp, /dev/shm removed (with a separate uid only); "
+                   "no System V/mqueue IPC or kernel keyrings where the kernel has seccomp"},
     "network": {
         "bwrap": "network namespace without interfaces, and the seccomp filter",
         "landlock": "seccomp: AF_UNIX stream sockets only, no connect/bind/listen, no io_uring; "

@@ -13,7 +13,10 @@ which is not always installed with its headers or Python module). The program:
 * refuses ``io_uring_setup`` (``EPERM``): io_uring can open sockets without ``socket()``;
 * refuses ``shmget``, ``semget``, ``msgget`` and ``mq_open`` (``EPERM``): System V and POSIX
   message-queue objects live in the IPC namespace, not in a folder that is wiped, so they would
-  outlive a submission.
+  outlive a submission;
+* refuses ``add_key``, ``request_key`` and ``keyctl`` (``EPERM``): the kernel keyrings (the
+  user's and the session's) belong to the uid, not to a folder, so a key planted by one
+  submission would be readable by the next one running as the same uid.
 
 Every other call is allowed. The system call numbers and audit architectures are those of
 ``arch/x86/entry/syscalls/syscall_64.tbl`` and ``include/uapi/asm-generic/unistd.h`` (aarch64).
@@ -36,11 +39,14 @@ CAPABILITY_VERSION_3 = 0x20080522
 # name -> (audit arch, {call: number})
 ARCHES = {
     "x86_64": (0xC000003E, {"socket": 41, "connect": 42, "bind": 49, "listen": 50, "io_uring_setup": 425,
-                            "shmget": 29, "semget": 64, "msgget": 68, "mq_open": 240}),
+                            "shmget": 29, "semget": 64, "msgget": 68, "mq_open": 240,
+                            "add_key": 248, "request_key": 249, "keyctl": 250}),
     "aarch64": (0xC00000B7, {"socket": 198, "connect": 203, "bind": 200, "listen": 201, "io_uring_setup": 425,
-                             "shmget": 194, "semget": 190, "msgget": 186, "mq_open": 180}),
+                             "shmget": 194, "semget": 190, "msgget": 186, "mq_open": 180,
+                             "add_key": 217, "request_key": 218, "keyctl": 219}),
 }
-DENIED = ("connect", "bind", "listen", "io_uring_setup", "shmget", "semget", "msgget", "mq_open")
+DENIED = ("connect", "bind", "listen", "io_uring_setup", "shmget", "semget", "msgget", "mq_open",
+          "add_key", "request_key", "keyctl")
 X32_BIT = 0x40000000
 AF_UNIX = 1
 SOCK_STREAM = 1
