@@ -194,3 +194,54 @@ def test_an_interpreter_under_a_0700_folder_grades_in_every_mode(tmp_path, mode)
     assert report["score"] == sum(t["max_score"] for t in report["tests"]) > 0, report
     assert str(tmp_path / "private") in subprocess.run(
         [str(python), "-c", "import sys; print(sys.prefix)"], capture_output=True, text=True).stdout
+
+
+FLOOR_MODE = "landlock" if "landlock" in MODES else "rlimits"
+
+DETACHED = b"""
+import os, time
+
+
+def detach():
+    pid = os.fork()
+    if pid == 0:
+        os.setsid()  # out of the server's process group and session: a group kill misses it
+        time.sleep(300)
+        os._exit(0)
+    return pid
+"""
+
+
+def _gone(pid: int, within: float = 5.0) -> bool:
+    import time
+    end = time.monotonic() + within
+    while time.monotonic() < end:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                if fh.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    return True
+        except OSError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_server_the_judge_child_restarts_is_closed_by_it():
+    from keraskit.autograde import judge
+    server = WorkerServer(Limits(call_timeout=30, submission_timeout=60), mode=FLOOR_MODE)
+    server.start()
+
+    def restart() -> dict:
+        server.close()  # what spawn does with a server found dead in the judge child
+        server.start()
+        return {"pid": server.process.pid, "scratch": server.floor_scratch,
+                "cgroup": str(server.cgroup) if server.cgroup else None}
+
+    try:
+        outcome = judge.fork_and_grade(restart, timeout=120)
+    finally:
+        server.close()
+    assert "judge_error" not in outcome, outcome
+    assert _gone(outcome["pid"]), "the restarted server outlived the judge child"
+    assert not os.path.exists(outcome["scratch"]), "the restarted server's folder was left behind"
+    assert outcome["cgroup"] is None or not os.path.exists(outcome["cgroup"])

@@ -381,7 +381,10 @@ def fork_and_grade(grade, timeout: float):
             os.close(read_fd)
             procs.die_with_parent(parent)
             enter_judge_limits(timeout + JUDGE_CPU_MARGIN)
-            data = json.dumps(grade()).encode()
+            try:
+                data = json.dumps(grade()).encode()
+            finally:
+                WorkerServer.close_started_here()  # a server restarted here dies with this child
             with os.fdopen(write_fd, "wb") as out:
                 out.write(data)
         except BaseException as exc:  # noqa: BLE001

@@ -34,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -469,6 +470,9 @@ def missing_advice() -> str:
 class WorkerServer:
     """A sandboxed fork server, started once per judge; each submission gets a fresh child."""
 
+    # every server object, to find those (re)started by a forked judge child (``close_started_here``)
+    _all: "weakref.WeakSet[WorkerServer]" = weakref.WeakSet()
+
     def __init__(self, limits: Limits, *, use_bwrap: bool | None = None, mode: str | None = None):
         """``mode``: one of MODES; default :func:`choose_mode`. ``use_bwrap`` (older callers):
         True is ``bwrap``, False the best mode without it."""
@@ -486,6 +490,15 @@ class WorkerServer:
         self.floor_scratch: str | None = None
         self.run_as: int | None = None
         self.owner = os.getpid()
+        WorkerServer._all.add(self)
+
+    @classmethod
+    def close_started_here(cls) -> None:
+        """Close every server this process started: a judge child that restarted a dead server
+        owns the new one, and must not leave it (its folder, cgroup, processes) behind on exit."""
+        for server in list(cls._all):
+            if server.owner == os.getpid() and server.process is not None:
+                server.close()
 
     @property
     def use_bwrap(self) -> bool:
