@@ -226,6 +226,21 @@ def _gone(pid: int, within: float = 5.0) -> bool:
     return False
 
 
+def test_closing_a_server_reaps_children_that_left_its_session():
+    from keraskit.autograde import wire
+    server = WorkerServer(Limits(call_timeout=30, submission_timeout=60), mode=FLOOR_MODE)
+    server.start()
+    try:
+        channel = server.spawn({"detached": DETACHED})
+        wire.send(channel, {"op": "call", "module": "detached", "function": "detach"}, {"args": [], "kwargs": {}})
+        header, blobs = wire.recv(channel, deadline=__import__("time").monotonic() + 30)
+        pid = wire.decode_values(header, blobs, ("result",))["result"]
+        channel.close()
+    finally:
+        server.close()  # no kill_children first: as when a host is closed in the middle of a submission
+    assert _gone(pid), f"process {pid}, started with setsid by the worker, outlived its server"
+
+
 def test_a_server_the_judge_child_restarts_is_closed_by_it():
     from keraskit.autograde import judge
     server = WorkerServer(Limits(call_timeout=30, submission_timeout=60), mode=FLOOR_MODE)

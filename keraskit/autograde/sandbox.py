@@ -47,6 +47,7 @@ SANDBOX_SCRATCH = "/sub"
 SANDBOX_LIB = "/opt/keraskit-worker"
 PIDS_CGROUP_ROOT = Path("/sys/fs/cgroup/pids")
 SERVER_START_TIMEOUT = 120.0
+SERVER_QUIT_TIMEOUT = 3.0  # a server asked to quit reaps its children; after this it is killed
 # Set to 1 to run without bwrap even where it works (tests of the floor; a broken bwrap setup).
 NO_BWRAP_ENV = "KERASKIT_NO_BWRAP"
 # bwrap | landlock | rlimits: this mode or an error (tests of each mode).
@@ -640,8 +641,21 @@ class WorkerServer:
         except (wire.WireError, OSError):
             self.close()  # a server that does not answer is replaced, never trusted again
 
+    def _ask_to_quit(self) -> None:
+        """The server's own "quit" kills all its children (it is their subreaper, so it reaps
+        those that left its session with setsid too); a SIGKILL of its group would miss them."""
+        if self.control is None or os.getpid() != self.owner:
+            return
+        try:
+            self.control.settimeout(SERVER_QUIT_TIMEOUT)
+            wire.send(self.control, {"op": "quit"})
+            self.process.wait(timeout=SERVER_QUIT_TIMEOUT)
+        except (wire.WireError, OSError, subprocess.TimeoutExpired):
+            pass
+
     def close(self) -> None:
         if self.process is not None:
+            self._ask_to_quit()
             try:
                 os.killpg(self.process.pid, 9)
             except OSError:
