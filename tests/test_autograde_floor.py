@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -260,3 +261,29 @@ def test_a_server_the_judge_child_restarts_is_closed_by_it():
     assert _gone(outcome["pid"]), "the restarted server outlived the judge child"
     assert not os.path.exists(outcome["scratch"]), "the restarted server's folder was left behind"
     assert outcome["cgroup"] is None or not os.path.exists(outcome["cgroup"])
+
+
+@needs_landlock
+def test_landlock_below_abi_6_without_a_uid_refuses_to_grade_unless_allowed(monkeypatch):
+    """Below ABI 6 Landlock cannot scope signals: without a separate uid a child (uid 0 without
+    capabilities) could kill(-1) the judge. This machine's ABI is patched down to test it."""
+    monkeypatch.setattr(sandbox, "landlock_abi", lambda: 5)
+    monkeypatch.setattr(sandbox, "floor_uid", lambda: None)
+    monkeypatch.delenv(sandbox.UNSCOPED_SIGNALS_ENV, raising=False)
+    before = set(Path(tempfile.gettempdir()).glob("keraskit-worker-*"))
+    server = WorkerServer(Limits(call_timeout=30, submission_timeout=60), mode="landlock")
+    with pytest.raises(RuntimeError, match=f"ABI 5 < 6 cannot scope signals.*{sandbox.UNSCOPED_SIGNALS_ENV}=1"):
+        server.start()
+    assert server.process is None and set(Path(tempfile.gettempdir()).glob("keraskit-worker-*")) == before
+    rows = dict((name, (status, detail)) for name, status, detail in sandbox.protection_rows("landlock", run_as=None))
+    assert rows["signals and ptrace"][0] == "missing" and "ABI 5" in rows["signals and ptrace"][1]
+    # a separate uid, or ABI 6, closes the gap; the explicit opt-in grades with it
+    assert sandbox.signal_isolation_gap("landlock", 200_001, 5) is None
+    assert sandbox.signal_isolation_gap("landlock", None, 6) is None
+    assert dict((n, st) for n, st, _ in sandbox.protection_rows("landlock", run_as=None, abi=6))["signals and ptrace"] == "ok"
+    monkeypatch.setenv(sandbox.UNSCOPED_SIGNALS_ENV, "1")
+    try:
+        server.start()
+        assert server.alive()
+    finally:
+        server.close()

@@ -53,6 +53,10 @@ NO_BWRAP_ENV = "KERASKIT_NO_BWRAP"
 # bwrap | landlock | rlimits: this mode or an error (tests of each mode).
 MODE_ENV = "KERASKIT_SANDBOX"
 MODES = ("bwrap", "landlock", "rlimits")
+# Landlock scopes signals from this ABI on; below it, only a separate uid keeps the judge out of
+# a child's kill(-1). Without either, grading refuses to start unless this is set to 1.
+SIGNAL_SCOPE_ABI = 6
+UNSCOPED_SIGNALS_ENV = "KERASKIT_ALLOW_UNSCOPED_SIGNALS"
 # What the worker server imports lazily in a child must work there: checked at every start.
 SELF_CHECK = Path(__file__).with_name("probe.py")
 SELF_CHECK_TIMEOUT = 60.0
@@ -267,6 +271,23 @@ def landlock_abi() -> int:
     return landlock.abi_version()
 
 
+def signal_isolation_gap(mode: str, run_as: int | None, abi: int | None = None) -> str | None:
+    """Why children could signal the judge in ``mode`` (Landlock below ABI 6 without a separate
+    uid: the child is uid 0 without capabilities, and ``kill(-1)`` reaches every root process),
+    or None when they cannot."""
+    if mode != "landlock" or run_as is not None:
+        return None
+    abi = landlock_abi() if abi is None else abi
+    if abi >= SIGNAL_SCOPE_ABI:
+        return None
+    return (f"Landlock ABI {abi} < {SIGNAL_SCOPE_ABI} cannot scope signals, and no separate uid can run "
+            f"Python here, so a submission could signal the judge and every other process of this uid")
+
+
+def unscoped_signals_allowed() -> bool:
+    return os.environ.get(UNSCOPED_SIGNALS_ENV, "").strip() == "1"
+
+
 def choose_mode() -> tuple[str, str]:
     """(mode, why): the mode grading uses here, by preference bwrap, landlock, rlimits.
     ``KERASKIT_SANDBOX`` forces one, and is an error where this machine cannot give it."""
@@ -358,7 +379,8 @@ COVERS = {
         "rlimits": "seccomp, where the kernel has it: AF_UNIX stream sockets only, no connect/bind/listen"},
     "signals and ptrace": {
         "bwrap": "PID namespace: the judge and other processes are not visible",
-        "landlock": "Landlock: no ptrace outside; signals scoped from ABI 6 (below that, only a separate uid helps)",
+        "landlock": "Landlock: no ptrace outside; signals scoped from ABI 6; below that, a separate uid where one "
+                    "can run Python, else grading refuses to start (unless KERASKIT_ALLOW_UNSCOPED_SIGNALS=1)",
         "rlimits": "a separate uid (as root) keeps the judge out of reach"},
     "capabilities": {
         "bwrap": "none (--cap-drop ALL, no_new_privs)",
@@ -403,8 +425,10 @@ def protection_rows(mode: str, facts: dict | None = None, *, run_as: int | None 
                                ("MISSING: children run as the judge's uid and can signal or trace it", True))
         if mode == "rlimits" and run_as is None and name == "nothing survives a submission":
             detail, missing = "MISSING: only the scratch folder is wiped; children can write elsewhere", True
-        if mode == "landlock" and name == "signals and ptrace" and abi < 6 and run_as is None:
-            detail, missing = f"MISSING: Landlock ABI {abi} < 6 cannot scope signals (no ptrace outside)", True
+        if name == "signals and ptrace" and signal_isolation_gap(mode, run_as, abi):
+            detail, missing = (f"MISSING: Landlock ABI {abi} < {SIGNAL_SCOPE_ABI} cannot scope signals and there is "
+                               f"no separate uid (no ptrace outside); grading runs only with "
+                               f"{UNSCOPED_SIGNALS_ENV}=1"), True
         if mode == "landlock" and name == "network" and abi < 4:
             detail += f" (ABI {abi}: no TCP rules, the seccomp filter alone)"
         status = "missing" if missing else "ok"
@@ -528,8 +552,13 @@ class WorkerServer:
         if self.use_bwrap:
             cmd, env = bwrap_command(fd), worker_environment(SANDBOX_SCRATCH)
         else:
-            self.floor_scratch = tempfile.mkdtemp(prefix="keraskit-worker-")
             self.run_as = floor_uid()
+            gap = signal_isolation_gap(self.mode, self.run_as)
+            if gap and not unscoped_signals_allowed():
+                self.run_as = None
+                raise RuntimeError(f"refusing to grade: {gap}. Install bubblewrap, or run Python from a "
+                                   f"folder other uids can read, or set {UNSCOPED_SIGNALS_ENV}=1 to grade anyway")
+            self.floor_scratch = tempfile.mkdtemp(prefix="keraskit-worker-")
             cmd = self._floor_command(fd)
             env = worker_environment(self.floor_scratch)
             env["PYTHONPATH"] = ""
