@@ -36,7 +36,7 @@ from keraskit import quiet
 quiet.silence_tensorflow()
 
 from keraskit import catalogue, plugin, runner, target  # noqa: E402
-from keraskit.autograde import modelguard, procs, wire  # noqa: E402
+from keraskit.autograde import kernel, modelguard, procs, wire  # noqa: E402
 from keraskit.autograde.sandbox import Limits, WorkerServer  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -345,19 +345,11 @@ def _kill_and_reap(pid: int) -> None:
         pass
 
 
-def _vm_size_bytes() -> int:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
 def enter_judge_limits(cpu_seconds: float, memory_mb: int = JUDGE_MEMORY_MB) -> None:
     """The judge child's own floor: its memory and CPU are capped."""
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     # Soft limit only: a worker server restarted from here inherits it and may raise it again.
-    resource.setrlimit(resource.RLIMIT_AS, (_vm_size_bytes() + memory_mb * 1024 * 1024, hard))
+    resource.setrlimit(resource.RLIMIT_AS, (kernel.vm_size_bytes() + memory_mb * 1024 * 1024, hard))
     _, hard = resource.getrlimit(resource.RLIMIT_CPU)
     resource.setrlimit(resource.RLIMIT_CPU, (int(cpu_seconds), hard))
 

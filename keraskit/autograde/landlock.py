@@ -30,6 +30,8 @@ import os
 import platform
 from pathlib import Path
 
+from keraskit.autograde import kernel
+
 SYSCALLS = {  # (create_ruleset, add_rule, restrict_self)
     "x86_64": (444, 445, 446),
     "aarch64": (444, 445, 446),
@@ -79,8 +81,7 @@ class _PathBeneathAttr(ctypes.Structure):
     _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
 
 
-def _libc():
-    return ctypes.CDLL(None, use_errno=True)
+_libc = kernel.libc
 
 
 def _numbers() -> tuple[int, int, int]:
@@ -91,10 +92,7 @@ def _numbers() -> tuple[int, int, int]:
 
 
 def _check(result: int, what: str) -> int:
-    if result < 0:
-        errno = ctypes.get_errno()
-        raise LandlockError(errno, f"{what}: {os.strerror(errno)}")
-    return result
+    return kernel.check(result, what, LandlockError)
 
 
 def abi_version() -> int:

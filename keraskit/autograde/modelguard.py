@@ -26,7 +26,7 @@ import signal
 import socket
 import time
 
-from keraskit.autograde import procs, wire
+from keraskit.autograde import kernel, procs, wire
 
 MAX_CONFIG_BYTES = 1024 * 1024  # a model config; the curriculum's are a few KB
 MAX_COMPILE_BYTES = 64 * 1024
@@ -184,19 +184,11 @@ def _trial(text: str, compile_text: str | None, shapes: list) -> dict:
     return {"ok": True, "params": params}
 
 
-def _vm_size_bytes() -> int:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
 def _rebuilder_loop(sock: socket.socket, memory_mb: int, seconds: float) -> None:
     """The rebuilder: trial after trial, warm (TensorFlow starts once), under its own limits.
     After any refusal it exits, so a hostile config never leaves state for the next one."""
     import keras  # noqa: F401 - loaded before the limit (the judge has it already; a test may not)
-    limit = _vm_size_bytes() + memory_mb * 1024 * 1024
+    limit = kernel.vm_size_bytes() + memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     cpu = int(seconds * 20) + 1  # a backstop; each trial's wall-clock limit is the zygote's
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))

@@ -29,6 +29,8 @@ import errno
 import platform
 import struct
 
+from keraskit.autograde import kernel
+
 PR_SET_SECCOMP = 22
 PR_CAPBSET_DROP = 24
 PR_CAP_AMBIENT = 47
@@ -77,14 +79,11 @@ class _Program(ctypes.Structure):
     _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_Filter))]
 
 
-def _libc():
-    return ctypes.CDLL(None, use_errno=True)
+_libc = kernel.libc
 
 
-def _check(result: int, what: str) -> None:
-    if result < 0:
-        code = ctypes.get_errno()
-        raise SeccompError(code, f"{what}: {errno.errorcode.get(code, code)}")
+def _check(result: int, what: str) -> int:
+    return kernel.check(result, what, SeccompError)
 
 
 def supported() -> bool:

@@ -33,7 +33,7 @@ from keraskit import quiet
 
 quiet.silence_tensorflow()
 
-from keraskit.autograde import wire  # noqa: E402
+from keraskit.autograde import kernel, wire  # noqa: E402
 
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
@@ -164,14 +164,6 @@ def wipe_owned_by(uid: int) -> None:
 
 # ---------------------------------------------------------------- the child
 
-def _vm_size_bytes() -> int:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
 def enter_limits(limits: dict) -> None:
     """The child's floor: own session, no output kept, rlimits on memory, CPU, processes, files."""
     os.setsid()
@@ -182,7 +174,7 @@ def enter_limits(limits: dict) -> None:
     os.close(devnull)
     memory = int(limits["memory_mb"]) * 1024 * 1024
     rules = {
-        resource.RLIMIT_AS: _vm_size_bytes() + memory,
+        resource.RLIMIT_AS: kernel.vm_size_bytes() + memory,
         resource.RLIMIT_CPU: int(limits["cpu_seconds"]),
         resource.RLIMIT_NPROC: int(limits["processes"]),
         resource.RLIMIT_FSIZE: int(limits["file_mb"]) * 1024 * 1024,
