@@ -287,3 +287,34 @@ def test_landlock_below_abi_6_without_a_uid_refuses_to_grade_unless_allowed(monk
         assert server.alive()
     finally:
         server.close()
+
+
+def test_processes_are_reported_missing_where_no_limit_holds(monkeypatch, tmp_path):
+    """RLIMIT_NPROC does not apply to uid 0: without a separate uid, bwrap's user namespace or a
+    writable pids cgroup, doctor must say processes are missing."""
+    monkeypatch.setattr(sandbox, "PIDS_CGROUP_ROOT", tmp_path / "no-pids-hierarchy")
+    monkeypatch.setattr(sandbox, "_cgroup2_own_folder", lambda: None)
+    assert sandbox.pids_cgroup_parent() is None
+
+    def status(mode, run_as):
+        return {name: st for name, st, _ in sandbox.protection_rows(mode, run_as=run_as, abi=7)}["processes"]
+    assert status("landlock", None) == "missing" and status("rlimits", None) == "missing"
+    assert status("landlock", 200_001) == "ok" and status("rlimits", 200_001) == "ok" and status("bwrap", None) == "ok"
+    # a cgroup v2 folder without the pids controller on for its children is not used
+    (tmp_path / "v2").mkdir()
+    (tmp_path / "v2" / "cgroup.subtree_control").write_text("cpu memory\n")
+    monkeypatch.setattr(sandbox, "_cgroup2_own_folder", lambda: tmp_path / "v2")
+    assert sandbox.pids_cgroup_parent() is None and list((tmp_path / "v2").iterdir()) == [tmp_path / "v2" / "cgroup.subtree_control"]
+
+
+def test_the_server_cgroup_caps_processes_where_one_is_writable():
+    parent = sandbox.pids_cgroup_parent()
+    if parent is None:
+        pytest.skip("no writable pids cgroup (v1 hierarchy or delegated v2 subtree) on this machine")
+    server = WorkerServer(Limits(call_timeout=30, submission_timeout=60, processes=7), mode=FLOOR_MODE)
+    server.start()
+    try:
+        assert server.cgroup is not None and server.cgroup.parent == parent
+        assert (server.cgroup / "pids.max").read_text().strip() == str(7 + 96)
+    finally:
+        server.close()

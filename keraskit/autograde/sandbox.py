@@ -342,14 +342,60 @@ def _probe_bwrap() -> tuple[bool, str]:
     return True, "bwrap: user, mount, PID, network, IPC namespaces"
 
 
-def pids_cgroup_available() -> bool:
+def _cgroup2_own_folder() -> Path | None:
+    """This process's own cgroup v2 folder (where ``/proc/self/cgroup`` has a ``0::`` line and a
+    cgroup2 file system is mounted), else None."""
     try:
-        probe = PIDS_CGROUP_ROOT / f"keraskit-probe-{uuid.uuid4().hex[:8]}"
-        probe.mkdir()
-        probe.rmdir()
-        return True
+        own = next((line[3:].strip() for line in Path("/proc/self/cgroup").read_text().splitlines()
+                    if line.startswith("0::")), None)
+        mounts = [line.split()[1] for line in Path("/proc/self/mounts").read_text().splitlines()
+                  if line.split()[2:3] == ["cgroup2"]]
     except OSError:
-        return False
+        return None
+    if own is None or not mounts:
+        return None
+    return Path(mounts[0]) / own.lstrip("/")
+
+
+def pids_cgroup_parent() -> Path | None:
+    """Where a pids cgroup for the worker server can be made: the cgroup v1 pids hierarchy if
+    writable, else this process's own cgroup v2 folder if it is delegated to us with the pids
+    controller on for its children; None where neither is (then only RLIMIT_NPROC limits
+    processes, which does not apply to uid 0)."""
+    candidates = [PIDS_CGROUP_ROOT]
+    v2 = _cgroup2_own_folder()
+    if v2 is not None:
+        try:
+            if "pids" in (v2 / "cgroup.subtree_control").read_text().split():
+                candidates.append(v2)
+        except OSError:
+            pass
+    for parent in candidates:
+        probe = parent / f"keraskit-probe-{uuid.uuid4().hex[:8]}"
+        try:
+            probe.mkdir()
+        except OSError:
+            continue
+        try:
+            if (probe / "pids.max").exists():
+                return parent
+        finally:
+            try:
+                probe.rmdir()
+            except OSError:
+                pass
+    return None
+
+
+def pids_cgroup_available() -> bool:
+    return pids_cgroup_parent() is not None
+
+
+def processes_capped(mode: str, run_as: int | None) -> bool:
+    """Does a limit on the number of processes hold for the children? RLIMIT_NPROC does, except
+    for uid 0 of the first user namespace (the floor's children without a separate uid); bwrap's
+    children are another uid in their own user namespace. A pids cgroup holds for every uid."""
+    return mode == "bwrap" or run_as is not None or pids_cgroup_available()
 
 
 # what each mode promises, protection by protection (``keraskit doctor``, docs/autograder.md)
@@ -388,9 +434,10 @@ COVERS = {
         "rlimits": "dropped (bounding, ambient, effective, permitted); no_new_privs"},
     "background processes": {m: "subreaper + own session: all the child started is killed after the submission"
                              + (" (and the PID namespace)" if m == "bwrap" else "") for m in MODES},
-    "time, memory, processes, output": {m: "SIGKILL from outside, RLIMIT_CPU/AS/NPROC/FSIZE inside, pids "
-                                        "cgroup where writable; output discarded, replies size-checked"
-                                        for m in MODES},
+    "time, memory, output": {m: "SIGKILL from outside, RLIMIT_CPU/AS/FSIZE inside; output discarded, "
+                                "replies size-checked" for m in MODES},
+    "processes": {m: "RLIMIT_NPROC (not for uid 0), a pids cgroup (v1, or a delegated v2 subtree) where "
+                     "writable, and a watcher that kills the tree past the limit" for m in MODES},
 }
 
 # protection -> (probe facts that must read "refused" for it to hold)
@@ -429,6 +476,9 @@ def protection_rows(mode: str, facts: dict | None = None, *, run_as: int | None 
             detail, missing = (f"MISSING: Landlock ABI {abi} < {SIGNAL_SCOPE_ABI} cannot scope signals and there is "
                                f"no separate uid (no ptrace outside); grading runs only with "
                                f"{UNSCOPED_SIGNALS_ENV}=1"), True
+        if name == "processes" and not processes_capped(mode, run_as):
+            detail, missing = ("MISSING: children run as uid 0 (RLIMIT_NPROC does not apply) and no pids cgroup is "
+                               "writable; only a watcher polling every 50 ms, which a fork bomb can outrun"), True
         if mode == "landlock" and name == "network" and abi < 4:
             detail += f" (ABI {abi}: no TCP rules, the seccomp filter alone)"
         status = "missing" if missing else "ok"
@@ -621,9 +671,10 @@ class WorkerServer:
         self.call({"keraskit_probe": SELF_CHECK.read_bytes()}, "keraskit_probe", "imports")
 
     def _make_cgroup(self) -> Path | None:
-        if not pids_cgroup_available():
+        parent = pids_cgroup_parent()
+        if parent is None:
             return None
-        path = PIDS_CGROUP_ROOT / f"keraskit-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        path = parent / f"keraskit-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         try:
             path.mkdir()
             # the server's own threads (TensorFlow's pools) count too, hence the margin
