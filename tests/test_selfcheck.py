@@ -126,3 +126,14 @@ def test_autograde_with_a_good_reference_checks_once(cache, tmp_path):
     records = batch.autograde(subs, out, jobs=1, limits=LIMITS, exercises=EXERCISE, progress=False)
     assert [r["score"] for r in records] == [1]
     assert len(list(cache.glob("selfcheck-*.json"))) == 1
+
+
+def test_the_batch_self_check_is_keyed_by_the_mode_the_hosts_grade_in(monkeypatch):
+    """Not "bwrap or rlimits": a landlock machine (or KERASKIT_SANDBOX) has its own cache entry."""
+    from keraskit.autograde import sandbox
+    seen = []
+    monkeypatch.setattr(sandbox, "choose_mode", lambda: ("landlock", "patched"))
+    monkeypatch.setattr(selfcheck, "passed_before", lambda key: seen.append(key) or True)
+    batch.self_check([object()], {}, exercises=EXERCISE)
+    assert seen == [selfcheck.cache_key("landlock", EXERCISE)]
+    assert seen[0] != selfcheck.cache_key("rlimits", EXERCISE) and seen[0] != selfcheck.cache_key("bwrap", EXERCISE)

@@ -89,39 +89,32 @@ def self_check(hosts: list, job_base: dict, exercises=(), topics=None) -> None:
     With the reference, its topics are graded in parallel on the hosts; without it, one host runs
     the probe. Passing is cached: a rerun of the same kit in the same mode pays nothing.
     """
-    mode = "bwrap" if sandbox.bwrap_works()[0] else "rlimits"
-    key = selfcheck.cache_key(mode, exercises, topics)
-    if selfcheck.passed_before(key) or not hosts:
+    if not hosts:
         return
-    answers = []
-    if selfcheck.reference_present():
-        reference = selfcheck.reference_submission()
+
+    def answers_of(jobs: list) -> list[dict]:
+        for host, job, reference in jobs:
+            host.send(job, reference)
+        answers = []
+        for host, _, _ in jobs:
+            line = host.process.stdout.readline()
+            host.job = None
+            if not line:
+                raise selfcheck.SelfCheckFailed("self-check failed: a judge process ended during the self-check")
+            answers.append(json.loads(line))
+        return answers
+
+    def grade_reference(reference) -> list[dict]:
         shares = _split(_topics_to_check(exercises, topics), len(hosts))
-        for host, share in zip(hosts, shares):
-            host.send({**job_base, "topics": share, "student": reference.student, "path": str(reference.path),
-                       "kind": reference.kind, "notebooks": []}, reference)
-    else:
-        shares = [None]
-        hosts[0].send({**job_base, "probe": True}, None)
-    for host in hosts[:len(shares)]:
-        line = host.process.stdout.readline()
-        host.job = None
-        if not line:
-            raise selfcheck.SelfCheckFailed("self-check failed: a judge process ended during the self-check")
-        answers.append(json.loads(line))
-    mode = answers[0].get("mode") or mode
-    if selfcheck.reference_present():
-        problems = selfcheck.reference_problems(
-            [{"problems": [a["judge_error"]]} if "judge_error" in a else a for a in answers])
-        if problems:
-            raise selfcheck.SelfCheckFailed(selfcheck.failure_message(problems, mode))
-        summary = {"reference": f"{sum(a['score'] for a in answers)}/{sum(a['max_score'] for a in answers)}"}
-    else:
-        problems = answers[0].get("problems", [])
-        if problems:
-            raise selfcheck.SelfCheckFailed(selfcheck.probe_message(problems, mode))
-        summary = {"probe": "passed"}
-    selfcheck.remember_pass(key, {**summary, "mode": mode})
+        jobs = [(host, {**job_base, "topics": share, "student": reference.student, "path": str(reference.path),
+                        "kind": reference.kind, "notebooks": []}, reference) for host, share in zip(hosts, shares)]
+        return [{"problems": [a["judge_error"]]} if "judge_error" in a else a for a in answers_of(jobs)]
+
+    def run_probe() -> dict:
+        return answers_of([(hosts[0], {**job_base, "probe": True}, None)])[0]
+
+    # the mode the hosts grade in (bwrap, landlock or rlimits, KERASKIT_SANDBOX included)
+    selfcheck.check(sandbox.choose_mode()[0], grade_reference, run_probe, exercises=exercises, topics=topics)
 
 
 def _progress(done: int, total: int, current: str) -> None:

@@ -88,22 +88,9 @@ class JudgeHost:
     def self_check(self, *, exercises=(), topics=None) -> str:
         """Raise ``selfcheck.SelfCheckFailed`` unless this host grades right (cached once passed);
         returns what was checked: "cached", "reference" or "probe"."""
-        key = selfcheck.cache_key(self.server.mode, exercises, topics)
-        if selfcheck.passed_before(key):
-            return "cached"
-        if selfcheck.reference_present():
-            record = self.grade(selfcheck.reference_submission(), exercises=exercises, topics=topics)
-            problems = selfcheck.reference_problems([record])
-            if problems:
-                raise selfcheck.SelfCheckFailed(selfcheck.failure_message(problems, self.server.mode))
-            summary = {"reference": f"{record['score']}/{record['max_score']}"}
-        else:
-            problems = self.probe()["problems"]
-            if problems:
-                raise selfcheck.SelfCheckFailed(selfcheck.probe_message(problems, self.server.mode))
-            summary = {"probe": "passed"}
-        selfcheck.remember_pass(key, {**summary, "mode": self.server.mode})
-        return "reference" if "reference" in summary else "probe"
+        return selfcheck.check(
+            self.server.mode, lambda reference: [self.grade(reference, exercises=exercises, topics=topics)],
+            self.probe, exercises=exercises, topics=topics)
 
     def close(self) -> None:
         self.server.close()

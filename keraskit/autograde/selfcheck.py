@@ -119,6 +119,30 @@ def remember_pass(key: str, summary: dict) -> None:
         pass  # an unwritable cache only means the check runs again next time
 
 
+def check(mode: str, grade_reference, run_probe, *, exercises=(), topics=None) -> str:
+    """The self-check itself, for one grader and every caller (``grade`` and ``autograde``):
+    cached if it passed before for ``mode`` (the sandbox mode grading really uses, see
+    ``sandbox.choose_mode``); else the reference is graded (``grade_reference(submission)`` ->
+    its records) or, without it, ``run_probe()`` -> {"problems": [...]}. Raises
+    ``SelfCheckFailed`` naming the causes; returns "cached", "reference" or "probe"."""
+    key = cache_key(mode, exercises, topics)
+    if passed_before(key):
+        return "cached"
+    if reference_present():
+        records = grade_reference(reference_submission())
+        problems = reference_problems(records)
+        if problems:
+            raise SelfCheckFailed(failure_message(problems, mode))
+        summary = {"reference": f"{sum(r['score'] for r in records)}/{sum(r['max_score'] for r in records)}"}
+    else:
+        problems = run_probe().get("problems", [])
+        if problems:
+            raise SelfCheckFailed(probe_message(problems, mode))
+        summary = {"probe": "passed"}
+    remember_pass(key, {**summary, "mode": mode})
+    return "reference" if "reference" in summary else "probe"
+
+
 # ---------------------------------------------------------------- the reference
 
 def reference_submission():
