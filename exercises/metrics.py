@@ -48,9 +48,9 @@ def sparse_categorical_accuracy(y_true, y_pred):
     """Return the fraction of samples whose integer label equals ``argmax(y_pred)`` of its row.
 
     The labels are class numbers, ``(n,)`` or ``(n, 1)``, not one-hot rows; ``y_pred`` is
-    ``(n, k)`` and on a tie its first index wins. Labels must be whole numbers in ``0 .. k-1``.
-    A label count that does not match the rows of ``y_pred``, bad labels, or no samples raise
-    ValueError naming the argument.
+    ``(n, k)`` and on a tie its first index wins. Labels must be whole numbers; a label of ``k``
+    or more may count as a miss (as Keras does) or raise. A label count that does not match the
+    rows of ``y_pred``, other bad labels, or no samples raise ValueError naming the argument.
     Keras 3 equivalent: ``keras.metrics.SparseCategoricalAccuracy()``.
 
     中文：稀疏多分类准确率：整数标签与 y_pred 每行最大值位置相同的比例。
