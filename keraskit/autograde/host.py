@@ -87,7 +87,8 @@ class JudgeHost:
                 exercises=exercises, topics=topic_ids, hidden_dir=self.hidden_dir)
             tests = [{"name": x.nodeid.split("::", 1)[-1], "exercise": x.exercise, "outcome": x.outcome,
                       "message": x.message} for x in run.tests]
-            outcome = {"tests": tests, "events": events, "judge_peak_mb": _peak_rss_mb()}
+            outcome = {"tests": tests, "events": events, "judge_peak_mb": _peak_rss_mb(),
+                       "oracle_memo_hits": oracle.memo_stats()["hits"]}
             if warm_up:  # only the reference's: what a submission's run computed stays in its child
                 outcome["oracle_memo"] = oracle.export_memo()
             return outcome
@@ -104,8 +105,9 @@ class JudgeHost:
             record = results.score(submission.student, outcome["tests"], graded, problems=sources.problems,
                                    events=outcome["events"], mode=self.server.mode)
         record["seconds"] = round(time.monotonic() - started, 3)
-        if "judge_peak_mb" in outcome:
-            record["judge_peak_mb"] = outcome["judge_peak_mb"]
+        for extra in ("judge_peak_mb", "oracle_memo_hits"):  # what the judge child cost, and what it was spared
+            if extra in outcome:
+                record[extra] = outcome[extra]
         return record
 
     def probe(self) -> dict:
