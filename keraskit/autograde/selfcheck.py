@@ -9,7 +9,9 @@ oracle values must also match the known-good fingerprint written next to the kit
 was built, from a checkout whose reference had just passed.
 
 A passing check is cached on disk, keyed by a hash of the kit, the hidden tests, the reference,
-the sandbox mode and the library versions, so it is paid once, not once per run.
+the sandbox mode and the library versions, so it is paid once, not once per run. Beside it, the
+oracle memo of the reference's run (``keraskit.oracle``), keyed by ``oracle_key``: the judge
+hosts of this run and of later runs install it instead of paying the oracle again.
 """
 
 from __future__ import annotations
