@@ -37,10 +37,10 @@ class _Unkeyable(Exception):
 def _frozen(value):
     """A hashable description of an input, stable across processes; ``_Unkeyable`` otherwise."""
     if isinstance(value, (np.ndarray, np.generic)):
-        array = np.ascontiguousarray(value)
+        array = np.asarray(value)  # not ascontiguousarray: it makes a 0-d array 1-d
         if array.dtype.hasobject:
             raise _Unkeyable(repr(array.dtype))
-        return ("array", array.dtype.str, array.shape, array.tobytes())
+        return ("array", array.dtype.str, array.shape, array.tobytes(order="C"))
     if value is None or isinstance(value, (bool, int, float, complex, str, bytes)):
         return (type(value).__name__, repr(value))
     if isinstance(value, (list, tuple)):
@@ -110,11 +110,11 @@ def _encode(value):
     """Tagged JSON for the memo's values (arrays, numpy scalars, tuples, dicts, plain data);
     ``_Unkeyable`` for anything else, which then stays in its process."""
     if isinstance(value, (np.ndarray, np.generic)):
-        array = np.ascontiguousarray(value)
+        array = np.asarray(value)  # not ascontiguousarray: it makes a 0-d array 1-d
         if array.dtype.hasobject:
             raise _Unkeyable(repr(array.dtype))
         tag = "ndarray" if isinstance(value, np.ndarray) else "scalar"
-        return {tag: [array.dtype.str, list(array.shape), base64.b64encode(array.tobytes()).decode()]}
+        return {tag: [array.dtype.str, list(array.shape), base64.b64encode(array.tobytes(order="C")).decode()]}
     if value is None or isinstance(value, (bool, int, float, str)):
         return {"plain": value}
     if isinstance(value, (list, tuple)):
