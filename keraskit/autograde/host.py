@@ -82,13 +82,14 @@ class JudgeHost:
         self.install_saved_memos()
 
         def work() -> dict:
+            hits_before = oracle.memo_stats()["hits"]  # what this host's process counted before the fork
             run, events = judge.run_hidden_suite(
                 self.server, sources.files, sources.where, label=submission.student, limits=self.limits,
                 exercises=exercises, topics=topic_ids, hidden_dir=self.hidden_dir)
             tests = [{"name": x.nodeid.split("::", 1)[-1], "exercise": x.exercise, "outcome": x.outcome,
                       "message": x.message} for x in run.tests]
             outcome = {"tests": tests, "events": events, "judge_peak_mb": _peak_rss_mb(),
-                       "oracle_memo_hits": oracle.memo_stats()["hits"]}
+                       "oracle_memo_hits": oracle.memo_stats()["hits"] - hits_before}
             if warm_up:  # only the reference's: what a submission's run computed stays in its child
                 outcome["oracle_memo"] = oracle.export_memo()
             return outcome
