@@ -4,7 +4,7 @@ exactly at the threshold, labels (n,) against (n, 1), and every bad input."""
 import numpy as np
 import pytest
 
-from keraskit import expect
+from keraskit import expect, oracle
 from keraskit.oracle import keras
 
 RNG = np.random.default_rng(20261206)
@@ -16,14 +16,17 @@ def _keras_metric(metric, y_true, y_pred):
     return float(metric.result())
 
 
+@oracle.memoised
 def _keras_binary_accuracy(y_true, y_pred, threshold):
     return _keras_metric(keras.metrics.BinaryAccuracy(threshold=threshold, dtype="float64"), y_true, y_pred)
 
 
+@oracle.memoised
 def _keras_categorical_accuracy(y_true, y_pred):
     return _keras_metric(keras.metrics.CategoricalAccuracy(dtype="float64"), y_true, y_pred)
 
 
+@oracle.memoised
 def _keras_sparse_categorical_accuracy(y_true, y_pred):
     return _keras_metric(keras.metrics.SparseCategoricalAccuracy(dtype="float64"), y_true, y_pred)
 

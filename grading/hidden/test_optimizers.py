@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pytest
 
-from keraskit import expect
+from keraskit import expect, oracle
 from keraskit.oracle import keras
 
 RNG = np.random.default_rng(20261205)
@@ -20,6 +20,7 @@ LOOSE_SGD = 1e-6  # learning rates such as 0.01 are rounded to float32 by Keras
 LOOSE_ADAM = 2e-5  # beta_2 = 0.999 rounded to float32 moves sqrt(1 - beta_2 ** t) by ~1e-5
 
 
+@oracle.memoised
 def _keras_sgd(w, grads, velocity, learning_rate, momentum, nesterov):
     """``len(grads)`` updates of keras.optimizers.SGD from ``w`` and the momentum slot ``velocity``."""
     variable = keras.Variable(np.array(w, dtype=np.float64), dtype="float64")
@@ -33,6 +34,7 @@ def _keras_sgd(w, grads, velocity, learning_rate, momentum, nesterov):
     return variable.numpy(), new_velocity
 
 
+@oracle.memoised
 def _keras_adam(w, grads, m, v, t, **hyper):
     """``len(grads)`` updates of keras.optimizers.Adam, the first of them update number ``t``."""
     variable = keras.Variable(np.array(w, dtype=np.float64), dtype="float64")

@@ -44,10 +44,11 @@ def _scramble_global_seed():
 # ------------------------------------------------------------------ train
 
 
-def _keras_history(model_seed, seed, epochs, batch_size):
+@oracle.memoised
+def _keras_history(model_seed, seed, epochs, batch_size, metrics=("accuracy",)):
     """The oracle: Keras's own seeded fit of a twin model."""
     keras.utils.set_random_seed(seed)
-    model = _model(seed=model_seed)
+    model = _model(seed=model_seed, metrics=metrics)
     return model.fit(X, Y, validation_data=(X_VAL, Y_VAL), epochs=epochs, batch_size=batch_size, verbose=0).history
 
 
@@ -101,11 +102,17 @@ EVALUATED = {  # case -> how the model is compiled (a function: metric objects h
 TARGETS = {"accuracy": Y, "no_metrics": Y, "regression_metrics": Y + 1.0, "softmax": np.eye(2)[Y.astype(int)]}
 
 
+@oracle.memoised
+def _keras_evaluation(case):
+    """The oracle: Keras's own evaluate(return_dict=True) of the twin model compiled as ``case``."""
+    return _model(seed=4, **EVALUATED[case]()).evaluate(X, TARGETS[case], verbose=0, return_dict=True)
+
+
 @pytest.mark.exercise("training.evaluate_named")
 @pytest.mark.parametrize("case", list(EVALUATED))
 def test_evaluate_named_equals_keras_return_dict(training, case):
     compiled, y = EVALUATED[case], TARGETS[case]
-    expected = _model(seed=4, **compiled()).evaluate(X, y, verbose=0, return_dict=True)
+    expected = _keras_evaluation(case)
     got = training.evaluate_named(_model(seed=4, **compiled()), X, y)
     mc.check_named_values(got, expected, rtol=1e-5)
 
@@ -159,9 +166,7 @@ def test_predict_classes_rejects_thresholds_that_are_not_probabilities(training,
 
 @pytest.mark.exercise("training.overfitting_gap")
 def test_overfitting_gap_on_a_real_keras_history(training):
-    keras.utils.set_random_seed(9)
-    history = _model(seed=5, metrics=("mae",)).fit(X, Y, validation_data=(X_VAL, Y_VAL), epochs=3,
-                                                    batch_size=13, verbose=0).history
+    history = _keras_history(5, seed=9, epochs=3, batch_size=13, metrics=("mae",))
     expect.scalar(training.overfitting_gap(history), history["val_loss"][-1] - history["loss"][-1])
     expect.scalar(training.overfitting_gap(history, "mae"), history["val_mae"][-1] - history["mae"][-1])
 

@@ -3,6 +3,12 @@
 ``keraskit grade`` runs one host in its own process; ``keraskit autograde --jobs N`` starts N
 hosts as ``python -m keraskit.autograde.host``, each reading one job (JSON) per line on stdin
 and answering one grade record (JSON) per line on stdout.
+
+The oracle is paid once per class: the judge child that grades the reference (the self-check)
+hands its oracle memo back (plain arrays and numbers), the host installs it and saves it in
+the cache (``selfcheck.save_oracle_memo``), and every judge child forked afterwards inherits
+it. Before each submission the host also installs what the other hosts (or an earlier run of
+the same kit) saved. The host itself never runs a TensorFlow op, the hidden tests or student code.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from keraskit import quiet
 
 quiet.silence_tensorflow()
 
-from keraskit import catalogue  # noqa: E402
+from keraskit import catalogue, oracle  # noqa: E402
 from keraskit.autograde import judge, results, selfcheck, submissions  # noqa: E402
 from keraskit.autograde.sandbox import Limits, WorkerServer  # noqa: E402
 
@@ -32,6 +38,22 @@ class JudgeHost:
         # Import what the judge child needs before the first fork (never runs TF ops here).
         import keras  # noqa: F401
         import pytest  # noqa: F401
+        self.oracle_key = selfcheck.oracle_key()
+        self._memo_files: set = set()  # (path, mtime) of the saved memos already installed
+
+    def install_saved_memos(self) -> int:
+        """Install the oracle memos saved for this kit (by a reference run here, on another host or
+        in an earlier run) that this host has not installed yet; the number of answers added."""
+        added = 0
+        for path in selfcheck.oracle_memo_files(self.oracle_key):
+            try:
+                stamp = (path, path.stat().st_mtime_ns)
+            except OSError:
+                continue
+            if stamp not in self._memo_files:
+                self._memo_files.add(stamp)
+                added += oracle.install_memo(selfcheck.load_oracle_memo(path))
+        return added
 
     def ensure_server(self) -> None:
         if not self.server.alive():
@@ -39,8 +61,11 @@ class JudgeHost:
             self.server.start()
 
     def grade(self, submission: submissions.Submission, *, exercises=(), topics=None) -> dict:
-        """The grade record of one submission; never raises for a submission's fault."""
+        """The grade record of one submission; never raises for a submission's fault.
+
+        Grading the reference (``selfcheck.is_reference``) also warms this host's oracle memo."""
         started = time.monotonic()
+        warm_up = selfcheck.is_reference(submission)
         topic_ids = [t for t in (topics or catalogue.load().topic_ids)
                      if (self.hidden_dir / f"test_{t}.py").is_file()]
         if exercises:
@@ -54,25 +79,36 @@ class JudgeHost:
             if topic not in sources.files:
                 sources.problems.append(f"no {topic}.py found")
         self.ensure_server()
+        self.install_saved_memos()
 
         def work() -> dict:
+            hits_before = oracle.memo_stats()["hits"]  # what this host's process counted before the fork
             run, events = judge.run_hidden_suite(
                 self.server, sources.files, sources.where, label=submission.student, limits=self.limits,
                 exercises=exercises, topics=topic_ids, hidden_dir=self.hidden_dir)
             tests = [{"name": x.nodeid.split("::", 1)[-1], "exercise": x.exercise, "outcome": x.outcome,
                       "message": x.message} for x in run.tests]
-            return {"tests": tests, "events": events, "judge_peak_mb": _peak_rss_mb()}
+            outcome = {"tests": tests, "events": events, "judge_peak_mb": _peak_rss_mb(),
+                       "oracle_memo_hits": oracle.memo_stats()["hits"] - hits_before}
+            if warm_up:  # only the reference's: what a submission's run computed stays in its child
+                outcome["oracle_memo"] = oracle.export_memo()
+            return outcome
 
         outcome = judge.fork_and_grade(work, timeout=self.limits.submission_timeout + 120)
         self.server.kill_children()
+        memo = outcome.pop("oracle_memo", None)
+        if memo and "judge_error" not in outcome:
+            oracle.install_memo(memo)
+            selfcheck.save_oracle_memo(self.oracle_key, ",".join(sorted(topic_ids)) + "|" + ",".join(exercises), memo)
         if "judge_error" in outcome:
             record = results.error_record(submission.student, graded, outcome["judge_error"])
         else:
             record = results.score(submission.student, outcome["tests"], graded, problems=sources.problems,
                                    events=outcome["events"], mode=self.server.mode)
         record["seconds"] = round(time.monotonic() - started, 3)
-        if "judge_peak_mb" in outcome:
-            record["judge_peak_mb"] = outcome["judge_peak_mb"]
+        for extra in ("judge_peak_mb", "oracle_memo_hits"):  # what the judge child cost, and what it was spared
+            if extra in outcome:
+                record[extra] = outcome[extra]
         return record
 
     def probe(self) -> dict:
@@ -90,7 +126,7 @@ class JudgeHost:
         returns what was checked: "cached", "reference" or "probe"."""
         return selfcheck.check(
             self.server.mode, lambda reference: [self.grade(reference, exercises=exercises, topics=topics)],
-            self.probe, exercises=exercises, topics=topics)
+            self.probe, exercises=exercises, topics=topics, on_cached=self.install_saved_memos)
 
     def close(self) -> None:
         self.server.close()

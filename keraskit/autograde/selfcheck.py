@@ -9,7 +9,9 @@ oracle values must also match the known-good fingerprint written next to the kit
 was built, from a checkout whose reference had just passed.
 
 A passing check is cached on disk, keyed by a hash of the kit, the hidden tests, the reference,
-the sandbox mode and the library versions, so it is paid once, not once per run.
+the sandbox mode and the library versions, so it is paid once, not once per run. Beside it, the
+oracle memo of the reference's run (``keraskit.oracle``), keyed by ``oracle_key``: the judge
+hosts of this run and of later runs install it instead of paying the oracle again.
 """
 
 from __future__ import annotations
@@ -86,24 +88,41 @@ def _files_of(folder: Path, patterns=("*.py", "*.toml", "*.json", "*.csv", "*.np
                 yield path
 
 
-def cache_key(mode: str, exercises=(), topics=None) -> str:
-    """A hash of everything a verdict depends on: kit, hidden tests, reference, mode, versions."""
-    from importlib import metadata
-    digest = hashlib.sha256()
-    for label, folder in (("kit", REPO_ROOT / "keraskit"), ("hidden", REPO_ROOT / "grading" / "hidden"),
-                          ("reference", REFERENCE_DIR)):
+def _hash_folders(digest, folders) -> None:
+    for label, folder in folders:
         for path in _files_of(folder) if folder.is_dir() else ():
             name = f"{label}/{path.relative_to(folder)}"
             digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+
+
+def _versions() -> list[str]:
+    from importlib import metadata
     versions = []
     for package in ("keras", "tensorflow", "numpy", "pytest"):
         try:
             versions.append(f"{package}={metadata.version(package)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{package}=-")
+    return versions
+
+
+def cache_key(mode: str, exercises=(), topics=None) -> str:
+    """A hash of everything a verdict depends on: kit, hidden tests, reference, mode, versions."""
+    digest = hashlib.sha256()
+    _hash_folders(digest, (("kit", REPO_ROOT / "keraskit"), ("hidden", REPO_ROOT / "grading" / "hidden"),
+                           ("reference", REFERENCE_DIR)))
     context = {"mode": mode, "exercises": sorted(exercises), "topics": sorted(topics or []),
-               "python": sys.version, "versions": versions, "reference": reference_present()}
+               "python": sys.version, "versions": _versions(), "reference": reference_present()}
     digest.update(json.dumps(context, sort_keys=True).encode())
+    return digest.hexdigest()[:32]
+
+
+def oracle_key() -> str:
+    """A hash of what the oracle's answers depend on: the kit, the hidden tests and the versions
+    (not the reference, the sandbox mode or the exercises graded)."""
+    digest = hashlib.sha256()
+    _hash_folders(digest, (("kit", REPO_ROOT / "keraskit"), ("hidden", REPO_ROOT / "grading" / "hidden")))
+    digest.update(json.dumps({"python": sys.version, "versions": _versions()}).encode())
     return digest.hexdigest()[:32]
 
 
@@ -119,14 +138,17 @@ def remember_pass(key: str, summary: dict) -> None:
         pass  # an unwritable cache only means the check runs again next time
 
 
-def check(mode: str, grade_reference, run_probe, *, exercises=(), topics=None) -> str:
+def check(mode: str, grade_reference, run_probe, *, exercises=(), topics=None, on_cached=None) -> str:
     """The self-check itself, for one grader and every caller (``grade`` and ``autograde``):
     cached if it passed before for ``mode`` (the sandbox mode grading really uses, see
     ``sandbox.choose_mode``); else the reference is graded (``grade_reference(submission)`` ->
     its records) or, without it, ``run_probe()`` -> {"problems": [...]}. Raises
-    ``SelfCheckFailed`` naming the causes; returns "cached", "reference" or "probe"."""
+    ``SelfCheckFailed`` naming the causes; returns "cached", "reference" or "probe".
+    ``on_cached()`` runs when the pass is cached (a host then loads the saved oracle memo)."""
     key = cache_key(mode, exercises, topics)
     if passed_before(key):
+        if on_cached is not None:
+            on_cached()
         return "cached"
     if reference_present():
         records = grade_reference(reference_submission())
@@ -141,6 +163,37 @@ def check(mode: str, grade_reference, run_probe, *, exercises=(), topics=None) -
         summary = {"probe": "passed"}
     remember_pass(key, {**summary, "mode": mode})
     return "reference" if "reference" in summary else "probe"
+
+
+def save_oracle_memo(key: str, share: str, memo: dict) -> None:
+    """The oracle memo of a reference run (``keraskit.oracle.export_memo``), for later runs and
+    the other hosts: one file per share of topics, so that parallel hosts never write the same."""
+    from keraskit.autograde import results
+    if not memo:
+        return
+    name = hashlib.sha256(share.encode()).hexdigest()[:12]
+    try:
+        results.write_atomic(cache_dir() / f"oracle-{key}-{name}.json", json.dumps(memo))
+    except OSError:
+        pass  # an unwritable cache only means later runs compute the oracle again
+
+
+def oracle_memo_files(key: str) -> list[Path]:
+    folder = cache_dir()
+    return sorted(folder.glob(f"oracle-{key}-*.json")) if folder.is_dir() else []
+
+
+def load_oracle_memo(path: Path) -> dict:
+    """One saved memo; {} if it is unreadable (it is then recomputed, never trusted half-read)."""
+    try:
+        memo = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return memo if isinstance(memo, dict) else {}
+
+
+def is_reference(submission) -> bool:
+    return submission.student == REFERENCE_STUDENT and Path(submission.path).resolve() == REFERENCE_DIR.resolve()
 
 
 # ---------------------------------------------------------------- the reference
@@ -185,10 +238,10 @@ def oracle_values() -> dict:
     import numpy as np
 
     from keraskit import oracle
-    x = np.linspace(-2.0, 2.0, 9)
-    return {"sigmoid": oracle.call(keras.activations.sigmoid, x),
-            "tanh_gradient": oracle.gradient(keras.activations.tanh, x),
-            "softmax": oracle.call(keras.activations.softmax, x[None, :])}
+    x = np.linspace(-2.0, 2.0, 9)  # computed afresh (``uncached``): the check is of Keras here, not of a memo
+    return {"sigmoid": oracle.call.uncached(keras.activations.sigmoid, x),
+            "tanh_gradient": oracle.gradient.uncached(keras.activations.tanh, x),
+            "softmax": oracle.call.uncached(keras.activations.softmax, x[None, :])}
 
 
 def _mismatches(got: dict, want: dict, where: str) -> list[str]:
