@@ -312,11 +312,19 @@ def equal(got, expected, *, where: str | None = None) -> None:
 
 
 def _plain_kind(got, expected) -> str:
-    """TYPE when ``got`` is not even of ``expected``'s type (an int where a tuple was expected)."""
-    if isinstance(expected, (list, tuple, dict, str)) or isinstance(expected, bool):
-        return VALUES if type(got) is type(expected) else TYPE
-    if isinstance(expected, numbers.Number):
-        return VALUES if type(got) in _NUMBER_TYPES else TYPE
+    """TYPE when ``got`` or a part of it is not of the expected type (a list where a tuple was
+    expected, a numpy integer where a Python int was), else VALUES."""
+    if isinstance(expected, bool) or isinstance(expected, (str, list, tuple, dict)):
+        if type(got) is not type(expected) and not (isinstance(expected, bool) and type(got) is np.bool_):
+            return TYPE
+    elif isinstance(expected, numbers.Number) and type(got) not in _NUMBER_TYPES:
+        return TYPE
+    if isinstance(expected, (list, tuple)) and len(got) == len(expected):
+        kinds = [_plain_kind(g, e) for g, e in zip(got, expected)]
+        return TYPE if TYPE in kinds else VALUES
+    if isinstance(expected, dict) and set(got) == set(expected):
+        kinds = [_plain_kind(got[k], expected[k]) for k in expected]
+        return TYPE if TYPE in kinds else VALUES
     return VALUES
 
 
@@ -371,7 +379,7 @@ def _check_names(argument: str, message: str, *alternatives: str) -> None:
         if re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", message, re.IGNORECASE):
             return
     raise ExpectationFailed(t("expect.message_lacks", argument=" / ".join((argument, *alternatives)),
-                              message=_clip(repr(message), LINE_LIMIT)), WRONG_ERROR)
+                              message=_clip(message, LINE_LIMIT)), WRONG_ERROR)
 
 
 def value_or_value_error(call, argument: str, check) -> None:

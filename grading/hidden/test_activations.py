@@ -156,7 +156,7 @@ def test_sigmoid_is_finite_in_0_1_at_the_extremes(activations):
         got = activations.sigmoid(EXTREMES)
     expect.close(got, _keras(keras.activations.sigmoid, EXTREMES), **TOLERANCE)
     values = expect.as_array(got)
-    assert np.all((values >= 0.0) & (values <= 1.0)), "sigmoid must stay within [0, 1]"
+    expect.that(np.all((values >= 0.0) & (values <= 1.0)), "test.sigmoid_range")
 
 
 @pytest.mark.exercise("activations.sigmoid")

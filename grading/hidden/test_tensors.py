@@ -337,9 +337,9 @@ def _expected_split(n, fractions, seed):
 def _check_split(tensors, x, y, fractions, seed):
     got = tensors.split_train_val_test(x, y, fractions, seed)
     expect.equal(len(got), 3)
-    for (x_part, y_part), rows in zip(got, _expected_split(len(y), fractions, seed)):
-        expect.equal(x_part, np.asarray(x)[rows])
-        expect.equal(y_part, np.asarray(y)[rows])
+    for part, ((x_part, y_part), rows) in enumerate(zip(got, _expected_split(len(y), fractions, seed))):
+        expect.equal(x_part, np.asarray(x)[rows], where=f"result[{part}][0]")
+        expect.equal(y_part, np.asarray(y)[rows], where=f"result[{part}][1]")
 
 
 @pytest.mark.exercise("tensors.split_train_val_test")
@@ -395,9 +395,9 @@ def test_split_train_val_test_images_and_column_labels(tensors):
     x = np.random.default_rng(64).normal(size=(12, 4, 3, 2))
     y = np.arange(12).reshape(12, 1)
     got = tensors.split_train_val_test(x, y, (0.5, 0.25, 0.25), 8)
-    for (x_part, y_part), rows in zip(got, _expected_split(12, (0.5, 0.25, 0.25), 8)):
-        expect.close(x_part, x[rows])
-        expect.equal(y_part, y[rows])
+    for part, ((x_part, y_part), rows) in enumerate(zip(got, _expected_split(12, (0.5, 0.25, 0.25), 8))):
+        expect.close(x_part, x[rows], where=f"result[{part}][0]")
+        expect.equal(y_part, y[rows], where=f"result[{part}][1]")
 
 
 @pytest.mark.exercise("tensors.split_train_val_test")
@@ -405,9 +405,9 @@ def test_split_train_val_test_accepts_lists(tensors):
     x = [[float(i), float(-i)] for i in range(10)]
     y = list(range(10))
     got = tensors.split_train_val_test(x, y, [0.6, 0.2, 0.2], 9)
-    for (x_part, y_part), rows in zip(got, _expected_split(10, (0.6, 0.2, 0.2), 9)):
-        expect.close(x_part, np.array(x)[rows])
-        expect.equal(y_part, np.array(y)[rows])
+    for part, ((x_part, y_part), rows) in enumerate(zip(got, _expected_split(10, (0.6, 0.2, 0.2), 9))):
+        expect.close(x_part, np.array(x)[rows], where=f"result[{part}][0]")
+        expect.equal(y_part, np.array(y)[rows], where=f"result[{part}][1]")
 
 
 @pytest.mark.exercise("tensors.split_train_val_test")
