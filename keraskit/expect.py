@@ -73,11 +73,8 @@ class ExpectationFailed(AssertionError):
         self.detail, self.kind, self.where = detail, kind, where
         super().__init__(detail if where is None else f"{t('expect.where', where=where)}\n{detail}")
 
-    def at(self, where: str | None) -> "ExpectationFailed":
-        """The same failure pointed at ``where`` (kept if it already has a pointer)."""
-        if where is None or self.where is not None:
-            return self
-        return ExpectationFailed(self.detail, self.kind, where)
+    def __reduce__(self):  # kind and where survive a trip to another process
+        return ExpectationFailed, (self.detail, self.kind, self.where)
 
 
 def that(condition, key: str, /, kind: str = VALUES, where: str | None = None, **values) -> None:
