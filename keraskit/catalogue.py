@@ -9,6 +9,11 @@ from pathlib import Path
 
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.toml")
 LANGUAGES = ("en", "zh_CN")
+# Failure kinds (``keraskit.expect.KINDS``; "crash" is graded code raising) a hint is for when the
+# catalogue does not say: hints are about the method, so they fit a wrong value, model or history.
+FAILURE_KINDS = ("type", "dtype", "shape", "nonfinite", "values", "no_raise", "wrong_error", "warning",
+                 "structure", "history", "crash")
+DEFAULT_HINT_KINDS = ("values", "history", "structure")
 
 
 @dataclass(frozen=True)
@@ -19,9 +24,32 @@ class Exercise:
     points: int
     order: int
     hints: dict[str, tuple[str, ...]]
+    # Per hint, the failure kinds it is for (same order as the hints).
+    hint_kinds: tuple[tuple[str, ...], ...] = ()
+    # The names of a composite result's parts, nested as the result is (from the docstring).
+    returns: tuple = ()
 
     def hints_in(self, lang: str) -> tuple[str, ...]:
         return self.hints.get(lang) or self.hints["en"]
+
+    def kinds_of_hint(self, index: int) -> tuple[str, ...]:
+        return self.hint_kinds[index] if index < len(self.hint_kinds) else DEFAULT_HINT_KINDS
+
+    def hint_for(self, kind: str, lang: str) -> str | None:
+        """The first hint that fits a failure of ``kind``, or None: a wrong hint misleads."""
+        for index, text in enumerate(self.hints_in(lang)):
+            if kind in self.kinds_of_hint(index):
+                return text
+        return None
+
+    def part_name(self, path: tuple[int, ...]) -> str | None:
+        """The docstring's name of ``result[i][j]...``, if the catalogue gives one."""
+        node = self.returns
+        for index in path:
+            if not isinstance(node, (tuple, list)) or not 0 <= index < len(node):
+                return None
+            node = node[index]
+        return node if isinstance(node, str) else None
 
 
 @dataclass(frozen=True)
@@ -95,13 +123,27 @@ def parse(data: dict) -> Catalogue:
         if not isinstance(points, int) or points <= 0:
             raise CatalogueError(f"exercise {ex_id!r}: points must be a positive integer")
         hints = {lang: tuple(texts) for lang, texts in row.get("hints", {}).items()}
+        hint_kinds = tuple(tuple(kinds) for kinds in row.get("hint_kinds", ()))
+        for kinds in hint_kinds:
+            unknown = set(kinds) - set(FAILURE_KINDS)
+            if unknown or not kinds:
+                raise CatalogueError(f"exercise {ex_id!r}: hint_kinds entries must be non-empty lists of "
+                                     f"{', '.join(FAILURE_KINDS)}; got {sorted(kinds)}")
+        if len(hint_kinds) > len(hints.get("en", ())):
+            raise CatalogueError(f"exercise {ex_id!r}: more hint_kinds than hints")
+        returns = _frozen(row.get("returns", ()))
         seen.add(ex_id)
-        by_topic[topic].append(Exercise(ex_id, topic, function, points, order, hints))
+        by_topic[topic].append(Exercise(ex_id, topic, function, points, order, hints, hint_kinds, returns))
     topics = tuple(
         Topic(row["id"], order, dict(row["title"]), tuple(by_topic[row["id"]]))
         for order, row in enumerate(topic_rows, start=1)
     )
     return Catalogue(topics)
+
+
+def _frozen(value):
+    """Nested lists as tuples, so an Exercise stays hashable."""
+    return tuple(_frozen(v) for v in value) if isinstance(value, list) else value
 
 
 @functools.cache

@@ -32,7 +32,7 @@ import numpy as np
 from keraskit.i18n import t
 
 __all__ = ["close", "equal", "scalar", "as_array", "as_scalar", "raises_value_error", "value_or_value_error", "no_warnings", "ExpectationFailed",
-           "FLOAT32_RTOL", "FLOAT32_ATOL"]
+           "that", "summarize", "KINDS", "FLOAT32_RTOL", "FLOAT32_ATOL"]
 
 # Float32 has a 6e-8 unit roundoff; a few operations (log, exp, a mean over a row) stay within 1e-5.
 FLOAT32_RTOL = 1e-5
@@ -49,14 +49,76 @@ _NUMBER_TYPES = frozenset({int, float, np.int8, np.int16, np.int32, np.int64, np
 _NUMERIC_KINDS = "iuf"
 
 
+# The kinds of failure a student is taught about, each with its own text (locale key
+# ``kind.<name>``); a catalogue hint may name the kinds it is for.
+TYPE, DTYPE, SHAPE, NONFINITE, VALUES = "type", "dtype", "shape", "nonfinite", "values"
+NO_RAISE, WRONG_ERROR, WARNING = "no_raise", "wrong_error", "warning"
+STRUCTURE, HISTORY = "structure", "history"
+KINDS = (TYPE, DTYPE, SHAPE, NONFINITE, VALUES, NO_RAISE, WRONG_ERROR, WARNING, STRUCTURE, HISTORY)
+
+# No line of a message is longer than this: a long value is summarized, never dumped.
+LINE_LIMIT = 300
+
+
 class ExpectationFailed(AssertionError):
-    """A graded answer differs from the expected one; the message says how."""
+    """A graded answer differs from the expected one; the message says how.
+
+    ``kind`` is one of ``KINDS``; ``where`` points into a composite result ("result[1][1]")
+    and is shown on a line of its own before the detail.
+    """
+
+    def __init__(self, detail: str, kind: str = VALUES, where: str | None = None):
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
+        self.detail, self.kind, self.where = detail, kind, where
+        super().__init__(detail if where is None else f"{t('expect.where', where=where)}\n{detail}")
+
+    def __reduce__(self):  # kind and where survive a trip to another process
+        return ExpectationFailed, (self.detail, self.kind, self.where)
+
+
+def that(condition, key: str, /, kind: str = VALUES, where: str | None = None, **values) -> None:
+    """A test's own check: passes when ``condition`` holds, else fails with the locale message ``key``.
+
+    Tests never write their failure text inline: it would stay English in every language.
+    """
+    if not condition:
+        raise ExpectationFailed(t(key, **values), kind, where)
+
+
+def summarize(value, limit: int = LINE_LIMIT) -> str:
+    """``value`` as one or more lines of at most ``limit`` characters.
+
+    A short value is printed in full; a long array or list as its shape, dtype and its first
+    and last items, so a student still sees what it looks like.
+    """
+    if isinstance(value, np.ndarray):
+        text = np.array2string(value, threshold=24, edgeitems=3, precision=8, separator=", ")
+        if max(map(len, text.splitlines()), default=0) <= limit and len(text.splitlines()) <= 12:
+            return text
+        flat = value.reshape(-1)
+        head = ", ".join(_item(v) for v in flat[:3])
+        tail = ", ".join(_item(v) for v in flat[-3:])
+        return _clip(f"array(shape={value.shape}, dtype={value.dtype.name}, first=[{head}], last=[{tail}])", limit)
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    if isinstance(value, (list, tuple)):
+        with contextlib.suppress(Exception):
+            return summarize(np.array(value, dtype=float), limit)
+    return _clip(text, limit)
+
+
+def _item(value) -> str:
+    return np.array2string(np.asarray(value), precision=8)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 5] + " ...]"
 
 
 def _fmt(value) -> str:
-    if isinstance(value, np.ndarray):
-        return np.array2string(value, threshold=24, edgeitems=3, precision=8, separator=", ")
-    return repr(value)
+    return summarize(value)
 
 
 def _type_name(value) -> str:
@@ -89,7 +151,15 @@ def _tensor_types() -> tuple[type, ...]:
 
 
 class _NotNumeric(Exception):
-    """The graded value is not a real numeric array; the message says what was found."""
+    """The graded value is not a real numeric array; ``.found`` says what was found."""
+
+    def __init__(self, type_name: str, dtype: str | None = None):
+        super().__init__(type_name)
+        self.type_name, self.dtype = type_name, dtype
+
+    @property
+    def found(self) -> str:
+        return self.type_name if self.dtype is None else t("expect.of_dtype", type=self.type_name, dtype=self.dtype)
 
 
 def _tensor_to_numpy(value) -> np.ndarray:
@@ -106,21 +176,21 @@ def _plain(value, tensor_types: tuple[type, ...], depth: int = 0):
     kind = type(value)
     if kind is np.ndarray:
         if value.dtype.kind not in _NUMERIC_KINDS:
-            raise _NotNumeric(f"numpy.ndarray of dtype {value.dtype.name}")
+            raise _NotNumeric("numpy.ndarray", value.dtype.name)
         return value
     if kind in _NUMBER_TYPES:
         return value
     if kind in tensor_types:
         array = _tensor_to_numpy(value)
         if type(array) is not np.ndarray or array.dtype.kind not in _NUMERIC_KINDS:
-            raise _NotNumeric(f"{_type_name(value)} of dtype {getattr(array, 'dtype', '?')}")
+            raise _NotNumeric(_type_name(value), str(getattr(array, "dtype", "?")))
         return array
     if kind in (list, tuple) and depth < 32:
         return [_plain(item, tensor_types, depth + 1) for item in value]
     raise _NotNumeric(_type_name(value))
 
 
-def as_array(got) -> np.ndarray:
+def as_array(got, *, where: str | None = None) -> np.ndarray:
     """``got`` as a fresh plain real numeric ndarray, or ExpectationFailed saying what it was.
 
     Accepts numpy arrays (exact type) of int or float dtype, Python and numpy numbers (not
@@ -133,17 +203,19 @@ def as_array(got) -> np.ndarray:
             warnings.simplefilter("error")
             array = np.array(plain)
     except _NotNumeric as exc:
-        raise ExpectationFailed(t("expect.type", expected="a numeric array (numpy array, list or tensor)",
-                                  got=str(exc))) from None
+        kind = DTYPE if exc.dtype is not None else TYPE
+        raise ExpectationFailed(t("expect.type", expected=t("expect.a_numeric_array"), got=exc.found),
+                                kind, where) from None
     except (ValueError, TypeError, Warning):
-        raise ExpectationFailed(t("expect.type", expected="a numeric array (not ragged)",
-                                  got=_type_name(got))) from None
+        raise ExpectationFailed(t("expect.type", expected=t("expect.a_rectangular_array"),
+                                  got=_type_name(got)), TYPE, where) from None
     if type(array) is not np.ndarray or array.dtype.kind not in _NUMERIC_KINDS:
-        raise ExpectationFailed(t("expect.dtype", expected="a numeric dtype", got=array.dtype.name))
+        raise ExpectationFailed(t("expect.dtype", expected=t("expect.a_numeric_dtype"), got=array.dtype.name),
+                                DTYPE, where)
     return array
 
 
-def _require_shape(got: np.ndarray, expected: np.ndarray) -> np.ndarray:
+def _require_shape(got: np.ndarray, expected: np.ndarray, where: str | None = None) -> np.ndarray:
     """``got`` with ``expected``'s shape, or ExpectationFailed.
 
     An empty list is accepted for any empty array: ``x[5:]`` of a list is ``[]``, which cannot
@@ -156,7 +228,7 @@ def _require_shape(got: np.ndarray, expected: np.ndarray) -> np.ndarray:
             t("expect.shape", expected=expected.shape, got=got.shape),
             t("expect.expected", value=_fmt(expected)),
             t("expect.got", value=_fmt(got)),
-        ]))
+        ]), SHAPE, where)
     return got
 
 
@@ -169,7 +241,7 @@ def tolerance(expected: np.ndarray, rtol: float | None, atol: float | None, floa
     return max(rtol or 0.0, FLOAT32_RTOL), max(atol or 0.0, FLOAT32_ATOL, FLOAT32_SCALE_ATOL * scale)
 
 
-def _compare(got_f: np.ndarray, expected: np.ndarray, rtol, atol, float64: bool, shown) -> None:
+def _compare(got_f: np.ndarray, expected: np.ndarray, rtol, atol, float64: bool, shown, where=None) -> None:
     rtol, atol = tolerance(expected, rtol, atol, float64)
     with np.errstate(invalid="ignore", over="ignore"):
         ok = np.isclose(got_f, expected, rtol=rtol, atol=atol, equal_nan=True)
@@ -178,34 +250,45 @@ def _compare(got_f: np.ndarray, expected: np.ndarray, rtol, atol, float64: bool,
         return
     bad = np.argwhere(~ok)
     first = tuple(int(i) for i in bad[0])
+    # A NaN or infinity where a number was expected is its own failure: a difference cannot show it.
+    nonfinite = ~ok & ~np.isfinite(got_f) & np.isfinite(expected)
     with np.errstate(invalid="ignore", over="ignore"):
         diff = np.abs(got_f - expected)
     finite = diff[np.isfinite(diff)]
-    lines = [t("expect.values", count=len(bad), size=ok.size, index=first if first else "()")]
+    lines = []
+    if nonfinite.any():
+        at = tuple(int(i) for i in np.argwhere(nonfinite)[0])
+        lines.append(t("expect.nonfinite", count=int(nonfinite.sum()), size=ok.size, index=at if at else "()",
+                       value=_item(got_f[at])))
+    lines.append(t("expect.values", count=len(bad), size=ok.size, index=first if first else "()"))
+    if expected.size > 1:
+        lines.append(t("expect.first_difference", index=first, expected=_item(expected[first]), got=_item(got_f[first])))
     lines += [t("expect.expected", value=_fmt(expected)), t("expect.got", value=_fmt(shown))]
-    if finite.size:
+    if finite.size and not nonfinite.any():
         lines.append(t("expect.max_error", error=float(finite.max()), rtol=rtol, atol=atol))
-    raise ExpectationFailed("\n".join(lines))
+    raise ExpectationFailed("\n".join(lines), NONFINITE if nonfinite.any() else VALUES, where)
 
 
-def close(got, expected, *, rtol: float | None = None, atol: float | None = None, float64: bool = False) -> None:
+def close(got, expected, *, rtol: float | None = None, atol: float | None = None, float64: bool = False,
+          where: str | None = None) -> None:
     """``got`` is a numeric array (see :func:`as_array`) of ``expected``'s shape, equal within tolerance.
 
     Any int or float dtype is accepted. NaN matches NaN and infinities must match exactly.
+    ``where`` names the part of a composite result being compared ("result[1][1]").
     """
     expected = np.array(expected, dtype=np.float64)
-    got_arr = _require_shape(as_array(got), expected)
-    _compare(got_arr.astype(np.float64), expected, rtol, atol, float64, got_arr)
+    got_arr = _require_shape(as_array(got, where=where), expected, where)
+    _compare(got_arr.astype(np.float64), expected, rtol, atol, float64, got_arr, where)
 
 
-def equal(got, expected) -> None:
+def equal(got, expected, *, where: str | None = None) -> None:
     """Exact equality for ints, bools, strings, tuples, lists, dicts and integer arrays.
 
     Containers are compared element by element with the expected type at every level. An
     expected integer array accepts any array-like of integers (any int dtype, lists, tensors).
     """
     if isinstance(expected, np.ndarray):
-        got_arr = _require_shape(as_array(got), expected)
+        got_arr = _require_shape(as_array(got, where=where), expected, where)
         same_kind = (got_arr.dtype.kind in "iu" if expected.dtype.kind in "iu"
                      else got_arr.dtype.kind == expected.dtype.kind) or got_arr.size == 0
         if not same_kind or not np.array_equal(got_arr, expected):
@@ -216,13 +299,30 @@ def equal(got, expected) -> None:
                   index=tuple(int(i) for i in np.argwhere(got_arr != expected)[0])),
                 t("expect.expected", value=_fmt(expected)),
                 t("expect.got", value=_fmt(got_arr)),
-            ]))
+            ]), VALUES if same_kind else DTYPE, where)
         return
     if not _plain_equal(got, expected):
         raise ExpectationFailed("\n".join([
             t("expect.expected", value=_fmt(expected)),
             t("expect.got", value=_fmt(got) if _is_plain(got) else f"<{_type_name(got)}>"),
-        ]))
+        ]), _plain_kind(got, expected), where)
+
+
+def _plain_kind(got, expected) -> str:
+    """TYPE when ``got`` or a part of it is not of the expected type (a list where a tuple was
+    expected, a numpy integer where a Python int was), else VALUES."""
+    if isinstance(expected, bool) or isinstance(expected, (str, list, tuple, dict)):
+        if type(got) is not type(expected) and not (isinstance(expected, bool) and type(got) is np.bool_):
+            return TYPE
+    elif isinstance(expected, numbers.Number) and type(got) not in _NUMBER_TYPES:
+        return TYPE
+    if isinstance(expected, (list, tuple)) and len(got) == len(expected):
+        kinds = [_plain_kind(g, e) for g, e in zip(got, expected)]
+        return TYPE if TYPE in kinds else VALUES
+    if isinstance(expected, dict) and set(got) == set(expected):
+        kinds = [_plain_kind(got[k], expected[k]) for k in expected]
+        return TYPE if TYPE in kinds else VALUES
+    return VALUES
 
 
 def _is_plain(value) -> bool:
@@ -248,7 +348,7 @@ def _plain_equal(got, expected) -> bool:
     raise TypeError(f"expect.equal cannot compare against {type(expected).__name__}")
 
 
-def as_scalar(got) -> float:
+def as_scalar(got, *, where: str | None = None) -> float:
     """``got`` as a float if it is a real number: Python/numpy number (not bool), 0-d array or tensor."""
     if type(got) in _NUMBER_TYPES:
         return float(got)
@@ -257,16 +357,17 @@ def as_scalar(got) -> float:
     except ExpectationFailed:
         array = None
     if array is None or array.ndim != 0:
-        raise ExpectationFailed(t("expect.type", expected="a number (or a 0-d array)",
-                                  got=_type_name(got) if array is None else f"an array of shape {array.shape}"))
+        raise ExpectationFailed(t("expect.type", expected=t("expect.a_number"),
+                                  got=_type_name(got) if array is None else t("expect.an_array_of_shape", shape=array.shape)),
+                                TYPE if array is None else SHAPE, where)
     return float(array)
 
 
 def scalar(got, expected: float, *, rtol: float | None = None, atol: float | None = None,
-           float64: bool = False) -> None:
+           float64: bool = False, where: str | None = None) -> None:
     """A real number (Python/numpy number, 0-d array or tensor; not a bool) close to ``expected``."""
-    value = as_scalar(got)
-    _compare(np.array(value), np.array(float(expected)), rtol, atol, float64, np.array(value))
+    value = as_scalar(got, where=where)
+    _compare(np.array(value), np.array(float(expected)), rtol, atol, float64, np.array(value), where)
 
 
 def _check_names(argument: str, message: str, *alternatives: str) -> None:
@@ -274,7 +375,8 @@ def _check_names(argument: str, message: str, *alternatives: str) -> None:
     for name in (argument, *alternatives):
         if re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", message, re.IGNORECASE):
             return
-    raise ExpectationFailed(t("expect.message_lacks", argument=" / ".join((argument, *alternatives)), message=message))
+    raise ExpectationFailed(t("expect.message_lacks", argument=" / ".join((argument, *alternatives)),
+                              message=_clip(message, LINE_LIMIT)), WRONG_ERROR)
 
 
 def value_or_value_error(call, argument: str, check) -> None:
@@ -307,9 +409,9 @@ def raises_value_error(argument: str, *alternatives: str):
         raise
     except Exception as exc:  # noqa: BLE001 - any other error is the wrong answer, reported plainly
         raise ExpectationFailed(t("expect.wrong_exception", argument=argument,
-                                  error=f"{type(exc).__name__}: {exc}")) from None
+                                  error=quote_error(exc)), WRONG_ERROR) from None
     else:
-        raise ExpectationFailed(t("expect.no_raise", argument=argument))
+        raise ExpectationFailed(t("expect.no_raise", argument=argument), NO_RAISE)
 
 
 @contextlib.contextmanager
@@ -325,4 +427,15 @@ def no_warnings():
     numeric = [w for w in caught if issubclass(w.category, RuntimeWarning)]
     if numeric:
         first = numeric[0]
-        raise ExpectationFailed(t("expect.warning_leaked", warning=f"{first.category.__name__}: {first.message}"))
+        raise ExpectationFailed(t("expect.warning_leaked", warning=quote_error(first.message if isinstance(first.message, Warning) else first.category(str(first.message)))),
+                                WARNING)
+
+
+def quote_error(exc: BaseException) -> str:
+    """An exception (or warning) as a value in a message: its type, then its own text quoted.
+
+    The text is the library's or the student's, in their language: shown as data, on one line.
+    """
+    lines = str(exc).strip().splitlines()
+    text = lines[0] if lines else ""
+    return _clip(f"{type(exc).__name__}: {text!r}" if text else type(exc).__name__, LINE_LIMIT)

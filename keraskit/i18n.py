@@ -153,8 +153,8 @@ def _is_list_of_names(words: list[str]) -> bool:
 
 
 def _is_printed_values(words: list[str]) -> bool:
-    """"True, False, True": a printed array or list of Python constants."""
-    return all(word.rstrip(",;") in ("True", "False", "None") for word in words)
+    """"True, False, True", "nan, nan, inf": a printed array or list of constants."""
+    return all(word.rstrip(",;") in ("True", "False", "None", "nan", "inf") for word in words)
 
 
 def _is_formula(words: list[str]) -> bool:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from keraskit.expect import ExpectationFailed
+from keraskit.expect import HISTORY, STRUCTURE, ExpectationFailed
 from keraskit.i18n import t
 from keraskit.quiet import silence_tensorflow
 
@@ -30,6 +30,14 @@ __all__ = ["LayerSpec", "Initializer", "RANDOM_NORMAL_BOOK", "dense", "activatio
            "require_model", "check_input", "check_layers", "check_param_count", "check_compiled",
            "check_model", "rebuilt", "canonical_loss", "canonical_metric", "check_history",
            "check_named_values", "PROGRESS_MARKS", "check_no_progress_output"]
+
+
+def _structure_failure(detail: str) -> ExpectationFailed:
+    return ExpectationFailed(detail, STRUCTURE)
+
+
+def _history_failure(detail: str) -> ExpectationFailed:
+    return ExpectationFailed(detail, HISTORY)
 
 
 @dataclass(frozen=True)
@@ -83,7 +91,7 @@ def require_model(model) -> keras.Model:
     """The graded function returned a Keras model (any subclass: Sequential, functional)."""
     if not isinstance(model, keras.Model):
         got = "None" if model is None else type(model).__name__
-        raise ExpectationFailed(t("model.not_a_model", got=got))
+        raise _structure_failure(t("model.not_a_model", got=got))
     return model
 
 
@@ -100,12 +108,12 @@ def check_input(model, input_dim: int) -> None:
     """Built, with one input of shape (batch, input_dim): what keras.Input(shape=(input_dim,)) gives."""
     require_model(model)
     if not model.built or not model.inputs:
-        raise ExpectationFailed(t("model.not_built_input", input_dim=input_dim))
+        raise _structure_failure(t("model.not_built_input", input_dim=input_dim))
     if len(model.inputs) != 1:
-        raise ExpectationFailed(t("model.input_count", count=len(model.inputs)))
+        raise _structure_failure(t("model.input_count", count=len(model.inputs)))
     shape = tuple(model.inputs[0].shape)
     if shape != (None, input_dim):
-        raise ExpectationFailed(t("model.input_shape", input_dim=input_dim, shape=shape))
+        raise _structure_failure(t("model.input_shape", input_dim=input_dim, shape=shape))
 
 
 def check_layers(model, expected: list[LayerSpec]) -> None:
@@ -113,7 +121,7 @@ def check_layers(model, expected: list[LayerSpec]) -> None:
     layers = _layers(require_model(model))
     kinds = [type(layer).__name__ for layer in layers]
     if kinds != [spec.kind for spec in expected]:
-        raise ExpectationFailed("\n".join([
+        raise _structure_failure("\n".join([
             t("model.layers_expected", count=len(expected), layers=", ".join(s.describe() for s in expected)),
             t("model.layers_got", count=len(layers),
               layers=", ".join(f"{k} {layer.name!r}" for k, layer in zip(kinds, layers)) or t("model.none")),
@@ -139,7 +147,7 @@ def _check_layer(index: int, layer, spec: LayerSpec) -> None:
         if key == "activation":
             got = _activation_name(got)
         if not _same_value(got, want):
-            raise ExpectationFailed(t("model.field_should_be", layer=_label(index, layer), field=key,
+            raise _structure_failure(t("model.field_should_be", layer=_label(index, layer), field=key,
                                       expected=repr(want), got=repr(got)))
     if spec.kernel_initializer is not None:
         _check_initializer(index, layer, config.get("kernel_initializer"), spec.kernel_initializer)
@@ -170,7 +178,7 @@ def _same_value(got, want) -> bool:
 
 def _check_initializer(index: int, layer, serialized, want: Initializer) -> None:
     def wrong(got: str) -> ExpectationFailed:
-        return ExpectationFailed(t("model.field_should_be", layer=_label(index, layer), field="kernel_initializer",
+        return _structure_failure(t("model.field_should_be", layer=_label(index, layer), field="kernel_initializer",
                                    expected=want.describe(), got=got))
 
     if not isinstance(serialized, dict):
@@ -187,10 +195,10 @@ def _check_initializer(index: int, layer, serialized, want: Initializer) -> None
 def check_param_count(model, expected: int) -> None:
     require_model(model)
     if not model.built:
-        raise ExpectationFailed(t("model.not_built_params"))
+        raise _structure_failure(t("model.not_built_params"))
     got = model.count_params()
     if got != expected:
-        raise ExpectationFailed(t("model.param_count", expected=expected, got=got))
+        raise _structure_failure(t("model.param_count", expected=expected, got=got))
 
 
 # ------------------------------------------------------------------ compilation
@@ -253,26 +261,26 @@ def check_compiled(model, *, optimizer: str, loss: set[str], metrics: list[set[s
     require_model(model)
     config = model.get_compile_config() if getattr(model, "compiled", False) else None
     if not config:
-        raise ExpectationFailed(t("model.not_compiled"))
+        raise _structure_failure(t("model.not_compiled"))
     got_optimizer = type(model.optimizer).__name__
     if got_optimizer != optimizer:
-        raise ExpectationFailed(t("model.optimizer", expected=optimizer, got=got_optimizer))
+        raise _structure_failure(t("model.optimizer", expected=optimizer, got=got_optimizer))
     got_loss = canonical_loss(config.get("loss"))
     if got_loss not in loss:
-        raise ExpectationFailed(t("model.loss", expected=t("model.either").join(sorted(loss)), got=got_loss))
+        raise _structure_failure(t("model.loss", expected=t("model.either").join(sorted(loss)), got=got_loss))
     loss_config = config["loss"].get("config") if isinstance(config.get("loss"), dict) else None
     if isinstance(loss_config, dict) and loss_config.get("from_logits"):
-        raise ExpectationFailed(t("model.from_logits"))
+        raise _structure_failure(t("model.from_logits"))
     got_metrics = [canonical_metric(m) for m in _metric_list(config.get("metrics"))]
     wanted = t("model.both").join(t("model.either").join(sorted(s)) for s in metrics) or t("model.none")
     unmatched = list(got_metrics)
     for accepted in metrics:
         match = next((m for m in unmatched if m in accepted), None)
         if match is None:
-            raise ExpectationFailed(t("model.metrics", expected=wanted, got=got_metrics or t("model.none")))
+            raise _structure_failure(t("model.metrics", expected=wanted, got=got_metrics or t("model.none")))
         unmatched.remove(match)
     if unmatched:
-        raise ExpectationFailed(t("model.metrics_extra", expected=wanted, got=got_metrics, extra=unmatched))
+        raise _structure_failure(t("model.metrics_extra", expected=wanted, got=got_metrics, extra=unmatched))
 
 
 # ------------------------------------------------------------------ all at once
@@ -317,16 +325,16 @@ def check_named_values(got, expected: dict, *, rtol: float = 1e-6, atol: float =
     ``what`` names the value in messages (default: "result", in the user's language)."""
     what = what or t("model.result")
     if type(got) is not dict:
-        raise ExpectationFailed(t("model.dict_expected", what=what, keys=sorted(expected), got=type(got).__name__))
+        raise _history_failure(t("model.dict_expected", what=what, keys=sorted(expected), got=type(got).__name__))
     if set(got) != set(expected):
-        raise ExpectationFailed(t("model.keys_expected", what=what, expected=sorted(expected),
+        raise _history_failure(t("model.keys_expected", what=what, expected=sorted(expected),
                                   got=sorted(map(str, got))))
     for key, want in expected.items():
         value = got[key]
         if not _is_real(value):
-            raise ExpectationFailed(t("model.float_expected", what=what, key=repr(key), got=type(value).__name__))
+            raise _history_failure(t("model.float_expected", what=what, key=repr(key), got=type(value).__name__))
         if not math.isclose(float(value), want, rel_tol=rtol, abs_tol=atol):
-            raise ExpectationFailed(t("model.value_expected", what=what, key=repr(key), expected=repr(want),
+            raise _history_failure(t("model.value_expected", what=what, key=repr(key), expected=repr(want),
                                       got=repr(float(value))))
 
 
@@ -336,18 +344,18 @@ def check_history(got, expected: dict, *, rtol: float = 1e-6, atol: float = 1e-9
         got_type = type(got).__name__
         if hasattr(got, "history"):
             got_type = t("model.history_object", got=got_type)
-        raise ExpectationFailed(t("model.history_not_dict", got=got_type))
+        raise _history_failure(t("model.history_not_dict", got=got_type))
     if set(got) != set(expected):
-        raise ExpectationFailed(t("model.history_keys", expected=sorted(expected), got=sorted(map(str, got))))
+        raise _history_failure(t("model.history_keys", expected=sorted(expected), got=sorted(map(str, got))))
     for key, want in expected.items():
         values = got[key]
         if not isinstance(values, list) or not all(_is_real(v) for v in values):
-            raise ExpectationFailed(t("model.history_not_list", key=repr(key), got=type(values).__name__))
+            raise _history_failure(t("model.history_not_list", key=repr(key), got=type(values).__name__))
         if len(values) != len(want):
-            raise ExpectationFailed(t("model.history_epochs", key=repr(key), expected=len(want), got=len(values)))
+            raise _history_failure(t("model.history_epochs", key=repr(key), expected=len(want), got=len(values)))
         for epoch, (value, target) in enumerate(zip(values, want), start=1):
             if not math.isclose(float(value), target, rel_tol=rtol, abs_tol=atol):
-                raise ExpectationFailed("\n".join([
+                raise _history_failure("\n".join([
                     t("model.history_value", key=repr(key), epoch=epoch, expected=repr(target),
                       got=repr(float(value))),
                     t("expect.expected", value=want), t("expect.got", value=values)]))
@@ -362,4 +370,4 @@ def check_no_progress_output(captured: str) -> None:
     found = [mark for mark in PROGRESS_MARKS if mark in captured]
     if found:
         first = next(line for line in captured.splitlines() if any(m in line for m in found))
-        raise ExpectationFailed(t("model.progress_printed", line=repr(first.strip()[:80])))
+        raise _history_failure(t("model.progress_printed", line=repr(first.strip()[:80])))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -18,6 +19,7 @@ quiet.silence_tensorflow()  # before anything can import TensorFlow
 import pytest  # noqa: E402
 
 from keraskit import board, catalogue, selection, target  # noqa: E402
+from keraskit.expect import LINE_LIMIT, TYPE, VALUES, ExpectationFailed  # noqa: E402
 from keraskit.i18n import current_language, notice_sink_active, notices_to, t  # noqa: E402
 
 LOADER_KEY = pytest.StashKey[object]()
@@ -208,22 +210,57 @@ def _explain_failure(item, call, exercise_id: str) -> tuple[str, str]:
     else:
         if log and log.calls:
             lines.append(t("failure.called", call=log.calls[-1]))
-        if excinfo.errisinstance(AssertionError):
+        where = _student_location(excinfo)
+        kind = failure_kind(excinfo.value, raised_in_graded_code=where is not None)
+        lines.append(t(f"kind.{kind}"))
+        if excinfo.errisinstance(ExpectationFailed):
+            failure = excinfo.value
+            if failure.where is not None:
+                lines.append(t("expect.where", where=name_parts(failure.where, exercise)))
+            lines.append(failure.detail.strip())
+        elif excinfo.errisinstance(AssertionError):
             lines.append(str(excinfo.value).strip() or t("failure.assertion_failed"))
         else:
             lines.append(t("failure.raised", error=_one_line(excinfo)))
-            where = _student_location(excinfo)
             if where:
                 lines.append(t("failure.at", location=where))
-    hints = exercise.hints_in(current_language())
-    if hints:
-        lines.append(t("failure.hint", hint=hints[0]))
+        hint = exercise.hint_for(kind, current_language())
+        if hint:
+            lines.append(t("failure.hint", hint=hint))
     return board.TEST_FAILED, "\n".join(lines)
+
+
+CRASH = "crash"  # graded code raised an error of its own
+
+
+def failure_kind(error: BaseException, raised_in_graded_code: bool) -> str:
+    """The kind of a failure (``expect.KINDS`` or CRASH): it picks the teaching text and the hint.
+
+    An error raised by the test itself, outside graded code, is the test choking on what the
+    function returned ('list' object has no attribute 'shape'): a result of the wrong type.
+    """
+    if isinstance(error, ExpectationFailed):
+        return error.kind
+    if isinstance(error, AssertionError):
+        return VALUES
+    return CRASH if raised_in_graded_code else TYPE
+
+
+_PART_INDEX = re.compile(r"\[(\d+)\]")
+
+
+def name_parts(where: str, exercise) -> str:
+    """ "result[1][1]" -> "result[1][1] (y_val)" when the catalogue names that part of the result."""
+    if not where.startswith("result["):
+        return where
+    name = exercise.part_name(tuple(int(i) for i in _PART_INDEX.findall(where)))
+    return f"{where} ({name})" if name else where
 
 
 def _one_line(excinfo) -> str:
     text = str(excinfo.value).strip().splitlines()
-    return f"{excinfo.type.__name__}: {text[0] if text else ''}".rstrip(": ")
+    line = f"{excinfo.type.__name__}: {text[0] if text else ''}".rstrip(": ")
+    return line if len(line) <= LINE_LIMIT else line[: LINE_LIMIT - 4] + " ..."
 
 
 def _is_graded_frame(entry) -> bool:

@@ -100,9 +100,27 @@ _short_repr = reprlib.Repr()
 _short_repr.maxlist = _short_repr.maxtuple = 6
 _short_repr.maxstring = 40
 _short_repr.maxother = 60
+_short_repr.maxlevel = 3
+ARGUMENT_LIMIT = 80  # one argument on the "called:" line
+CALL_LIMIT = 300  # the whole "called:" line
 
 
 def short_repr(value) -> str:
+    """A call argument in at most about ``ARGUMENT_LIMIT`` characters."""
+    text = _short_repr_of(value)
+    if len(text) <= ARGUMENT_LIMIT:
+        return text
+    if type(value) in (list, tuple):
+        try:
+            import numpy as np
+            shape = np.shape(value)
+            return f"<{type(value).__name__} shape={shape}>"
+        except Exception:  # noqa: BLE001 - a ragged list has no shape
+            return f"<{type(value).__name__} len={len(value)}>"
+    return text[: ARGUMENT_LIMIT - 4] + " ...>"
+
+
+def _short_repr_of(value) -> str:
     """A call argument as a student can read it: arrays as lists, long things elided."""
     try:
         import numpy as np
@@ -126,7 +144,8 @@ def short_repr(value) -> str:
 
 def describe_call(function: str, args: tuple, kwargs: dict) -> str:
     parts = [short_repr(a) for a in args] + [f"{k}={short_repr(v)}" for k, v in kwargs.items()]
-    return f"{function}({', '.join(parts)})"
+    text = f"{function}({', '.join(parts)})"
+    return text if len(text) <= CALL_LIMIT else text[: CALL_LIMIT - 5] + " ...)"
 
 
 @dataclass

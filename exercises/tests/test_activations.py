@@ -193,8 +193,8 @@ def test_relu_derivative_is_zero_at_zero(activations):
 def test_collapse_linear_of_two_small_layers(activations):
     # (x @ [[1, 2]] + [1, -1]) @ [[3], [4]] + [0.5] = x @ [[11]] + [-0.5]
     kernel, bias = activations.collapse_linear([[[1.0, 2.0]], [[3.0], [4.0]]], [[1.0, -1.0], [0.5]])
-    expect.close(kernel, [[11.0]])
-    expect.close(bias, [-0.5])
+    expect.close(kernel, [[11.0]], where="result[0]")
+    expect.close(bias, [-0.5], where="result[1]")
 
 
 @pytest.mark.exercise("activations.collapse_linear")

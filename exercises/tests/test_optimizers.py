@@ -57,8 +57,8 @@ def test_linear_regression_gradients_by_hand(optimizers):
     x = np.array([[1.0], [2.0], [3.0]])
     y = np.array([2.0, 4.0, 6.0])  # y = 2x; start from w = 0, b = 0: every error is -y
     dw, db = optimizers.linear_regression_gradients(x, y, np.array([0.0]), 0.0)
-    expect.close(dw, [2 / 3 * -(1 * 2 + 2 * 4 + 3 * 6)])  # (2/n) x.T @ error = -56/3
-    expect.scalar(db, 2 / 3 * -(2 + 4 + 6))  # (2/n) sum(error) = -8
+    expect.close(dw, [2 / 3 * -(1 * 2 + 2 * 4 + 3 * 6)], where="result[0]")  # (2/n) x.T @ error = -56/3
+    expect.scalar(db, 2 / 3 * -(2 + 4 + 6), where="result[1]")  # (2/n) sum(error) = -8
 
 
 @pytest.mark.exercise("optimizers.linear_regression_gradients")
@@ -66,8 +66,8 @@ def test_linear_regression_gradients_vanish_at_a_perfect_fit(optimizers):
     x = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
     w, b = np.array([3.0, -1.0]), 0.5
     dw, db = optimizers.linear_regression_gradients(x, x @ w + b, w, b)
-    expect.close(dw, [0.0, 0.0])
-    expect.scalar(db, 0.0)
+    expect.close(dw, [0.0, 0.0], where="result[0]")
+    expect.scalar(db, 0.0, where="result[1]")
 
 
 @pytest.mark.exercise("optimizers.linear_regression_gradients")
@@ -84,8 +84,8 @@ def test_linear_regression_gradients_rejects_a_w_of_the_wrong_length(optimizers)
 def test_sgd_step_equals_one_keras_sgd_update(optimizers, case):
     new_w, new_velocity = optimizers.sgd_step(*case.args, **case.kwargs)
     expected_w, expected_velocity = case.expected
-    expect.close(new_w, expected_w, rtol=1e-6)
-    expect.close(new_velocity, expected_velocity, rtol=1e-6)
+    expect.close(new_w, expected_w, rtol=1e-6, where="result[0]")
+    expect.close(new_velocity, expected_velocity, rtol=1e-6, where="result[1]")
 
 
 @pytest.mark.exercise("optimizers.sgd_step")
@@ -102,9 +102,9 @@ def test_adam_step_equals_one_keras_adam_update(optimizers, case):
     new_w, new_m, new_v = optimizers.adam_step(*case.args, **case.kwargs)
     expected_w, expected_m, expected_v = case.expected
     # Keras rounds beta_1 and beta_2 to float32 inside the bias correction: 1e-5, not 1e-7.
-    expect.close(new_w, expected_w, rtol=1e-5)
-    expect.close(new_m, expected_m, rtol=1e-6)
-    expect.close(new_v, expected_v, rtol=1e-6)
+    expect.close(new_w, expected_w, rtol=1e-5, where="result[0]")
+    expect.close(new_m, expected_m, rtol=1e-6, where="result[1]")
+    expect.close(new_v, expected_v, rtol=1e-6, where="result[2]")
 
 
 @pytest.mark.exercise("optimizers.adam_step")

@@ -86,14 +86,14 @@ def test_standardize_rejects_a_scalar(tensors):
 @pytest.mark.exercise("tensors.fit_standardizer")
 def test_fit_standardizer_returns_mean_and_population_std(tensors):
     mean, std = tensors.fit_standardizer([[1, 10], [3, 10]])
-    expect.close(mean, [2.0, 10.0])
-    expect.close(std, [1.0, 1.0])  # column 1 is constant: its std 0 comes back as 1.0
+    expect.close(mean, [2.0, 10.0], where="result[0]")
+    expect.close(std, [1.0, 1.0], where="result[1]")  # column 1 is constant: its std 0 comes back as 1.0
 
 
 @pytest.mark.exercise("tensors.fit_standardizer")
 def test_fit_standardizer_uses_ddof_0(tensors):
     _, std = tensors.fit_standardizer([[2.0], [4.0], [4.0], [4.0], [5.0], [5.0], [7.0], [9.0]])
-    expect.close(std, [2.0])  # the textbook example: population std 2 (ddof=1 would give 2.138...)
+    expect.close(std, [2.0], where="result[1]")  # the textbook example: population std 2 (ddof=1 would give 2.138...)
 
 
 @pytest.mark.exercise("tensors.fit_standardizer")
@@ -120,10 +120,10 @@ def test_split_train_val_test_without_seed_keeps_the_order(tensors):
     x = np.arange(20).reshape(10, 2)
     y = np.arange(10)
     (x_train, y_train), (x_val, y_val), (x_test, y_test) = tensors.split_train_val_test(x, y)
-    expect.equal(y_train, np.array([0, 1, 2, 3, 4, 5]))
-    expect.equal(y_val, np.array([6, 7]))
-    expect.equal(y_test, np.array([8, 9]))
-    expect.equal(x_val, np.array([[12, 13], [14, 15]]))
+    expect.equal(y_train, np.array([0, 1, 2, 3, 4, 5]), where="result[0][1]")
+    expect.equal(y_val, np.array([6, 7]), where="result[1][1]")
+    expect.equal(y_test, np.array([8, 9]), where="result[2][1]")
+    expect.equal(x_val, np.array([[12, 13], [14, 15]]), where="result[1][0]")
 
 
 @pytest.mark.exercise("tensors.split_train_val_test")
@@ -131,9 +131,9 @@ def test_split_train_val_test_with_seed_uses_the_generator_permutation(tensors):
     y = np.arange(10)
     order = np.random.default_rng(7).permutation(10)
     (_, y_train), (_, y_val), (_, y_test) = tensors.split_train_val_test(y * 10, y, (0.5, 0.3, 0.2), seed=7)
-    expect.equal(y_train, order[:5])
-    expect.equal(y_val, order[5:8])
-    expect.equal(y_test, order[8:])
+    expect.equal(y_train, order[:5], where="result[0][1]")
+    expect.equal(y_val, order[5:8], where="result[1][1]")
+    expect.equal(y_test, order[8:], where="result[2][1]")
 
 
 @pytest.mark.exercise("tensors.split_train_val_test")
@@ -148,10 +148,10 @@ def test_split_validation_tail_does_not_train_on_the_validation_rows(tensors):
     x = np.arange(404 * 13, dtype=float).reshape(404, 13)
     y = np.arange(404, dtype=float)
     (x_train, y_train), (x_val, y_val) = tensors.split_validation_tail(x, y, 300)
-    expect.equal(expect.as_array(x_train).shape, (300, 13))
-    expect.equal(expect.as_array(x_val).shape, (104, 13))
-    expect.close(y_train, y[:300])
-    expect.close(y_val, y[300:])
+    expect.equal(expect.as_array(x_train, where="result[0][0]").shape, (300, 13), where="result[0][0].shape")
+    expect.equal(expect.as_array(x_val, where="result[1][0]").shape, (104, 13), where="result[1][0].shape")
+    expect.close(y_train, y[:300], where="result[0][1]")
+    expect.close(y_val, y[300:], where="result[1][1]")
 
 
 @pytest.mark.exercise("tensors.split_validation_tail")

@@ -156,7 +156,7 @@ def test_sigmoid_is_finite_in_0_1_at_the_extremes(activations):
         got = activations.sigmoid(EXTREMES)
     expect.close(got, _keras(keras.activations.sigmoid, EXTREMES), **TOLERANCE)
     values = expect.as_array(got)
-    assert np.all((values >= 0.0) & (values <= 1.0)), "sigmoid must stay within [0, 1]"
+    expect.that(np.all((values >= 0.0) & (values <= 1.0)), "test.sigmoid_range")
 
 
 @pytest.mark.exercise("activations.sigmoid")
@@ -360,8 +360,8 @@ def test_collapse_linear_computes_the_same_map(activations, sizes):
     kernels, biases = _random_stack(sizes)
     x = RNG.normal(size=(9, sizes[0]))
     kernel, bias = activations.collapse_linear(kernels, biases)
-    expect.close(kernel, np.linalg.multi_dot(kernels) if len(kernels) > 1 else kernels[0], rtol=1e-9, atol=1e-12)
-    expect.close(bias, _stacked_map(np.zeros((1, sizes[0])), kernels, biases)[0], rtol=1e-9, atol=1e-12)
+    expect.close(kernel, np.linalg.multi_dot(kernels) if len(kernels) > 1 else kernels[0], rtol=1e-9, atol=1e-12, where="result[0]")
+    expect.close(bias, _stacked_map(np.zeros((1, sizes[0])), kernels, biases)[0], rtol=1e-9, atol=1e-12, where="result[1]")
     expect.close(x @ kernel + bias, _stacked_map(x, kernels, biases), rtol=1e-9, atol=1e-12)
 
 
@@ -381,8 +381,8 @@ def test_collapse_linear_equals_a_keras_stack_of_linear_dense_layers(activations
 @pytest.mark.exercise("activations.collapse_linear")
 def test_collapse_linear_of_nested_int_lists(activations):
     kernel, bias = activations.collapse_linear([[[1, 2]], [[3], [4]]], [[1, -1], [0]])
-    expect.close(kernel, [[11.0]])
-    expect.close(bias, [-1.0])
+    expect.close(kernel, [[11.0]], where="result[0]")
+    expect.close(bias, [-1.0], where="result[1]")
 
 
 @pytest.mark.exercise("activations.collapse_linear")

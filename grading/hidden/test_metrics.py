@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from keraskit import expect, oracle
+from keraskit.i18n import t
 from keraskit.oracle import keras
 
 RNG = np.random.default_rng(20261206)
@@ -256,10 +257,11 @@ def _counts(y_true, y_pred):
 
 def _expect_python_ints(counts):
     if type(counts) is not dict:
-        raise expect.ExpectationFailed(f"expected a dict, got {type(counts).__name__}")
+        raise expect.ExpectationFailed(t("expect.type", expected=t("expect.a_dict"), got=type(counts).__name__),
+                                       expect.TYPE)
     kinds = {key: type(value).__name__ for key, value in counts.items()}
     if any(type(value) is not int for value in counts.values()):
-        raise expect.ExpectationFailed(f"expected Python int counts, got {kinds}")
+        raise expect.ExpectationFailed(t("test.python_ints", kinds=kinds), expect.TYPE)
 
 
 @pytest.mark.exercise("metrics.confusion_counts")

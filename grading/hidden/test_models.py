@@ -108,7 +108,7 @@ def test_build_single_layer_relu_really_clips_negative_outputs(models):
     model = models.build_single_layer(input_dim=3, units=4)
     out = np.asarray(model.predict(RNG.normal(size=(20, 3)) * 10, verbose=0))
     expect.equal(out.shape, (20, 4))
-    assert out.min() >= 0.0, "the model's outputs must pass through relu"
+    expect.that(out.min() >= 0.0, "test.relu_outputs", kind=expect.STRUCTURE, smallest=f"{out.min():.3g}")
 
 
 @pytest.mark.exercise("models.build_single_layer")
@@ -189,8 +189,9 @@ def test_build_boston_regressor_kernels_start_small(models):
     model = models.build_boston_regressor()
     kernels = np.concatenate([np.ravel(layer.get_weights()[0]) for layer in model.layers
                               if isinstance(layer, keras.layers.Dense)])
-    assert np.abs(kernels).max() < 0.35, f"starting kernel weights up to {np.abs(kernels).max():.3f}"
-    assert 0.03 < kernels.std() < 0.07, f"starting kernel weights have std {kernels.std():.3f}, expected about 0.05"
+    expect.that(np.abs(kernels).max() < 0.35, "test.kernels_large", kind=expect.STRUCTURE,
+                largest=f"{np.abs(kernels).max():.3f}")
+    expect.that(0.03 < kernels.std() < 0.07, "test.kernels_std", kind=expect.STRUCTURE, std=f"{kernels.std():.3f}")
 
 
 @pytest.mark.exercise("models.build_boston_regressor")
@@ -235,7 +236,7 @@ def test_compile_for_task_multiclass_evaluates_one_hot_labels(models):
     x = RNG.normal(size=(12, 3))
     y = np.eye(3)[RNG.integers(0, 3, size=12)]
     result = model.evaluate(x, y, verbose=0, return_dict=True)
-    assert np.isfinite(result["loss"]), "categorical cross-entropy on one-hot labels should be finite"
+    expect.that(np.isfinite(result["loss"]), "test.loss_finite", kind=expect.STRUCTURE, loss=result["loss"])
 
 
 @pytest.mark.exercise("models.compile_for_task")

@@ -142,8 +142,8 @@ def test_linear_regression_gradients_equal_autodiff(optimizers, n, d, scale):
     b = float(RNG.normal())
     expected_dw, expected_db = _tape_gradients(x, y, w, b)
     dw, db = optimizers.linear_regression_gradients(x, y, w, b)
-    expect.close(dw, expected_dw, rtol=1e-9, atol=1e-12 * scale ** 2)
-    expect.scalar(db, expected_db, rtol=1e-9, atol=1e-12 * scale)
+    expect.close(dw, expected_dw, rtol=1e-9, atol=1e-12 * scale ** 2, where="result[0]")
+    expect.scalar(db, expected_db, rtol=1e-9, atol=1e-12 * scale, where="result[1]")
 
 
 @pytest.mark.exercise("optimizers.linear_regression_gradients")
@@ -160,8 +160,8 @@ def test_linear_regression_gradients_match_finite_differences(optimizers):
     numeric_dw = [(loss(w + h * e, b) - loss(w - h * e, b)) / (2 * h) for e in np.eye(3)]
     numeric_db = (loss(w, b + h) - loss(w, b - h)) / (2 * h)
     dw, db = optimizers.linear_regression_gradients(x, y, w, b)
-    expect.close(dw, numeric_dw, rtol=1e-6, atol=1e-8)
-    expect.scalar(db, numeric_db, rtol=1e-6, atol=1e-8)
+    expect.close(dw, numeric_dw, rtol=1e-6, atol=1e-8, where="result[0]")
+    expect.scalar(db, numeric_db, rtol=1e-6, atol=1e-8, where="result[1]")
 
 
 @pytest.mark.exercise("optimizers.linear_regression_gradients")
@@ -169,8 +169,8 @@ def test_linear_regression_gradients_accept_ints_and_lists(optimizers):
     x, y, w, b = [[1, 2], [3, 4], [5, 7]], [1, 0, 2], [1, -1], 2
     error = np.array([1 - 2 + 2 - 1, 3 - 4 + 2 - 0, 5 - 7 + 2 - 2], dtype=float)
     dw, db = optimizers.linear_regression_gradients(x, y, w, b)
-    expect.close(dw, 2 / 3 * np.array(x, dtype=float).T @ error)
-    expect.scalar(db, 2 / 3 * error.sum())
+    expect.close(dw, 2 / 3 * np.array(x, dtype=float).T @ error, where="result[0]")
+    expect.scalar(db, 2 / 3 * error.sum(), where="result[1]")
 
 
 @pytest.mark.exercise("optimizers.linear_regression_gradients")
@@ -183,10 +183,10 @@ def test_linear_regression_gradients_never_broadcast_a_column_of_targets(optimiz
     try:
         dw, db = optimizers.linear_regression_gradients(x, y[:, None], w, b)
     except ValueError as error:
-        assert "y" in str(error), f"the ValueError should name y: {error}"
+        expect.that("y" in str(error), "expect.message_lacks", kind=expect.WRONG_ERROR, argument="y", message=str(error))
         return
-    expect.close(dw, expected_dw, rtol=1e-12)
-    expect.scalar(db, expected_db, rtol=1e-12)
+    expect.close(dw, expected_dw, rtol=1e-12, where="result[0]")
+    expect.scalar(db, expected_db, rtol=1e-12, where="result[1]")
 
 
 @pytest.mark.exercise("optimizers.linear_regression_gradients")
@@ -227,7 +227,7 @@ def test_sgd_step_one_update_equals_keras(optimizers, learning_rate, momentum, n
     new_w, new_velocity = optimizers.sgd_step(w.copy(), grad.copy(), velocity.copy(), learning_rate=learning_rate,
                                               momentum=momentum, nesterov=nesterov)
     _expect_step(new_w, w, expected_w, EXACT)
-    expect.close(new_velocity, expected_velocity, rtol=EXACT)
+    expect.close(new_velocity, expected_velocity, rtol=EXACT, where="result[1]")
 
 
 @pytest.mark.exercise("optimizers.sgd_step")
@@ -242,7 +242,7 @@ def test_sgd_step_five_updates_equal_keras(optimizers, learning_rate, momentum, 
         new_w, new_velocity = optimizers.sgd_step(new_w, grad.copy(), new_velocity, learning_rate=learning_rate,
                                                   momentum=momentum, nesterov=nesterov)
     _expect_step(new_w, w, expected_w, EXACT)
-    expect.close(new_velocity, expected_velocity, rtol=EXACT, atol=1e-12)
+    expect.close(new_velocity, expected_velocity, rtol=EXACT, atol=1e-12, where="result[1]")
 
 
 @pytest.mark.exercise("optimizers.sgd_step")
@@ -255,7 +255,7 @@ def test_sgd_step_with_the_usual_values_and_large_weights(optimizers, momentum, 
     new_w, new_velocity = optimizers.sgd_step(w.copy(), grad.copy(), velocity.copy(), learning_rate=0.01,
                                               momentum=momentum, nesterov=nesterov)
     _expect_step(new_w, w, expected_w, LOOSE_SGD)
-    expect.close(new_velocity, expected_velocity, rtol=LOOSE_SGD)
+    expect.close(new_velocity, expected_velocity, rtol=LOOSE_SGD, where="result[1]")
 
 
 @pytest.mark.exercise("optimizers.sgd_step")
@@ -264,7 +264,7 @@ def test_sgd_step_default_arguments_are_keras_defaults(optimizers):
     expected_w, _ = _keras_sgd(w, [grad], velocity, 0.01, 0.0, False)
     new_w, new_velocity = optimizers.sgd_step(w.copy(), grad.copy(), velocity.copy())
     _expect_step(new_w, w, expected_w, LOOSE_SGD)
-    expect.close(new_velocity, velocity)
+    expect.close(new_velocity, velocity, where="result[1]")
 
 
 @pytest.mark.exercise("optimizers.sgd_step")
@@ -272,7 +272,7 @@ def test_sgd_step_without_momentum_returns_the_velocity_as_given(optimizers):
     velocity = np.array([7.0, -3.5, 0.25])  # not zeros: a velocity that was touched shows
     _, new_velocity = optimizers.sgd_step(np.ones(3), np.array([1.0, 2.0, 3.0]), velocity.copy(),
                                           learning_rate=0.1, momentum=0.0, nesterov=True)
-    expect.close(new_velocity, velocity)
+    expect.close(new_velocity, velocity, where="result[1]")
 
 
 @pytest.mark.exercise("optimizers.sgd_step")
@@ -280,8 +280,8 @@ def test_sgd_step_accepts_int_lists(optimizers):
     expected_w, expected_velocity = _keras_sgd([1, 2], [[3, -4]], [0, 1], 0.25, 0.5, True)
     new_w, new_velocity = optimizers.sgd_step([1, 2], [3, -4], [0, 1], learning_rate=0.25, momentum=0.5,
                                               nesterov=True)
-    expect.close(new_w, expected_w, rtol=EXACT)
-    expect.close(new_velocity, expected_velocity, rtol=EXACT)
+    expect.close(new_w, expected_w, rtol=EXACT, where="result[0]")
+    expect.close(new_velocity, expected_velocity, rtol=EXACT, where="result[1]")
 
 
 @pytest.mark.exercise("optimizers.sgd_step")
@@ -319,8 +319,8 @@ def test_adam_step_at_step_t_equals_keras(optimizers, t):
     expected = _keras_adam(w, [grad], m, v, t, **EXACT_ADAM)
     new_w, new_m, new_v = optimizers.adam_step(w.copy(), grad.copy(), m.copy(), v.copy(), t, **EXACT_ADAM)
     _expect_step(new_w, w, expected[0], EXACT)
-    expect.close(new_m, expected[1], rtol=EXACT, atol=1e-15)
-    expect.close(new_v, expected[2], rtol=EXACT, atol=1e-15)
+    expect.close(new_m, expected[1], rtol=EXACT, atol=1e-15, where="result[1]")
+    expect.close(new_v, expected[2], rtol=EXACT, atol=1e-15, where="result[2]")
 
 
 @pytest.mark.exercise("optimizers.adam_step")
@@ -338,8 +338,8 @@ def test_adam_step_six_updates_from_zeros_equal_keras(optimizers, hyper):
         new_w, new_m, new_v = optimizers.adam_step(new_w, grad.copy(), new_m, new_v, t, **_adam_kwargs(hyper))
     rtol = EXACT if hyper is EXACT_ADAM else LOOSE_ADAM
     _expect_step(new_w, w, expected[0], rtol)
-    expect.close(new_m, expected[1], rtol=max(rtol, 1e-9), atol=1e-15)
-    expect.close(new_v, expected[2], rtol=max(rtol, 1e-9), atol=1e-15)
+    expect.close(new_m, expected[1], rtol=max(rtol, 1e-9), atol=1e-15, where="result[1]")
+    expect.close(new_v, expected[2], rtol=max(rtol, 1e-9), atol=1e-15, where="result[2]")
 
 
 @pytest.mark.exercise("optimizers.adam_step")
@@ -353,9 +353,9 @@ def test_adam_step_tiny_gradients_put_epsilon_outside_the_root(optimizers, t):
     expected = _keras_adam(w, [grad], m, v, t, **EXACT_ADAM)
     new_w, new_m, new_v = optimizers.adam_step(w.copy(), grad.copy(), m.copy(), v.copy(), t, **EXACT_ADAM)
     # Compared at the size of the expected values: float32's absolute floor would accept any v.
-    for got, want in ((new_w, expected[0]), (new_v, expected[2])):
+    for got, want, part in ((new_w, expected[0], "result[0]"), (new_v, expected[2], "result[2]")):
         size = float(np.max(np.abs(want)))
-        expect.close(expect.as_array(got) / size, want / size, rtol=EXACT)
+        expect.close(expect.as_array(got, where=part) / size, want / size, rtol=EXACT, where=part)
 
 
 @pytest.mark.exercise("optimizers.adam_step")
@@ -364,26 +364,26 @@ def test_adam_step_default_arguments_are_keras_defaults(optimizers):
     expected = _keras_adam(w, [grad], np.zeros(3), np.zeros(3), 1)
     new_w, new_m, new_v = optimizers.adam_step(w.copy(), grad.copy(), np.zeros(3), np.zeros(3), 1)
     _expect_step(new_w, w, expected[0], LOOSE_ADAM)
-    expect.close(new_m, expected[1], rtol=1e-9)
-    expect.close(new_v, expected[2], rtol=1e-9)
+    expect.close(new_m, expected[1], rtol=1e-9, where="result[1]")
+    expect.close(new_v, expected[2], rtol=1e-9, where="result[2]")
 
 
 @pytest.mark.exercise("optimizers.adam_step")
 def test_adam_step_a_zero_gradient_from_zeros_does_not_move(optimizers):
     with expect.no_warnings():
         new_w, new_m, new_v = optimizers.adam_step([1.5, -2.0], [0.0, 0.0], [0.0, 0.0], [0.0, 0.0], 1)
-    expect.close(new_w, [1.5, -2.0])
-    expect.close(new_m, [0.0, 0.0])
-    expect.close(new_v, [0.0, 0.0])
+    expect.close(new_w, [1.5, -2.0], where="result[0]")
+    expect.close(new_m, [0.0, 0.0], where="result[1]")
+    expect.close(new_v, [0.0, 0.0], where="result[2]")
 
 
 @pytest.mark.exercise("optimizers.adam_step")
 def test_adam_step_accepts_int_lists(optimizers):
     expected = _keras_adam([1, 2], [[3, -4]], [0, 0], [0, 0], 1, **EXACT_ADAM)
     new_w, new_m, new_v = optimizers.adam_step([1, 2], [3, -4], [0, 0], [0, 0], 1, **EXACT_ADAM)
-    expect.close(new_w, expected[0], rtol=EXACT)
-    expect.close(new_m, expected[1], rtol=EXACT)
-    expect.close(new_v, expected[2], rtol=EXACT)
+    expect.close(new_w, expected[0], rtol=EXACT, where="result[0]")
+    expect.close(new_m, expected[1], rtol=EXACT, where="result[1]")
+    expect.close(new_v, expected[2], rtol=EXACT, where="result[2]")
 
 
 @pytest.mark.exercise("optimizers.adam_step")

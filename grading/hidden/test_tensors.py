@@ -227,16 +227,16 @@ def test_fit_standardizer_matches_keras_normalization_statistics(tensors, seed):
     layer = keras.layers.Normalization(axis=-1, dtype="float64")
     layer.adapt(x)
     mean, std = tensors.fit_standardizer(x)
-    expect.close(mean, to_numpy(layer.mean).reshape(-1), rtol=1e-6)
-    expect.close(std, np.sqrt(to_numpy(layer.variance).reshape(-1)), rtol=1e-6)
+    expect.close(mean, to_numpy(layer.mean).reshape(-1), rtol=1e-6, where="result[0]")
+    expect.close(std, np.sqrt(to_numpy(layer.variance).reshape(-1)), rtol=1e-6, where="result[1]")
 
 
 @pytest.mark.exercise("tensors.fit_standardizer")
 def test_fit_standardizer_uses_the_population_std_per_column(tensors):
     x = np.array([[1.0, 10.0, -4.0], [2.0, 30.0, 0.0], [6.0, 20.0, 1.0], [3.0, 0.0, 7.0]])
     mean, std = tensors.fit_standardizer(x)
-    expect.close(mean, x.mean(axis=0))
-    expect.close(std, x.std(axis=0, ddof=0))
+    expect.close(mean, x.mean(axis=0), where="result[0]")
+    expect.close(std, x.std(axis=0, ddof=0), where="result[1]")
 
 
 @pytest.mark.exercise("tensors.fit_standardizer")
@@ -245,15 +245,15 @@ def test_fit_standardizer_constant_column_std_is_one(tensors, value):
     x = np.array([[value, 1.0], [value, 2.0], [value, 4.0], [value, 8.0], [value, 0.0], [value, 3.0], [value, 5.0]])
     with expect.no_warnings():
         mean, std = tensors.fit_standardizer(x)
-    expect.close(mean, [value, x[:, 1].mean()])
-    expect.close(std, [1.0, x[:, 1].std()])
+    expect.close(mean, [value, x[:, 1].mean()], where="result[0]")
+    expect.close(std, [1.0, x[:, 1].std()], where="result[1]")
 
 
 @pytest.mark.exercise("tensors.fit_standardizer")
 def test_fit_standardizer_single_row_has_unit_std(tensors):
     mean, std = tensors.fit_standardizer([[3.0, -1.0, 2.5]])
-    expect.close(mean, [3.0, -1.0, 2.5])
-    expect.close(std, [1.0, 1.0, 1.0])
+    expect.close(mean, [3.0, -1.0, 2.5], where="result[0]")
+    expect.close(std, [1.0, 1.0, 1.0], where="result[1]")
 
 
 @pytest.mark.exercise("tensors.fit_standardizer")
@@ -261,12 +261,12 @@ def test_fit_standardizer_int_and_float32_inputs_give_float64(tensors):
     ints = [[1, 4], [3, 8], [8, 9]]
     mean, std = tensors.fit_standardizer(ints)
     wide = np.array(ints, dtype=np.float64)
-    expect.close(mean, wide.mean(axis=0))
-    expect.close(std, wide.std(axis=0))
+    expect.close(mean, wide.mean(axis=0), where="result[0]")
+    expect.close(std, wide.std(axis=0), where="result[1]")
     floats = np.array([[0.5, 1.25], [2.0, -3.5]], dtype=np.float32)
     mean, std = tensors.fit_standardizer(floats)
-    expect.close(mean, [1.25, -1.125])
-    expect.close(std, [0.75, 2.375])
+    expect.close(mean, [1.25, -1.125], where="result[0]")
+    expect.close(std, [0.75, 2.375], where="result[1]")
 
 
 @pytest.mark.exercise("tensors.fit_standardizer")
@@ -337,9 +337,9 @@ def _expected_split(n, fractions, seed):
 def _check_split(tensors, x, y, fractions, seed):
     got = tensors.split_train_val_test(x, y, fractions, seed)
     expect.equal(len(got), 3)
-    for (x_part, y_part), rows in zip(got, _expected_split(len(y), fractions, seed)):
-        expect.equal(x_part, np.asarray(x)[rows])
-        expect.equal(y_part, np.asarray(y)[rows])
+    for part, ((x_part, y_part), rows) in enumerate(zip(got, _expected_split(len(y), fractions, seed))):
+        expect.equal(x_part, np.asarray(x)[rows], where=f"result[{part}][0]")
+        expect.equal(y_part, np.asarray(y)[rows], where=f"result[{part}][1]")
 
 
 @pytest.mark.exercise("tensors.split_train_val_test")
@@ -364,15 +364,15 @@ def test_split_train_val_test_default_fractions_and_no_seed(tensors):
     x = np.random.default_rng(51).normal(size=(15, 2))
     y = np.arange(15)
     (x_train, y_train), (x_val, y_val), (x_test, y_test) = tensors.split_train_val_test(x, y)
-    expect.close(x_train, x[:9])
-    expect.equal(y_val, np.arange(9, 12))
-    expect.equal(y_test, np.arange(12, 15))
+    expect.close(x_train, x[:9], where="result[0][0]")
+    expect.equal(y_val, np.arange(9, 12), where="result[1][1]")
+    expect.equal(y_test, np.arange(12, 15), where="result[2][1]")
 
 
 @pytest.mark.exercise("tensors.split_train_val_test")
 def test_split_train_val_test_seed_0_still_shuffles(tensors):
     (_, y_train), _, _ = tensors.split_train_val_test(np.zeros((30, 1)), np.arange(30), seed=0)
-    expect.equal(y_train, np.random.default_rng(0).permutation(30)[:18])
+    expect.equal(y_train, np.random.default_rng(0).permutation(30)[:18], where="result[0][1]")
 
 
 @pytest.mark.exercise("tensors.split_train_val_test")
@@ -395,9 +395,9 @@ def test_split_train_val_test_images_and_column_labels(tensors):
     x = np.random.default_rng(64).normal(size=(12, 4, 3, 2))
     y = np.arange(12).reshape(12, 1)
     got = tensors.split_train_val_test(x, y, (0.5, 0.25, 0.25), 8)
-    for (x_part, y_part), rows in zip(got, _expected_split(12, (0.5, 0.25, 0.25), 8)):
-        expect.close(x_part, x[rows])
-        expect.equal(y_part, y[rows])
+    for part, ((x_part, y_part), rows) in enumerate(zip(got, _expected_split(12, (0.5, 0.25, 0.25), 8))):
+        expect.close(x_part, x[rows], where=f"result[{part}][0]")
+        expect.equal(y_part, y[rows], where=f"result[{part}][1]")
 
 
 @pytest.mark.exercise("tensors.split_train_val_test")
@@ -405,19 +405,19 @@ def test_split_train_val_test_accepts_lists(tensors):
     x = [[float(i), float(-i)] for i in range(10)]
     y = list(range(10))
     got = tensors.split_train_val_test(x, y, [0.6, 0.2, 0.2], 9)
-    for (x_part, y_part), rows in zip(got, _expected_split(10, (0.6, 0.2, 0.2), 9)):
-        expect.close(x_part, np.array(x)[rows])
-        expect.equal(y_part, np.array(y)[rows])
+    for part, ((x_part, y_part), rows) in enumerate(zip(got, _expected_split(10, (0.6, 0.2, 0.2), 9))):
+        expect.close(x_part, np.array(x)[rows], where=f"result[{part}][0]")
+        expect.equal(y_part, np.array(y)[rows], where=f"result[{part}][1]")
 
 
 @pytest.mark.exercise("tensors.split_train_val_test")
 def test_split_train_val_test_empty_parts_keep_their_shape(tensors):
     x = np.ones((6, 3))
     (x_train, _), (x_val, y_val), (x_test, _) = tensors.split_train_val_test(x, np.arange(6), (1.0, 0.0, 0.0))
-    expect.close(x_train, x)
-    expect.close(x_val, np.ones((0, 3)))
-    expect.close(x_test, np.ones((0, 3)))
-    expect.equal(y_val, np.arange(0))
+    expect.close(x_train, x, where="result[0][0]")
+    expect.close(x_val, np.ones((0, 3)), where="result[1][0]")
+    expect.close(x_test, np.ones((0, 3)), where="result[2][0]")
+    expect.equal(y_val, np.arange(0), where="result[1][1]")
 
 
 @pytest.mark.exercise("tensors.split_train_val_test")
@@ -445,10 +445,10 @@ def test_split_validation_tail_random_sizes(tensors, seed):
     start = int(rng.integers(1, n))
     x, y = rng.normal(size=(n, 3)), rng.integers(0, 2, size=n)
     (x_train, y_train), (x_val, y_val) = tensors.split_validation_tail(x, y, start)
-    expect.close(x_train, x[:start])
-    expect.equal(y_train, y[:start])
-    expect.close(x_val, x[start:])
-    expect.equal(y_val, y[start:])
+    expect.close(x_train, x[:start], where="result[0][0]")
+    expect.equal(y_train, y[:start], where="result[0][1]")
+    expect.close(x_val, x[start:], where="result[1][0]")
+    expect.equal(y_val, y[start:], where="result[1][1]")
 
 
 @pytest.mark.exercise("tensors.split_validation_tail")
@@ -456,10 +456,10 @@ def test_split_validation_tail_random_sizes(tensors, seed):
 def test_split_validation_tail_smallest_parts(tensors, start):
     x, y = np.arange(20).reshape(10, 2), np.arange(10).reshape(10, 1)
     (x_train, y_train), (x_val, y_val) = tensors.split_validation_tail(x, y, start)
-    expect.equal(x_train, x[:start])
-    expect.equal(y_train, y[:start])
-    expect.equal(x_val, x[start:])
-    expect.equal(y_val, y[start:])
+    expect.equal(x_train, x[:start], where="result[0][0]")
+    expect.equal(y_train, y[:start], where="result[0][1]")
+    expect.equal(x_val, x[start:], where="result[1][0]")
+    expect.equal(y_val, y[start:], where="result[1][1]")
 
 
 @pytest.mark.exercise("tensors.split_validation_tail")
@@ -476,10 +476,10 @@ def test_split_validation_tail_no_validation_row_is_trained_on(tensors):
 def test_split_validation_tail_images_lists_and_numpy_start(tensors):
     x = np.random.default_rng(74).normal(size=(6, 2, 2, 3))
     (x_train, y_train), (x_val, y_val) = tensors.split_validation_tail(x.tolist(), [0, 1, 2, 3, 4, 5], np.int64(4))
-    expect.close(x_train, x[:4])
-    expect.close(x_val, x[4:])
-    expect.equal(y_train, np.array([0, 1, 2, 3]))
-    expect.equal(y_val, np.array([4, 5]))
+    expect.close(x_train, x[:4], where="result[0][0]")
+    expect.close(x_val, x[4:], where="result[1][0]")
+    expect.equal(y_train, np.array([0, 1, 2, 3]), where="result[0][1]")
+    expect.equal(y_val, np.array([4, 5]), where="result[1][1]")
 
 
 @pytest.mark.exercise("tensors.split_validation_tail")

@@ -17,6 +17,7 @@ import pytest
 from keraskit import expect, oracle, plugin, target
 from keraskit import modelcheck as mc
 from keraskit.datasets import load_boston_housing
+from keraskit.i18n import t
 
 RNG = np.random.default_rng(20261128)
 X = RNG.normal(size=(26, 3))
@@ -187,7 +188,7 @@ def _error_names_every_key(call, keys):
     with pytest.raises(ValueError) as caught:
         call()
     missing = [key for key in keys if key not in str(caught.value)]
-    assert not missing, f"the ValueError should list the available keys {keys}; it says: {caught.value}"
+    expect.that(not missing, "test.lists_keys", kind=expect.WRONG_ERROR, keys=keys, message=str(caught.value))
 
 
 @pytest.mark.exercise("training.overfitting_gap")
@@ -247,14 +248,16 @@ def _check_result_shape(result, epochs):
     history = result["history"]
     expect.equal(type(history).__name__, "dict")
     mape = [name for name in MAPE_NAMES if name in history]
-    assert mape, f"history should hold the MAPE metric, it has {sorted(history)}"
+    expect.that(mape, "test.history_mape", kind=expect.HISTORY, keys=sorted(history))
     expect.equal(sorted(history), sorted(["loss", "val_loss", mape[0], "val_" + mape[0]]))
     for key, values in history.items():
-        assert isinstance(values, list) and len(values) == epochs, f"history[{key!r}]: expected {epochs} values"
-        assert all(math.isfinite(v) for v in values), f"history[{key!r}] is not finite: {values}"
+        expect.that(isinstance(values, list) and len(values) == epochs, "test.history_count", kind=expect.HISTORY,
+                    key=repr(key), epochs=epochs)
+        expect.that(all(math.isfinite(v) for v in values), "test.history_finite", kind=expect.HISTORY,
+                    key=repr(key), values=values)
     for key in ("test_loss", "test_mape"):
         expect.scalar(result[key], result[key])  # a real number, not an array
-        assert math.isfinite(result[key]) and result[key] > 0, f"{key} should be a positive number: {result[key]}"
+        expect.that(math.isfinite(result[key]) and result[key] > 0, "test.positive", key=key, value=result[key])
 
 
 def _check_quick_shape(quick_runs):
@@ -278,11 +281,8 @@ def _check_equals_seeded_keras_run(result, arguments):
         for key in ("test_loss", "test_mape"):
             expect.scalar(result[key], expected[key], rtol=BOSTON_RTOL)
     except expect.ExpectationFailed as failure:
-        raise expect.ExpectationFailed(
-            f"boston_experiment({call}) differs from Keras's own run of the experiment: seed with "
-            f"keras.utils.set_random_seed(seed) before building, one RandomNormal(stddev=0.05) per layer, "
-            f"fit on x_train[:300] with batch_size, validate on x_train[300:], evaluate on the test split.\n"
-            f"{failure}") from None
+        raise expect.ExpectationFailed(t("test.not_the_seeded_run", call=f"boston_experiment({call})")
+                                       + f"\n{failure}", failure.kind) from None
 
 
 def _check_quick_runs_equal_seeded_keras_runs(quick_runs):
@@ -293,8 +293,7 @@ def _check_quick_runs_equal_seeded_keras_runs(quick_runs):
 def _check_test_split_is_scored(quick_runs):
     result = quick_runs["base"]
     val_loss = result["history"]["val_loss"][-1]
-    assert not math.isclose(result["test_loss"], val_loss, rel_tol=1e-4), \
-        "test_loss equals the last val_loss: evaluate on the test split, not on the validation rows"
+    expect.that(not math.isclose(result["test_loss"], val_loss, rel_tol=1e-4), "test.test_split")
 
 
 def _check_scores_are_loss_then_mape(result):
@@ -306,7 +305,7 @@ def _check_scores_are_loss_then_mape(result):
     twins = {"test_loss": history["val_loss"][-1], "test_mape": history["val_" + mape][-1]}
     for key, twin in twins.items():
         ratio = result[key] / twin
-        assert 0.5 < ratio < 2.0, f"{key} = {result[key]:.2f} is not near the validation value {twin:.2f}"
+        expect.that(0.5 < ratio < 2.0, "test.near_twin", key=key, value=f"{result[key]:.2f}", twin=f"{twin:.2f}")
 
 
 def _check_quick_scores(quick_runs):
@@ -337,7 +336,7 @@ def full_run(training_module, quick_runs):
         try:
             check(quick_runs)
         except AssertionError as failure:
-            pytest.fail(f"the 30-epoch run was skipped: a quick check failed first ({failure})", pytrace=False)
+            raise expect.ExpectationFailed(t("test.full_run_skipped", failure=failure), expect.HISTORY) from None
     return training_module.boston_experiment()
 
 
@@ -349,12 +348,13 @@ def test_boston_experiment_defaults_run_30_epochs(training, full_run):
 @pytest.mark.exercise("training.boston_experiment")
 def test_boston_experiment_learns(training, full_run):
     loss = full_run["history"]["loss"]
-    assert loss[-1] < 0.5 * loss[0], f"the training loss should fall a lot in 30 epochs: {loss[0]:.1f} -> {loss[-1]:.1f}"
+    expect.that(loss[-1] < 0.5 * loss[0], "test.loss_falls", kind=expect.HISTORY, first=f"{loss[0]:.1f}",
+                last=f"{loss[-1]:.1f}")
     # Predicting the mean training price scores an MSE of about the variance of the test prices.
     (_, y_train), (_, y_test) = load_boston_housing()
     constant_guess = float(np.mean((y_test - y_train[:300].mean()) ** 2))
-    assert full_run["test_loss"] < 2 * constant_guess, \
-        f"test_loss {full_run['test_loss']:.1f} is far worse than guessing the mean ({constant_guess:.1f})"
+    expect.that(full_run["test_loss"] < 2 * constant_guess, "test.worse_than_mean",
+                loss=f"{full_run['test_loss']:.1f}", guess=f"{constant_guess:.1f}")
 
 
 @pytest.mark.exercise("training.boston_experiment")
