@@ -215,33 +215,3 @@ def loss_reduction(per_sample, sample_weight=None) -> float:
     values = f64(per_sample)
     weights = None if sample_weight is None else f64(sample_weight)
     return float(to_numpy(_ReportedLoss(dtype="float64")(np.zeros_like(values), values, sample_weight=weights)))
-
-
-@memoised
-def boston_run(epochs: int, batch_size: int, seed: int) -> dict:
-    """Keras's own run of the chapter's Boston experiment, seeded as the exercise's docstring says.
-
-    ``keras.utils.set_random_seed(seed)``, then the regressor (13 relu -> 6 relu -> 1, one
-    ``RandomNormal(stddev=0.05)`` per layer, Adam, MSE, MAPE), fit on ``x_train[:300]`` with
-    ``x_train[300:]`` as validation data, evaluated on the test split. Seeding again right
-    before ``fit`` changes nothing (building draws no backend random numbers), nor does a
-    functional model instead of a Sequential one. Memoised: the answer is the same for every
-    submission, so a grading run pays for it once.
-    """
-    from keraskit.datasets import load_boston_housing
-
-    (x_train, y_train), (x_test, y_test) = load_boston_housing()
-    keras.utils.set_random_seed(seed)
-    model = keras.Sequential([keras.Input(shape=(x_train.shape[1],))] + [
-        keras.layers.Dense(units, activation=activation,
-                           kernel_initializer=keras.initializers.RandomNormal(stddev=0.05))
-        for units, activation in ((13, "relu"), (6, "relu"), (1, None))])
-    model.compile(optimizer=keras.optimizers.Adam(), loss="mean_squared_error",
-                  metrics=[keras.metrics.MeanAbsolutePercentageError()])
-    history = model.fit(x_train[:300], y_train[:300], validation_data=(x_train[300:], y_train[300:]),
-                        epochs=epochs, batch_size=batch_size, verbose=0).history
-    test_loss, test_mape = model.evaluate(x_test, y_test, verbose=0)
-    return {"loss": list(history["loss"]), "val_loss": list(history["val_loss"]),
-            "mape": list(history["mean_absolute_percentage_error"]),
-            "val_mape": list(history["val_mean_absolute_percentage_error"]),
-            "test_loss": float(test_loss), "test_mape": float(test_mape)}
