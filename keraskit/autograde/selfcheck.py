@@ -212,7 +212,8 @@ def reference_problems(records: list[dict]) -> list[str]:
             if row["earned"] < row["points"]:
                 failing = [t for t in row["tests"] if t["outcome"] != "passed"]
                 cause = (failing[0].get("message") or failing[0]["outcome"]) if failing else "no test ran"
-                problems.append(f"{row['id']}: {' / '.join(cause.strip().splitlines()[:3])[:400]}")
+                # the failure's head: its exercise, call, kind and first detail line (the cause)
+                problems.append(f"{row['id']}: {' / '.join(cause.strip().splitlines()[:5])[:900]}")
     return problems
 
 
