@@ -9,6 +9,7 @@ from what the installed Keras does.
 from __future__ import annotations
 
 import contextlib
+import gc
 import inspect
 import io
 import math
@@ -93,6 +94,7 @@ def run_block(source: str, label: str) -> Run:
     namespace = {"__name__": f"errata_{label.replace('-', '_')}"}
     printed = io.StringIO()
     error = None
+    gc.collect()  # objects left by earlier tests must not be finalised (ResourceWarning) inside the block
     with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(printed):
         warnings.simplefilter("always")
         try:
@@ -100,8 +102,9 @@ def run_block(source: str, label: str) -> Run:
         except Exception as exc:  # the book's blocks are expected to raise
             error = exc
     # The kit's own once-only data warning is not part of any erratum.
+    # Nor is a ResourceWarning: it reports the garbage collector finalising some other object.
     seen = [f"{w.category.__name__}: {w.message}" for w in caught
-            if not issubclass(w.category, BostonHousingEthicsWarning)]
+            if not issubclass(w.category, (BostonHousingEthicsWarning, ResourceWarning))]
     lines = seen + printed.getvalue().splitlines()
     if error is not None:
         lines.append(f"{type(error).__name__}: {error}")
