@@ -217,12 +217,16 @@ def reference_problems(records: list[dict]) -> list[str]:
     return problems
 
 
-def failure_message(problems: list[str], mode: str) -> str:
-    lines = [f"self-check failed: the reference does not get full marks in this sandbox ({mode} mode), "
-             "so no submission is graded. Exercises and causes:"]
-    lines += [f"  - {p}" for p in problems[:40]]
+def _refusal(headline: str, problems: list[str]) -> str:
+    """The one message both self-check failures print: why, then each problem, then where to look."""
+    lines = [headline] + [f"  - {p}" for p in problems[:40]]
     lines.append("Run `keraskit doctor` to see what the sandbox lacks.")
     return "\n".join(lines)
+
+
+def failure_message(problems: list[str], mode: str) -> str:
+    return _refusal(f"self-check failed: the reference does not get full marks in this sandbox ({mode} mode), "
+                    "so no submission is graded. Exercises and causes:", problems)
 
 
 # ---------------------------------------------------------------- the probe (no reference)
@@ -290,8 +294,5 @@ def run_probe(server, limits) -> dict:
 
 
 def probe_message(problems: list[str], mode: str) -> str:
-    lines = [f"self-check failed: this grader's worker or oracle is not the known-good one ({mode} mode), "
-             "so no submission is graded:"]
-    lines += [f"  - {p}" for p in problems[:40]]
-    lines.append("Run `keraskit doctor` to see what the sandbox lacks.")
-    return "\n".join(lines)
+    return _refusal(f"self-check failed: this grader's worker or oracle is not the known-good one ({mode} mode), "
+                    "so no submission is graded:", problems)
