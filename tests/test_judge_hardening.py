@@ -9,11 +9,13 @@ Runs in the mode this machine grades with (bwrap where it works, the floor other
 
 import json
 import os
+import signal
+import time
 from pathlib import Path
 
 import pytest
 
-from keraskit.autograde import sandbox, submissions
+from keraskit.autograde import procs, sandbox, submissions
 from keraskit.autograde.host import JudgeHost
 from keraskit.autograde.sandbox import Limits
 
@@ -103,15 +105,6 @@ def samples_first(x, sample_axis):
 # Seen to fail now and then when the whole suite runs on both cores (never when this file runs
 # alone): a call after the refused model, or after a late server death, lost the control
 # exercise. Open under the sandbox-hardening issue until the cause in the retry path is found.
-KNOWN_FLAKES = {"dense_25m_units", "kill_server_later"}
-
-
-def _with_known_flakes(attacks) -> list:
-    return [pytest.param(name, marks=pytest.mark.xfail(strict=False, reason="intermittent under a loaded machine: "
-                                                        "the control call after this attack sometimes fails"))
-            if name in KNOWN_FLAKES else name for name in sorted(attacks)]
-
-
 def _make(folder: Path, name: str, extra: bytes) -> Path:
     sub = folder / name
     sub.mkdir(parents=True)
@@ -146,7 +139,7 @@ def honest(host, tmp_path_factory):
     return record
 
 
-@pytest.mark.parametrize("attack", _with_known_flakes(ATTACKS))
+@pytest.mark.parametrize("attack", sorted(ATTACKS))
 def test_a_hostile_reply_costs_only_its_call_and_never_exhausts_the_judge(host, honest, tmp_path, attack):
     record = _grade(host, _make(tmp_path, attack, RAW_FRAME + ATTACKS[attack]))
     assert record["status"] == "graded", record["problems"]
@@ -193,7 +186,7 @@ def samples_first(x, sample_axis):
 }
 
 
-@pytest.mark.parametrize("attack", _with_known_flakes(KILLERS))
+@pytest.mark.parametrize("attack", sorted(KILLERS))
 def test_killing_or_crashing_the_worker_costs_only_the_calls_that_do_it(host, honest, tmp_path, attack):
     record = _grade(host, _make(tmp_path, attack, KILLERS[attack]))
     earned = _earned(record)
@@ -201,6 +194,41 @@ def test_killing_or_crashing_the_worker_costs_only_the_calls_that_do_it(host, ho
     if attack != "kill_server_later":  # that one answers correctly; its kills may cost it its own calls
         assert earned[ATTACKED] == 0
     assert not any("Connection reset" in m for m in _messages(record, CONTROL))
+
+
+def test_a_server_killed_just_before_a_spawn_is_replaced_and_asked_again(host, monkeypatch):
+    """The race behind "Connection reset by peer" in an honest call: the server dies after the
+    judge last saw it alive (a student's background process), while the judge asks it for a child."""
+    host.ensure_server()
+    server = host.server
+    os.kill(server.process.pid, signal.SIGKILL)
+    server.process.wait()
+    monkeypatch.setattr(type(server), "alive", lambda self: True)  # seen alive a moment ago
+    channel = server.spawn({})
+    channel.close()
+    monkeypatch.undo()
+    assert server.alive()
+    server.kill_children()
+
+
+def test_a_killed_process_not_yet_reaped_is_not_running():
+    """A forked judge child sees its parent's killed server as a zombie: it must count as dead."""
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    try:
+        deadline = time.monotonic() + 10
+        while procs.is_running(pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not procs.is_running(pid)  # a zombie: exited, not reaped
+        assert os.waitpid(pid, os.WNOHANG)[0] == pid  # ...and it was still there to reap
+    finally:
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
+    assert procs.is_running(os.getpid())
+    assert not procs.is_running(pid)
 
 
 def test_the_next_submission_after_a_killed_server_is_graded_normally(host, honest, tmp_path):

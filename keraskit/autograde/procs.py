@@ -28,3 +28,15 @@ def preexec_die_with_parent():
     """A ``subprocess.Popen(preexec_fn=...)`` that ties the new process to the caller."""
     parent = os.getpid()
     return lambda: die_with_parent(parent)
+
+
+def is_running(pid: int) -> bool:
+    """Whether ``pid`` runs: exists and is not a zombie. A process killed while its parent has not
+    reaped it yet still answers ``kill(pid, 0)``; only its state in /proc tells it is dead."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read()
+    except OSError:
+        return False
+    state = stat[stat.rfind(b")") + 2:][:1]  # the name before it may hold spaces and parentheses
+    return state not in (b"Z", b"X", b"x", b"")

@@ -688,23 +688,34 @@ class WorkerServer:
             return False
         if os.getpid() == self.owner:
             return self.process.poll() is None
-        try:  # a forked judge child cannot wait for its parent's child: just ask if it exists
-            os.kill(self.process.pid, 0)
-            return True
-        except OSError:
-            return False
+        # A forked judge child cannot wait for its parent's child; a killed server stays a zombie
+        # there until the parent reaps it, so existence alone is no proof of life.
+        return procs.is_running(self.process.pid)
 
     def spawn(self, sources: dict[str, bytes]) -> socket.socket:
-        """A fresh child holding ``sources``; returns the judge's end of its channel."""
+        """A fresh child holding ``sources``; returns the judge's end of its channel. A server that
+        dies while asked (a student's background process can kill it at any moment) is replaced
+        and asked once more: its death is no call's fault."""
         if not self.alive():
             self.close()
             self.start()
+        try:
+            return self._ask_for_child(sources)
+        except (wire.WireError, OSError):
+            self.close()
+            self.start()
+            return self._ask_for_child(sources)
+
+    def _ask_for_child(self, sources: dict[str, bytes]) -> socket.socket:
         ours, theirs = socket.socketpair()
         try:
             self.control.settimeout(60)
             wire.send(self.control, {"op": "spawn"}, {"sources": sources, "limits": self.limits.for_child()})
             socket.send_fds(self.control, [b"f"], [theirs.fileno()])
             wire.recv(self.control)
+        except BaseException:
+            ours.close()
+            raise
         finally:
             theirs.close()
         return ours
