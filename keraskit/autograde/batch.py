@@ -22,6 +22,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from keraskit import catalogue, layout
+from keraskit.atomic import write_atomic
 from keraskit.autograde import procs, results, sandbox, selfcheck, submissions
 from keraskit.autograde.sandbox import Limits
 from keraskit.errors import INTERRUPTED
@@ -120,7 +121,7 @@ def _progress(done: int, total: int, current: str) -> None:
 
 
 def _remove_stale_temporaries(out: Path) -> None:
-    """Half-written files of a run that was killed (``results.write_atomic`` names them .*.tmp)."""
+    """Half-written files of a run that was killed (``keraskit.atomic.write_atomic`` names them .*.tmp)."""
     for folder in (out, out / "records", out / "feedback", out / "results"):
         for stale in folder.glob(".*.tmp") if folder.is_dir() else ():
             stale.unlink(missing_ok=True)
@@ -129,7 +130,7 @@ def _remove_stale_temporaries(out: Path) -> None:
 def write_summaries(out: Path, everyone, records: dict[str, dict]) -> list[dict]:
     """grades.csv and summary.png from the finished records, in the class's order."""
     ordered = [records[s.student] for s in everyone if s.student in records]
-    results.write_atomic(out / "grades.csv", results.grades_csv(ordered, catalogue.load().topic_ids))
+    write_atomic(out / "grades.csv", results.grades_csv(ordered, catalogue.load().topic_ids))
     if ordered:
         results.summary_png(ordered, out / "summary.png")
     return ordered
