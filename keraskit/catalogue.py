@@ -16,6 +16,19 @@ FAILURE_KINDS = ("type", "dtype", "shape", "nonfinite", "values", "no_raise", "w
 DEFAULT_HINT_KINDS = ("values", "history", "structure")
 
 
+def split_id(exercise_id: str) -> tuple[str, str]:
+    """``(topic, function)`` of an exercise id ``topic.function``; function is "" if the id has no dot.
+
+    Where an ``Exercise`` is at hand, its ``.topic`` and ``.function`` say the same."""
+    topic, _, function = exercise_id.partition(".")
+    return topic, function
+
+
+def topic_of(exercise_id: str) -> str:
+    """The topic of an exercise id ``topic.function``."""
+    return split_id(exercise_id)[0]
+
+
 @dataclass(frozen=True)
 class Exercise:
     id: str
@@ -114,7 +127,7 @@ def parse(data: dict) -> Catalogue:
     seen: set[str] = set()
     for order, row in enumerate(data.get("exercise", []), start=1):
         ex_id = row["id"]
-        topic, _, function = ex_id.partition(".")
+        topic, function = split_id(ex_id)
         if ex_id in seen:
             raise CatalogueError(f"exercise {ex_id!r} appears twice")
         if topic not in by_topic or not function:

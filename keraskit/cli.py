@@ -14,6 +14,7 @@ import re
 import sys
 
 from keraskit import __version__
+from keraskit.errors import INTERRUPTED, CommandError
 from keraskit.i18n import notices_shown_after, t
 
 # name -> module; each command's one-line help is `cli.help.<name>` in keraskit/locales/.
@@ -101,8 +102,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    from keraskit.commands import CommandError
-
     prog = f"keraskit {args.command}"
     # One-time notices (the Boston "B" column one) come out as kit messages after the command.
     with notices_shown_after():
@@ -116,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         except KeyboardInterrupt:
             print(t("cli.interrupted"), file=sys.stderr)
-            return 130
+            return INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ quiet.silence_tensorflow()  # before anything can import TensorFlow
 
 import pytest  # noqa: E402
 
-from keraskit import board, catalogue, selection, target  # noqa: E402
+from keraskit import board, catalogue, layout, selection, target  # noqa: E402
 from keraskit.expect import LINE_LIMIT, TYPE, VALUES, ExpectationFailed  # noqa: E402
 from keraskit.i18n import current_language, notice_sink_active, notices_to, t  # noqa: E402
 
@@ -61,9 +61,9 @@ def _make_loader(config):
         if not root.is_dir():
             raise pytest.UsageError(t("cli.not_a_folder_arg", name="--target", path=repr(chosen)))
     elif config.getoption("instructor") or target.instructor_enabled():
-        root = Path(config.rootpath) / "solutions"
+        root = layout.Layout(config.rootpath).solutions
     else:
-        root = Path(config.rootpath) / "exercises"
+        root = layout.Layout(config.rootpath).exercises
     return target.LocalLoader(root)
 
 

@@ -11,11 +11,10 @@ import ast
 import shutil
 from pathlib import Path
 
-from keraskit import catalogue
+from keraskit import catalogue, layout
 from keraskit.commands import CommandError, require_output_folder
 from keraskit.i18n import t
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 STUDENT_README = Path(__file__).with_name("templates") / "student_README.md"
 
 # What a student gets, relative to the repository root.
@@ -82,13 +81,14 @@ def find_leaks(bundle: Path, secret_lines: dict[str, str]) -> list[str]:
     return leaks
 
 
-def write_release(out_dir: Path, repo_root: Path = REPO_ROOT, force: bool = False) -> Path:
+def write_release(out_dir: Path, repo_root: Path = layout.ROOT, force: bool = False) -> Path:
     out_dir = Path(out_dir)
     if out_dir.exists() and any(out_dir.iterdir()):
         if not force:
             raise ReleaseError(t("release.not_empty", path=out_dir))
         shutil.rmtree(out_dir)
-    missing = [t.module_file for t in catalogue.load().topics if not (repo_root / "exercises" / t.module_file).exists()]
+    kit = layout.Layout(repo_root)
+    missing = [t.module_file for t in catalogue.load().topics if not kit.topic(t.id).stub.exists()]
     if missing:
         raise ReleaseError(t("release.stubs_missing", files=", ".join(missing)))
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -100,7 +100,7 @@ def write_release(out_dir: Path, repo_root: Path = REPO_ROOT, force: bool = Fals
             (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, out_dir / name)
     shutil.copy2(STUDENT_README, out_dir / "README.md")
-    secret = solution_body_lines(repo_root / "solutions", repo_root / "exercises",
+    secret = solution_body_lines(kit.solutions, kit.exercises,
                                  read_allowlist(repo_root / ALLOWLIST))
     leaks = find_leaks(out_dir, secret)
     if leaks:

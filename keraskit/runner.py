@@ -11,6 +11,7 @@ import contextlib
 import io
 import sys
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,17 +86,16 @@ def run(paths, *, target: Path | str | None = None, instructor: bool = False,
         with redirect:
             code = pytest.main(args, plugins=[collector, *plugins])
     finally:
-        _forget_test_modules(before)
+        # Visible and hidden suites share file names (test_<module>.py); depending on the rootdir
+        # pytest may name both modules alike, and a later run in this process would then reuse
+        # the wrong file: the test modules (and conftests) this run imported are dropped.
+        forget_modules(before, lambda path: path.name.startswith(("test_", "conftest")))
     return RunResult(int(code), collector.tests, buffer.getvalue())
 
 
-def _forget_test_modules(before: set[str]) -> None:
-    """Drop the test modules (and conftests) this run imported.
-
-    Visible and hidden suites share file names (test_<module>.py); depending on the rootdir pytest
-    may name both modules alike, and a later run in this process would then reuse the wrong file.
-    """
+def forget_modules(before: set[str], chosen: Callable[[Path], bool]) -> None:
+    """Drop from ``sys.modules`` the modules imported since ``before`` whose file is ``chosen``."""
     for name in set(sys.modules) - before:
-        module_file = getattr(sys.modules[name], "__file__", None) or ""
-        if Path(module_file).name.startswith(("test_", "conftest")):
+        module_file = getattr(sys.modules.get(name), "__file__", None)
+        if module_file and chosen(Path(module_file)):
             del sys.modules[name]

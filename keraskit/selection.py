@@ -26,7 +26,7 @@ import itertools
 import re
 from pathlib import Path
 
-from keraskit import catalogue
+from keraskit import catalogue, layout
 
 # Names every marked test carries besides its own (pytest stores marks in this attribute).
 ALWAYS_PRESENT = ("pytestmark",)
@@ -36,16 +36,13 @@ MAX_OPEN_WORDS = 12
 
 def topic_of(path: Path) -> str | None:
     """The catalogue topic a ``test_<topic>.py`` file grades, else None."""
-    name = path.name
-    if not (name.startswith("test_") and name.endswith(".py")):
-        return None
-    topic = name[len("test_"):-len(".py")]
+    topic = layout.suite_topic(path.name)
     return topic if topic in catalogue.load().topic_ids else None
 
 
 def excluded_by_exercises(path: Path, topic: str, wanted: set[str]) -> bool:
     """True if ``--exercise`` selects nothing from ``path`` (a file of ``topic``)."""
-    if not wanted or topic in {w.partition(".")[0] for w in wanted}:
+    if not wanted or topic in {catalogue.topic_of(w) for w in wanted}:
         return False
     text = _read(path)
     return text is not None and not any(exercise in text for exercise in wanted)

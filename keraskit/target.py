@@ -17,34 +17,16 @@ import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from keraskit.layout import find_module_file, module_name
+
 INSTRUCTOR_ENV = "KERASKIT_INSTRUCTOR"
 TARGET_ENV = "KERASKIT_TARGET"
-
-# Folders never searched for a submission's modules: tests, environments, caches.
-SKIPPED_DIRS = {"tests", "test", "golden", ".venv", "venv", ".tox", "__pycache__", ".git",
-                "node_modules", "site-packages", ".ipynb_checkpoints"}
 
 _load_counter = itertools.count()
 
 
 def instructor_enabled() -> bool:
     return os.environ.get(INSTRUCTOR_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
-
-
-def find_module_file(root: Path, module: str) -> Path | None:
-    """``root/<module>.py`` if present, else the shallowest ``<module>.py`` below ``root``."""
-    root = Path(root)
-    direct = root / f"{module}.py"
-    if direct.is_file():
-        return direct
-    best: Path | None = None
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS and not d.startswith("."))
-        if f"{module}.py" in filenames:
-            candidate = Path(dirpath) / f"{module}.py"
-            if best is None or len(candidate.parts) < len(best.parts):
-                best = candidate
-    return best
 
 
 def display_path(path) -> str:
@@ -82,7 +64,7 @@ class LocalLoader:
 
     def describe(self, module: str) -> str:
         """Where ``module`` is (or should be)."""
-        return display_path(find_module_file(self.root, module) or self.root / f"{module}.py")
+        return display_path(find_module_file(self.root, module) or self.root / module_name(module))
 
     def load(self, module: str) -> types.ModuleType:
         if module not in self._cache:
@@ -91,9 +73,6 @@ class LocalLoader:
                 raise ModuleMissing(f"no {module}.py in {self.root}")
             self._cache[module] = load_module_file(path, module)
         return self._cache[module]
-
-    def source_paths(self) -> list[Path]:
-        return [Path(m.__file__) for m in self._cache.values()]
 
 
 _short_repr = reprlib.Repr()

@@ -16,7 +16,8 @@ from nbgrader.nbgraderformat import MetadataValidator
 
 from keraskit import catalogue, cli, quiet, target
 from keraskit.nbgrader import build, checks, extract, pipeline
-from keraskit.nbgrader.source import available_topics, topic_files
+from keraskit.layout import topic_paths
+from keraskit.nbgrader.source import available_topics
 
 ROOT = Path(__file__).resolve().parents[1]
 CAT = catalogue.load()
@@ -69,12 +70,12 @@ def test_every_topic_with_files_is_built(course):
 
 @pytest.mark.parametrize("topic", TOPICS)
 def test_test_files_are_copies_visible_released_hidden_kept_back(course, topic):
-    files = topic_files(ROOT, topic)
+    files = topic_paths(topic, ROOT)
     assignment = course.root / "source" / topic
-    assert (assignment / "tests" / f"test_{topic}.py").read_bytes() == files["visible"].read_bytes()
-    assert (course.root / "hidden_tests" / f"test_{topic}.py").read_bytes() == files["hidden"].read_bytes()
-    if files["golden"].is_file():
-        assert (assignment / "tests" / "golden" / f"{topic}.json").read_bytes() == files["golden"].read_bytes()
+    assert (assignment / "tests" / f"test_{topic}.py").read_bytes() == files.visible.read_bytes()
+    assert (course.root / "hidden_tests" / f"test_{topic}.py").read_bytes() == files.hidden.read_bytes()
+    if files.golden.is_file():
+        assert (assignment / "tests" / "golden" / f"{topic}.json").read_bytes() == files.golden.read_bytes()
     assert not list(assignment.rglob("*hidden*")), "nothing under source/ may hold hidden tests"
 
 
@@ -125,7 +126,7 @@ def test_answer_cells_are_the_reference(course, topic, tmp_path):
     [module_path] = extract.write_modules([course.notebooks[topic]], tmp_path)
     assert module_path.name == f"{topic}.py"
     got = ast.parse(module_path.read_text(encoding="utf-8"))
-    ref = ast.parse(topic_files(ROOT, topic)["reference"].read_text(encoding="utf-8"))
+    ref = ast.parse(topic_paths(topic, ROOT).reference.read_text(encoding="utf-8"))
     public = {e.function for e in CAT.topic(topic).exercises}
     got_fns, ref_fns = _functions(got), _functions(ref)
     for name in public:
@@ -145,7 +146,7 @@ def _normalized_stub(fn: ast.FunctionDef) -> str:
 @pytest.mark.parametrize("topic", TOPICS)
 def test_released_answer_cells_are_the_stubs(course, topic):
     released = _released(_notebook(course, topic))
-    stub_fns = _functions(ast.parse(topic_files(ROOT, topic)["stub"].read_text(encoding="utf-8")))
+    stub_fns = _functions(ast.parse(topic_paths(topic, ROOT).stub.read_text(encoding="utf-8")))
     cells = _by_id(released)
     for exercise in CAT.topic(topic).exercises:
         tree = ast.parse(cells[build.solution_id(exercise)].source)
@@ -153,7 +154,7 @@ def test_released_answer_cells_are_the_stubs(course, topic):
         assert _normalized_stub(tree.body[0]) == _normalized_stub(stub_fns[exercise.function]), exercise.id
         assert "hidden" not in cells[build.tests_id(exercise)].source
     imports = cells.get(build.imports_id(topic))
-    stub_text = topic_files(ROOT, topic)["stub"].read_text(encoding="utf-8")
+    stub_text = topic_paths(topic, ROOT).stub.read_text(encoding="utf-8")
     if imports is not None:
         for line in imports.source.splitlines():
             assert line in stub_text
@@ -198,7 +199,7 @@ def test_extract_errors_name_the_argument_and_pick_the_named_copy(course, tmp_pa
 def test_check_reports_pass_fail_and_never_passes_without_tests(course, tmp_path, capsys):
     topic = TOPICS[0]
     exercise = CAT.topic(topic).exercises[0]
-    ref = target.load_module_file(topic_files(ROOT, topic)["reference"], topic)
+    ref = target.load_module_file(topic_paths(topic, ROOT).reference, topic)
     start = course.root / "source" / topic
     result = checks.run_checks(exercise.id, checks.visible_tests(topic, start), vars(ref))
     passed, text = checks.report(exercise.id, result, hidden=False)
@@ -232,7 +233,7 @@ def test_visible_and_hidden_runs_never_mix_up_their_same_named_files(course):
     """Both files are test_<topic>.py: each run must execute its own file's tests, in any order."""
     topic = TOPICS[0]
     exercise = CAT.topic(topic).exercises[0]
-    ref = target.load_module_file(topic_files(ROOT, topic)["reference"], topic)
+    ref = target.load_module_file(topic_paths(topic, ROOT).reference, topic)
     start = course.root / "source" / topic
     visible, hidden = checks.visible_tests(topic, start), checks.hidden_tests(topic, start)
     for path in (visible, hidden, visible, hidden):

@@ -21,11 +21,12 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from keraskit import catalogue
+from keraskit import catalogue, layout
+from keraskit.atomic import write_atomic
 from keraskit.autograde import procs, results, sandbox, selfcheck, submissions
 from keraskit.autograde.sandbox import Limits
+from keraskit.errors import INTERRUPTED
 
-INTERRUPTED = 130  # keraskit.autograde.host.INTERRUPTED (not imported: the host module loads Keras)
 INTERRUPT_GRACE = 20.0  # seconds a host gets to stop its sandbox after Ctrl-C
 
 
@@ -64,22 +65,17 @@ class _Host:
 
 
 def _topics_to_check(exercises, topics) -> list[str]:
-    hidden = selfcheck.REPO_ROOT / "grading" / "hidden"
-    wanted = [t for t in (topics or catalogue.load().topic_ids) if (hidden / f"test_{t}.py").is_file()]
-    if exercises:
-        wanted = [t for t in wanted if any(e.split(".")[0] == t for e in exercises)]
-    return wanted
+    return layout.graded_topics(layout.KIT.hidden_tests, exercises, topics)
 
 
 def _split(topics: list[str], parts: int) -> list[list[str]]:
     """Topics shared among ``parts`` hosts, the biggest hidden suites first, each to the least loaded."""
-    hidden = selfcheck.REPO_ROOT / "grading" / "hidden"
     shares: list[list[str]] = [[] for _ in range(max(1, min(parts, len(topics))))]
     loads = [0] * len(shares)
-    for topic in sorted(topics, key=lambda t: -(hidden / f"test_{t}.py").stat().st_size):
+    for topic in sorted(topics, key=lambda t: -layout.KIT.topic(t).hidden.stat().st_size):
         i = loads.index(min(loads))
         shares[i].append(topic)
-        loads[i] += (hidden / f"test_{topic}.py").stat().st_size
+        loads[i] += layout.KIT.topic(topic).hidden.stat().st_size
     return shares
 
 
@@ -125,7 +121,7 @@ def _progress(done: int, total: int, current: str) -> None:
 
 
 def _remove_stale_temporaries(out: Path) -> None:
-    """Half-written files of a run that was killed (``results.write_atomic`` names them .*.tmp)."""
+    """Half-written files of a run that was killed (``keraskit.atomic.write_atomic`` names them .*.tmp)."""
     for folder in (out, out / "records", out / "feedback", out / "results"):
         for stale in folder.glob(".*.tmp") if folder.is_dir() else ():
             stale.unlink(missing_ok=True)
@@ -134,7 +130,7 @@ def _remove_stale_temporaries(out: Path) -> None:
 def write_summaries(out: Path, everyone, records: dict[str, dict]) -> list[dict]:
     """grades.csv and summary.png from the finished records, in the class's order."""
     ordered = [records[s.student] for s in everyone if s.student in records]
-    results.write_atomic(out / "grades.csv", results.grades_csv(ordered, catalogue.load().topic_ids))
+    write_atomic(out / "grades.csv", results.grades_csv(ordered, catalogue.load().topic_ids))
     if ordered:
         results.summary_png(ordered, out / "summary.png")
     return ordered

@@ -9,10 +9,13 @@ import sys
 import zipfile
 from pathlib import Path
 
+from keraskit import layout
+from keraskit.atomic import write_atomic
 from keraskit.autograde.sandbox import Limits
 from keraskit.commands import (CommandError, require_at_least, require_existing, require_folder,
                                require_known_exercises, require_output_folder, require_parent_folder,
                                require_positive)
+from keraskit.errors import INTERRUPTED
 from keraskit.i18n import t
 
 
@@ -86,7 +89,7 @@ def run(args, name: str) -> int:
             finished = len(list((Path(args.out) / "records").glob("*.json")))
             print(f"interrupted: {finished} finished submissions are saved in {args.out}; "
                   "run the same command again to grade the rest", file=sys.stderr)
-            return batch.INTERRUPTED
+            return INTERRUPTED
         print(f"{len(records)} submissions graded; see {Path(args.out) / 'grades.csv'}")
         return 0
     if name == "doctor":
@@ -145,13 +148,13 @@ def _grade(args) -> int:
         return SELF_CHECK_FAILED
     except KeyboardInterrupt:
         print("interrupted: nothing was graded", file=sys.stderr)
-        return 130
+        return INTERRUPTED
     finally:
         if host is not None:
             host.close()
     print(results.feedback_markdown(record))
     if args.json:
-        results.write_atomic(Path(args.json), json.dumps(results.gradescope_json(record), indent=2))
+        write_atomic(Path(args.json), json.dumps(results.gradescope_json(record), indent=2))
     return 0
 
 
@@ -212,7 +215,7 @@ def write_gradescope_bundle(path: Path) -> None:
     if path.suffix != ".zip":
         raise ValueError(f"FILE: {path} must end in .zip")
     from keraskit.autograde import selfcheck
-    repo = Path(__file__).resolve().parents[2]
+    repo = layout.ROOT
     parts = ["keraskit", "grading/hidden", "pyproject.toml"]
     fingerprint = {"oracle": {k: v.tolist() for k, v in selfcheck.oracle_values().items()}}
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -22,16 +22,14 @@ from keraskit import quiet
 
 quiet.silence_tensorflow()
 
-from keraskit import catalogue, oracle  # noqa: E402
+from keraskit import layout, oracle  # noqa: E402
 from keraskit.autograde import judge, results, selfcheck, submissions  # noqa: E402
 from keraskit.autograde.sandbox import Limits, WorkerServer  # noqa: E402
-
-
-INTERRUPTED = 130  # the exit status of a host stopped by Ctrl-C
+from keraskit.errors import INTERRUPTED  # noqa: E402
 
 
 class JudgeHost:
-    def __init__(self, limits: Limits, *, hidden_dir: Path = judge.HIDDEN_DIR, use_bwrap: bool | None = None):
+    def __init__(self, limits: Limits, *, hidden_dir: Path = layout.KIT.hidden_tests, use_bwrap: bool | None = None):
         self.limits = limits
         self.hidden_dir = Path(hidden_dir)
         self.server = WorkerServer(limits, use_bwrap=use_bwrap)
@@ -66,10 +64,7 @@ class JudgeHost:
         Grading the reference (``selfcheck.is_reference``) also warms this host's oracle memo."""
         started = time.monotonic()
         warm_up = selfcheck.is_reference(submission)
-        topic_ids = [t for t in (topics or catalogue.load().topic_ids)
-                     if (self.hidden_dir / f"test_{t}.py").is_file()]
-        if exercises:
-            topic_ids = [t for t in topic_ids if any(e.split(".")[0] == t for e in exercises)]
+        topic_ids = layout.graded_topics(self.hidden_dir, exercises, topics)
         graded = results.graded_exercises(set(topic_ids), exercises)
         try:
             sources = submissions.read_sources(submission, topic_ids)

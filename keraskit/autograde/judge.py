@@ -35,12 +35,10 @@ from keraskit import quiet
 
 quiet.silence_tensorflow()
 
-from keraskit import catalogue, plugin, runner, target  # noqa: E402
+from keraskit import layout, plugin, runner, target  # noqa: E402
 from keraskit.autograde import kernel, modelguard, procs, wire  # noqa: E402
 from keraskit.autograde.sandbox import Limits, WorkerServer  # noqa: E402
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-HIDDEN_DIR = REPO_ROOT / "grading" / "hidden"
 MAX_RESTARTS = 20
 # Characters of a call's printed output replayed here (the worker keeps no more than this either).
 MAX_PRINTED = 2000
@@ -315,7 +313,7 @@ class IsolatedLoader:
 
 def run_hidden_suite(server: WorkerServer, sources: dict[str, bytes], describe_paths: dict[str, str], *,
                      label: str, limits: Limits, exercises=(), topics=None,
-                     hidden_dir: Path = HIDDEN_DIR) -> tuple[runner.RunResult, list[str]]:
+                     hidden_dir: Path = layout.KIT.hidden_tests) -> tuple[runner.RunResult, list[str]]:
     """Run the hidden tests (optionally only ``exercises`` / ``topics``) against a worker."""
     paths = hidden_test_files(hidden_dir, topics)
     if not paths:
@@ -324,7 +322,7 @@ def run_hidden_suite(server: WorkerServer, sources: dict[str, bytes], describe_p
     session = WorkerSession(server, sources, limits, guard)
     loader = IsolatedLoader(session, describe_paths, label)
     try:
-        result = runner.run(paths, exercises=exercises, plugins=[loader], rootdir=REPO_ROOT,
+        result = runner.run(paths, exercises=exercises, plugins=[loader], rootdir=layout.ROOT,
                             extra_args=["-p", "no:randomly", "-W", "default"])
     finally:
         session.close()
@@ -333,8 +331,7 @@ def run_hidden_suite(server: WorkerServer, sources: dict[str, bytes], describe_p
 
 
 def hidden_test_files(hidden_dir: Path, topics=None) -> list[Path]:
-    wanted = topics or catalogue.load().topic_ids
-    return [hidden_dir / f"test_{t}.py" for t in wanted if (hidden_dir / f"test_{t}.py").is_file()]
+    return [hidden_dir / layout.suite_name(t) for t in layout.graded_topics(hidden_dir, topics=topics)]
 
 
 def _kill_and_reap(pid: int) -> None:

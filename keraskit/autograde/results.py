@@ -9,11 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from keraskit import board, catalogue
+from keraskit.atomic import write_atomic
 from keraskit.i18n import t
 
 STATUS_GRADED = "graded"
@@ -91,24 +90,6 @@ def feedback_markdown(record: dict, lang: str | None = None) -> str:
             first = failing[0]["message"].strip().splitlines()
             lines.append(f"  - {t('autograde.feedback_first_failure', lang, message=' / '.join(first[:4]))}")
     return "\n".join(lines) + "\n"
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write to a temporary file in the same folder, then rename: a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def write_submission(out: Path, record: dict) -> None:

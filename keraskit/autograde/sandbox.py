@@ -40,6 +40,7 @@ from pathlib import Path
 
 from keraskit import quiet
 from keraskit.autograde import procs, wire
+from keraskit.layout import Layout
 
 SANDBOX_SCRATCH = "/sub"
 # where bwrap binds the keraskit package: a folder of the read-only root (never under /tmp, which
@@ -104,7 +105,7 @@ def _check_not_exposing_repo(paths: list[Path], package: Path) -> None:
     """The venv may live in the repository, but the repository root itself must never be bound."""
     repo = package.parent
     for path in paths:
-        if path == repo or path in repo.parents and (repo / "solutions").exists():
+        if path == repo or path in repo.parents and Layout(repo).solutions.exists():
             raise RuntimeError(f"refusing to expose {path}: it contains the reference solutions")
 
 

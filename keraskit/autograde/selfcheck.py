@@ -22,9 +22,11 @@ import os
 import sys
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-REFERENCE_DIR = REPO_ROOT / "solutions"
-FINGERPRINT_FILE = REPO_ROOT / "selfcheck-fingerprint.json"
+from keraskit import layout
+from keraskit.atomic import write_atomic
+
+REFERENCE_DIR = layout.KIT.solutions
+FINGERPRINT_FILE = layout.ROOT / "selfcheck-fingerprint.json"
 CACHE_ENV = "KERASKIT_CACHE_DIR"
 REFERENCE_STUDENT = "reference-self-check"
 # What a worker must import: the libraries, and the stdlib modules they (or students) load lazily.
@@ -109,7 +111,7 @@ def _versions() -> list[str]:
 def cache_key(mode: str, exercises=(), topics=None) -> str:
     """A hash of everything a verdict depends on: kit, hidden tests, reference, mode, versions."""
     digest = hashlib.sha256()
-    _hash_folders(digest, (("kit", REPO_ROOT / "keraskit"), ("hidden", REPO_ROOT / "grading" / "hidden"),
+    _hash_folders(digest, (("kit", layout.ROOT / "keraskit"), ("hidden", layout.KIT.hidden_tests),
                            ("reference", REFERENCE_DIR)))
     context = {"mode": mode, "exercises": sorted(exercises), "topics": sorted(topics or []),
                "python": sys.version, "versions": _versions(), "reference": reference_present()}
@@ -121,7 +123,7 @@ def oracle_key() -> str:
     """A hash of what the oracle's answers depend on: the kit, the hidden tests and the versions
     (not the reference, the sandbox mode or the exercises graded)."""
     digest = hashlib.sha256()
-    _hash_folders(digest, (("kit", REPO_ROOT / "keraskit"), ("hidden", REPO_ROOT / "grading" / "hidden")))
+    _hash_folders(digest, (("kit", layout.ROOT / "keraskit"), ("hidden", layout.KIT.hidden_tests)))
     digest.update(json.dumps({"python": sys.version, "versions": _versions()}).encode())
     return digest.hexdigest()[:32]
 
@@ -131,9 +133,8 @@ def passed_before(key: str) -> bool:
 
 
 def remember_pass(key: str, summary: dict) -> None:
-    from keraskit.autograde import results
     try:
-        results.write_atomic(cache_dir() / f"selfcheck-{key}.json", json.dumps(summary, indent=2))
+        write_atomic(cache_dir() / f"selfcheck-{key}.json", json.dumps(summary, indent=2))
     except OSError:
         pass  # an unwritable cache only means the check runs again next time
 
@@ -168,12 +169,11 @@ def check(mode: str, grade_reference, run_probe, *, exercises=(), topics=None, o
 def save_oracle_memo(key: str, share: str, memo: dict) -> None:
     """The oracle memo of a reference run (``keraskit.oracle.export_memo``), for later runs and
     the other hosts: one file per share of topics, so that parallel hosts never write the same."""
-    from keraskit.autograde import results
     if not memo:
         return
     name = hashlib.sha256(share.encode()).hexdigest()[:12]
     try:
-        results.write_atomic(cache_dir() / f"oracle-{key}-{name}.json", json.dumps(memo))
+        write_atomic(cache_dir() / f"oracle-{key}-{name}.json", json.dumps(memo))
     except OSError:
         pass  # an unwritable cache only means later runs compute the oracle again
 

@@ -15,8 +15,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from keraskit import catalogue
-from keraskit.target import SKIPPED_DIRS
+from keraskit import catalogue, layout
+from keraskit.nbgrader.extract import write_modules
 
 MAX_MODULE_BYTES = 1024 * 1024
 MAX_ZIP_ENTRIES = 20_000
@@ -69,8 +69,8 @@ def discover(folder: Path) -> list[Submission]:
 def _discover_nbgrader(submitted: Path) -> list[Submission]:
     found = []
     for student in sorted(p for p in submitted.iterdir() if p.is_dir() and not p.is_symlink()):
-        notebooks = tuple(sorted(p for p in student.glob("*/*.ipynb") if not p.is_symlink()))
-        found.append(Submission(_student_name(student.name), student, "notebooks", notebooks))
+        found.append(Submission(_student_name(student.name), student, "notebooks",
+                                layout.submitted_notebooks(student)))
     return found
 
 
@@ -85,15 +85,7 @@ def read_sources(submission: Submission, topics=None) -> Sources:
 
 def _from_folder(root: Path, topics) -> Sources:
     sources = Sources()
-    best: dict[str, Path] = {}
-    for dirpath, dirnames, filenames in os.walk(root):  # never follows symlinked folders
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS and not d.startswith("."))
-        for topic in topics:
-            if f"{topic}.py" in filenames:
-                candidate = Path(dirpath) / f"{topic}.py"
-                if topic not in best or len(candidate.parts) < len(best[topic].parts):
-                    best[topic] = candidate
-    for topic, path in best.items():
+    for topic, path in layout.find_modules(root, topics).items():
         where = str(path.relative_to(root))
         info = os.lstat(path)
         if stat.S_ISLNK(info.st_mode) or not stat.S_ISREG(info.st_mode):
@@ -121,6 +113,21 @@ def _zip_entry_ok(info: zipfile.ZipInfo) -> str | None:
     return None
 
 
+def _zip_candidates(archive: zipfile.ZipFile, topics, problems: list[str]):
+    """``(topic, depth, entry)`` for each readable entry of a wanted module, in archive order;
+    an entry refused (``_zip_entry_ok``) is named in ``problems`` instead."""
+    for info in archive.infolist()[:MAX_ZIP_ENTRIES]:
+        parts = PurePosixPath(info.filename.replace("\\", "/")).parts
+        topic = None if info.is_dir() else layout.archive_module(parts, topics)
+        if topic is None:
+            continue
+        why = _zip_entry_ok(info)
+        if why:
+            problems.append(f"{info.filename} {why}; not graded")
+            continue
+        yield topic, len(parts), info
+
+
 def _from_zip(path: Path, topics) -> Sources:
     sources = Sources()
     try:
@@ -129,24 +136,7 @@ def _from_zip(path: Path, topics) -> Sources:
         sources.problems.append(f"{path.name} is not a readable zip: {exc}")
         return sources
     with archive:
-        entries = archive.infolist()[:MAX_ZIP_ENTRIES]
-        best: dict[str, zipfile.ZipInfo] = {}
-        for info in entries:
-            parts = PurePosixPath(info.filename.replace("\\", "/")).parts
-            if not parts or info.is_dir():
-                continue
-            if any(p in SKIPPED_DIRS or p.startswith(".") for p in parts[:-1]):
-                continue
-            topic = parts[-1][:-3] if parts[-1].endswith(".py") else None
-            if topic not in topics:
-                continue
-            why = _zip_entry_ok(info)
-            if why:
-                sources.problems.append(f"{info.filename} {why}; not graded")
-                continue
-            if topic not in best or len(parts) < len(PurePosixPath(best[topic].filename).parts):
-                best[topic] = info
-        for topic, info in best.items():
+        for topic, info in layout.shallowest(_zip_candidates(archive, topics, sources.problems)).items():
             try:
                 with archive.open(info) as fh:
                     sources.files[topic] = fh.read(MAX_MODULE_BYTES + 1)[:MAX_MODULE_BYTES]
@@ -156,21 +146,9 @@ def _from_zip(path: Path, topics) -> Sources:
     return sources
 
 
-def notebook_extractor():
-    """``keraskit.nbgrader.extract.write_modules`` when that module exists, else None."""
-    try:
-        from keraskit.nbgrader.extract import write_modules
-    except ImportError:
-        return None
-    return write_modules
-
-
 def _from_notebooks(notebooks, topics) -> Sources:
-    write_modules = notebook_extractor()
-    if write_modules is None:
-        sources = Sources()
-        sources.problems.append("notebook submissions need keraskit.nbgrader.extract, which is not installed")
-        return sources
+    """The answer cells of the notebooks, written as module files (``keraskit.nbgrader.extract``)
+    into a temporary folder, are found there as in a folder submission."""
     with tempfile.TemporaryDirectory(prefix="keraskit-nb-") as tmp:
         try:
             write_modules([Path(n) for n in notebooks], Path(tmp))

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from keraskit.errors import CommandError
 from keraskit.i18n import t
 
-
-class CommandError(ValueError):
-    """A command cannot go on (a bad argument, no working copy); the message says why.
-
-    ``keraskit.cli.main`` prints it as ``keraskit COMMAND: message`` and exits with status 2.
-    """
+__all__ = ["CommandError", "require_at_least", "require_existing", "require_folder", "require_known_exercises",
+           "require_output_folder", "require_parent_folder", "require_positive"]
 
 
 def require_at_least(option: str, value, minimum) -> None:

@@ -13,7 +13,7 @@ from keraskit import target
 from keraskit.i18n import t
 from keraskit.plots import plot_history
 from keraskit.commands import CommandError, require_at_least, require_output_folder
-from keraskit.progress import find_project_root
+from keraskit.layout import Layout, find_project_root
 
 
 def add_arguments(parser, name: str) -> None:
@@ -30,7 +30,8 @@ def run(args, name: str) -> int:
     require_output_folder("--out", args.out.parent)
     if args.out.is_dir():
         raise CommandError(t("cli.is_a_folder_arg", name="--out", path=args.out))
-    folder = find_project_root() / ("solutions" if args.instructor or target.instructor_enabled() else "exercises")
+    kit = Layout(find_project_root())
+    folder = kit.solutions if args.instructor or target.instructor_enabled() else kit.exercises
     args.out.parent.mkdir(parents=True, exist_ok=True)  # before training: a bad --out fails at once
     from keraskit.quiet import silence_tensorflow
     silence_tensorflow()

@@ -7,10 +7,11 @@ import difflib
 import sys
 from pathlib import Path
 
-from keraskit import board, catalogue, runner, target
+from keraskit import board, catalogue, layout, runner, target
 from keraskit.commands import CommandError, require_folder
 from keraskit.i18n import current_language, t
-from keraskit.progress import Progress, find_project_root
+from keraskit.layout import find_project_root
+from keraskit.progress import Progress
 
 
 def add_arguments(parser, name: str) -> None:
@@ -42,12 +43,12 @@ def resolve_exercise(exercise_id: str) -> catalogue.Exercise:
 
 
 def visible_tests(root: Path, topics) -> list[Path]:
-    return [root / "exercises" / "tests" / f"test_{topic}.py" for topic in topics]
+    return [layout.topic_paths(topic, root).visible for topic in topics]
 
 
 def run_visible(root: Path, topics, exercises=(), target_dir=None) -> runner.RunResult:
     """The visible tests of ``topics`` (optionally some exercises only), against exercises/ by default."""
-    return runner.run(visible_tests(root, topics), target=target_dir or root / "exercises",
+    return runner.run(visible_tests(root, topics), target=target_dir or layout.Layout(root).exercises,
                       exercises=exercises, rootdir=root)
 
 
@@ -58,13 +59,13 @@ def check(args, root: Path) -> int:
     if args.topic and args.topic not in cat.topic_ids:
         raise CommandError(t("check.unknown_topic", topic=args.topic, topics=", ".join(cat.topic_ids)))
     topics = [args.topic] if args.topic else list(cat.topic_ids)
-    graded = require_folder("--target", Path(args.target)).resolve() if args.target else root / "exercises"
+    graded = require_folder("--target", Path(args.target)).resolve() if args.target else layout.Layout(root).exercises
     result = run_visible(root, topics, target_dir=graded)
     statuses = result.statuses()
     progress = Progress.load(root)
     done_now = {e for e, s in statuses.items() if s is board.Status.DONE}
     # Checking one topic must not forget what was done in the others.
-    kept = {e for e in progress.done if e.partition(".")[0] not in topics}
+    kept = {e for e in progress.done if catalogue.topic_of(e) not in topics}
     progress.set_done(kept | done_now, [e.id for e in cat.exercises])
     progress.save()
     rows = board.summarize(result.outcomes(), cat)
@@ -102,7 +103,7 @@ def hint(args, root: Path) -> int:
 
 def solution(args, root: Path) -> int:
     exercise = resolve_exercise(args.exercise)
-    reference = root / "solutions" / f"{exercise.topic}.py"
+    reference = layout.topic_paths(exercise.topic, root).reference
     if not reference.exists():
         print(t("solution.unavailable", exercise=exercise.id, module=exercise.topic), file=sys.stderr)
         return 1

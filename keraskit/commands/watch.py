@@ -9,11 +9,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from keraskit import board, catalogue, target
+from keraskit import board, catalogue, layout, target
 from keraskit.commands.selfstudy import run_visible
 from keraskit.i18n import current_language, notices_shown_after, t
 from keraskit.commands import require_positive
-from keraskit.progress import Progress, find_project_root
+from keraskit.layout import find_project_root
+from keraskit.progress import Progress
 
 
 def add_arguments(parser, name: str) -> None:
@@ -45,7 +46,7 @@ def run(args, name: str) -> int:
 class Watcher:
     def __init__(self, root: Path):
         self.root = root
-        self.folder = root / "exercises"
+        self.folder = layout.Layout(root).exercises
         self.order = [e.id for e in catalogue.load().exercises]
         self.progress = Progress.load(root)
         self.current = next((e for e in self.order if e not in self.progress.done), None)
@@ -71,7 +72,7 @@ class Watcher:
             self.current = next((e for e in self.order if e not in self.progress.done), None)
             if self.current is not None:
                 print(t("watch.current", exercise=self.current,
-                        path=self.loader.describe(self.current.partition(".")[0])), flush=True)
+                        path=self.loader.describe(catalogue.topic_of(self.current))), flush=True)
         print(t("watch.all_done"), flush=True)
         return False
 

@@ -20,13 +20,12 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from keraskit import catalogue, quiet
+from keraskit import catalogue, layout, quiet
 from keraskit.i18n import current_language, t
+from keraskit.layout import imports_id, setup_id, solution_id, tests_id
 from keraskit.nbgrader import checks
-from keraskit.nbgrader.source import ExerciseSource, SourceError, TopicSource, available_topics, read_topic, \
-    topic_files
+from keraskit.nbgrader.source import ExerciseSource, SourceError, TopicSource, available_topics, read_topic
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 COURSE_ID = "keras-in-action"
 NBGRADER_SCHEMA = 3
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -34,24 +33,6 @@ BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 # Tells Jupyter's "Run All" and nbclient to carry on after a failing test cell.
 RAISES_TAG = "raises-exception"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-
-
-# Cell ids: `<topic>-<function>` for an answer, `...-tests` for its tests. Topic ids have no
-# hyphen and function names cannot have one, so an id always splits back unambiguously.
-def solution_id(exercise: catalogue.Exercise) -> str:
-    return f"{exercise.topic}-{exercise.function}"
-
-
-def tests_id(exercise: catalogue.Exercise) -> str:
-    return f"{exercise.topic}-{exercise.function}-tests"
-
-
-def setup_id(topic_id: str) -> str:
-    return f"{topic_id}-setup"
-
-
-def imports_id(topic_id: str) -> str:
-    return f"{topic_id}-imports"
 
 
 def _nbformat():
@@ -119,7 +100,7 @@ def visible_test_names(test_file: Path, exercise_id: str) -> list[str]:
             if (isinstance(dec, ast.Call) and ast.unparse(dec.func).endswith("mark.exercise")
                     and dec.args and isinstance(dec.args[0], ast.Constant) and dec.args[0].value == exercise_id):
                 names.append(node.name)
-    function = exercise_id.partition(".")[2]
+    function = catalogue.split_id(exercise_id)[1]
     return [n.removeprefix("test_").removeprefix(function).strip("_").replace("_", " ") or n for n in names]
 
 
@@ -215,7 +196,7 @@ class BuiltCourse:
     notebooks: dict[str, Path]  # topic id -> source notebook
 
 
-def build_course(course_dir: Path, *, repo_root: Path = REPO_ROOT, topics: list[str] | None = None,
+def build_course(course_dir: Path, *, repo_root: Path = layout.ROOT, topics: list[str] | None = None,
                  lang: str | None = None, force: bool = False) -> BuiltCourse:
     """Write the course into ``course_dir``; returns the notebooks written, by topic."""
     nbf = _nbformat()
@@ -244,21 +225,21 @@ def build_course(course_dir: Path, *, repo_root: Path = REPO_ROOT, topics: list[
     config.write_text(CONFIG_TEMPLATE.format(course_id=COURSE_ID), encoding="utf-8")
     notebooks: dict[str, Path] = {}
     for topic in chosen:
-        files = topic_files(repo_root, topic.id)
+        files = layout.topic_paths(topic.id, repo_root)
         assignment = course_dir / "source" / topic.id
         if assignment.exists():
             shutil.rmtree(assignment)
         tests_dir = assignment / checks.VISIBLE_DIR
         tests_dir.mkdir(parents=True)
-        shutil.copy2(files["visible"], tests_dir / files["visible"].name)
-        if files["golden"].is_file():
+        shutil.copy2(files.visible, tests_dir / files.visible.name)
+        if files.golden.is_file():
             (tests_dir / "golden").mkdir()
-            shutil.copy2(files["golden"], tests_dir / "golden" / files["golden"].name)
+            shutil.copy2(files.golden, tests_dir / "golden" / files.golden.name)
         hidden_dir = course_dir / checks.HIDDEN_DIR
         hidden_dir.mkdir(exist_ok=True)
-        shutil.copy2(files["hidden"], hidden_dir / files["hidden"].name)
+        shutil.copy2(files.hidden, hidden_dir / files.hidden.name)
 
-        nb = topic_notebook(read_topic(repo_root, topic), files["visible"], lang)
+        nb = topic_notebook(read_topic(repo_root, topic), files.visible, lang)
         path = assignment / f"{topic.id}.ipynb"
         nbf.write(nb, str(path))
         notebooks[topic.id] = path

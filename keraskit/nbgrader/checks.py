@@ -20,7 +20,7 @@ import sys
 import types
 from pathlib import Path
 
-from keraskit import board, catalogue, quiet
+from keraskit import board, catalogue, layout, quiet
 
 quiet.silence_tensorflow()  # the runner imports the plugin; nothing may wake TensorFlow loudly
 
@@ -73,7 +73,7 @@ def _caller_namespace() -> dict:
 
 
 def visible_tests(topic: str, start: Path | None = None) -> Path:
-    path = Path(start or Path.cwd()) / VISIBLE_DIR / f"test_{topic}.py"
+    path = Path(start or Path.cwd()) / VISIBLE_DIR / layout.suite_name(topic)
     if not path.is_file():
         raise ChecksUnavailable(t("nbgrader.tests_missing", path=path))
     return path
@@ -83,10 +83,10 @@ def hidden_tests(topic: str, start: Path | None = None) -> Path:
     """``hidden_tests/test_<topic>.py`` at the course root: the nearest folder up with nbgrader_config.py."""
     override = os.environ.get(HIDDEN_ENV)
     if override:
-        candidates = [Path(override) / f"test_{topic}.py"]
+        candidates = [Path(override) / layout.suite_name(topic)]
     else:
         here = Path(start or Path.cwd()).resolve()
-        candidates = [folder / HIDDEN_DIR / f"test_{topic}.py"
+        candidates = [folder / HIDDEN_DIR / layout.suite_name(topic)
                       for folder in (here, *here.parents) if (folder / COURSE_MARKER).is_file()]
     for path in candidates:
         if path.is_file():
@@ -107,10 +107,7 @@ def run_checks(exercise_id: str, test_file: Path, namespace: dict):
         # visible and hidden files share that name: forget the test modules after every run, or
         # the next run would silently reuse the other file's tests.
         folder = test_file.resolve().parent
-        for name in set(sys.modules) - before:
-            path = getattr(sys.modules.get(name), "__file__", None)
-            if path and Path(path).resolve().parent == folder:
-                del sys.modules[name]
+        runner.forget_modules(before, lambda path: path.resolve().parent == folder)
 
 
 def _run(runner, exercise_id: str, test_file: Path, topic: str, namespace: dict):
@@ -151,10 +148,9 @@ def check(exercise_id: str, *, hidden: bool = False, namespace: dict | None = No
     Returns None on purpose: a test cell that ends in a number is read by nbgrader as partial credit.
     """
     try:
-        catalogue.load().exercise(exercise_id)
+        topic = catalogue.load().exercise(exercise_id).topic
     except KeyError:
         raise ValueError(f"exercise_id: {exercise_id!r} is not in the keraskit catalogue") from None
-    topic = exercise_id.partition(".")[0]
     test_file = hidden_tests(topic) if hidden else visible_tests(topic)
     result = run_checks(exercise_id, test_file, namespace if namespace is not None else _caller_namespace())
     passed, text = report(exercise_id, result, hidden=hidden)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from keraskit import catalogue
-from keraskit.nbgrader.build import imports_id, solution_id
+from keraskit.layout import imports_id, module_name, solution_id
 
 
 class NotebookError(ValueError):
@@ -43,7 +43,7 @@ class NotebookModule:
         for exercise in topic.exercises:
             source = self.answers.get(exercise.function)
             if source and source.strip():
-                parts.append(f"# --- cell {exercise.topic}-{exercise.function}\n{source.strip(chr(10))}")
+                parts.append(f"# --- cell {solution_id(exercise)}\n{source.strip(chr(10))}")
         return "\n\n\n".join(parts) + "\n"
 
 
@@ -132,7 +132,7 @@ def write_modules(notebooks: list[Path], out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for topic, module in chosen.items():
-        path = out_dir / f"{topic}.py"
+        path = out_dir / module_name(topic)
         path.write_text(module.module_source(), encoding="utf-8")
         written.append(path)
     return written

@@ -13,7 +13,7 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-from keraskit import catalogue
+from keraskit import catalogue, layout
 
 
 class SourceError(ValueError):
@@ -41,23 +41,12 @@ class TopicSource:
     exercises: tuple[ExerciseSource, ...]
 
 
-def topic_files(root: Path, topic_id: str) -> dict[str, Path]:
-    """The files of one topic in a repository (or release) rooted at ``root``."""
-    root = Path(root)
-    return {
-        "stub": root / "exercises" / f"{topic_id}.py",
-        "reference": root / "solutions" / f"{topic_id}.py",
-        "visible": root / "exercises" / "tests" / f"test_{topic_id}.py",
-        "golden": root / "exercises" / "tests" / "golden" / f"{topic_id}.json",
-        "hidden": root / "grading" / "hidden" / f"test_{topic_id}.py",
-    }
-
-
 def available_topics(root: Path, cat: catalogue.Catalogue | None = None) -> list[catalogue.Topic]:
     """Catalogue topics, in order, whose stub, reference and both test files all exist."""
     cat = cat or catalogue.load()
-    needed = ("stub", "reference", "visible", "hidden")
-    return [t for t in cat.topics if all(topic_files(root, t.id)[k].is_file() for k in needed)]
+    paths = {t.id: layout.topic_paths(t.id, root) for t in cat.topics}
+    return [t for t in cat.topics
+            if all(p.is_file() for p in (paths[t.id].stub, paths[t.id].reference, paths[t.id].visible, paths[t.id].hidden))]
 
 
 def _segments(text: str, tree: ast.Module) -> list[tuple[ast.stmt, str]]:
@@ -136,14 +125,14 @@ def _assign_private_code(wanted: list[str], uses: dict[str, set[str]],
 
 def read_topic(root: Path, topic: catalogue.Topic) -> TopicSource:
     """The notebook pieces of ``topic`` from the stub and reference under ``root``."""
-    files = topic_files(root, topic.id)
-    for key in ("stub", "reference"):
-        if not files[key].is_file():
-            raise SourceError(f"topic {topic.id!r}: missing {files[key]}")
-    stub_text = files["stub"].read_text(encoding="utf-8")
-    ref_text = files["reference"].read_text(encoding="utf-8")
-    stub_tree = ast.parse(stub_text, filename=str(files["stub"]))
-    ref_tree = ast.parse(ref_text, filename=str(files["reference"]))
+    files = layout.topic_paths(topic.id, root)
+    for path in (files.stub, files.reference):
+        if not path.is_file():
+            raise SourceError(f"topic {topic.id!r}: missing {path}")
+    stub_text = files.stub.read_text(encoding="utf-8")
+    ref_text = files.reference.read_text(encoding="utf-8")
+    stub_tree = ast.parse(stub_text, filename=str(files.stub))
+    ref_tree = ast.parse(ref_text, filename=str(files.reference))
 
     wanted = [e.function for e in topic.exercises]
     # The preamble comes from the stub: it is exactly what a student's module starts with.
@@ -161,20 +150,20 @@ def read_topic(root: Path, topic: catalogue.Topic) -> TopicSource:
             continue
         if _is_function(node) and node.name in wanted:
             if node.name in heads:
-                raise SourceError(f"{files['reference']}: {node.name} is defined twice")
-            heads[node.name] = _split_function(ref_text, node, files["reference"])
+                raise SourceError(f"{files.reference}: {node.name} is defined twice")
+            heads[node.name] = _split_function(ref_text, node, files.reference)
             uses[node.name] = _names_used(node)
             continue
         if ast.dump(node) in stub_statements:
             continue  # shared with the stub (imports, constants): already in the preamble
         if _is_function(node) and not node.name.startswith("_"):
-            raise SourceError(f"{files['reference']}: public function {node.name} is not an exercise of "
+            raise SourceError(f"{files.reference}: public function {node.name} is not an exercise of "
                               f"{topic.id!r} in the catalogue")
         private.append((_names_defined(node), _names_used(node), src))
 
     missing = [name for name in wanted if name not in heads]
     if missing:
-        raise SourceError(f"{files['reference']}: no function for catalogue exercise(s) {', '.join(missing)}")
+        raise SourceError(f"{files.reference}: no function for catalogue exercise(s) {', '.join(missing)}")
     extras = _assign_private_code(wanted, uses, private)
     exercises = tuple(
         ExerciseSource(e, heads[e.function][0], heads[e.function][1], "\n\n\n".join(extras[e.function]))
