@@ -15,7 +15,8 @@ import pytest
 from nbgrader.nbgraderformat import MetadataValidator
 
 from keraskit import catalogue, cli, quiet, target
-from keraskit.nbgrader import build, checks, extract, pipeline
+from keraskit.nbgrader import build, checks, extract
+from kitdev import nbgrader_pipeline as pipeline
 from keraskit.nbgrader.source import available_topics, topic_files
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from keraskit import board, catalogue, mutation, runner
+from keraskit import board, catalogue, runner
+from kitdev import mutation
 
 ROOT = Path(__file__).resolve().parents[1]
 VISIBLE = ROOT / "exercises" / "tests"
