@@ -49,3 +49,18 @@ def test_catalogue_lines_stay_readable():
     assert texts
     joined_badly = [(ex, h) for ex, h in texts if "\n" in h or "  " in h or h != h.strip()]
     assert not joined_badly, joined_badly
+
+
+def test_slow_topics_come_first_in_catalogue_order(cat):
+    slow = [t.id for t in cat.topics if t.slow]
+    assert slow == ["models", "training"]  # the topics whose variants build and train models
+    assert cat.slowest_first(cat.topic_ids) == slow + [t for t in cat.topic_ids if t not in slow]
+    assert cat.slowest_first({"tensors", "training"}) == ["training", "tensors"]
+    with pytest.raises(KeyError, match="no topic 'nope'"):
+        cat.slowest_first(["tensors", "nope"])
+
+
+def test_catalogue_rejects_a_slow_flag_that_is_not_a_boolean():
+    data = tomllib.loads('[[topic]]\nid = "a"\nslow = "yes"\ntitle.en = "A"\n')
+    with pytest.raises(catalogue.CatalogueError, match="slow must be true or false"):
+        catalogue.parse(data)
