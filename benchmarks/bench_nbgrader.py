@@ -22,7 +22,8 @@ from pathlib import Path
 import class_mix
 
 from keraskit import catalogue
-from keraskit.nbgrader import build, pipeline
+from keraskit.nbgrader import build
+from kitdev import nbgrader_pipeline as pipeline
 
 SPEED_GOAL = 10.0  # nbgrader's time per student / keraskit's (issue 11)
 

@@ -5,7 +5,7 @@ neither the failing paths nor the time-outs. ``class_mix(n)`` deals, in a fixed 
 
 - the fairness corpus ``grading/class/<style>/`` (complete, correct, six styles),
 - wrong variants from ``grading/mutants/`` (the reference with one function replaced, built
-  as :mod:`keraskit.mutation` builds it), taken in turn from each topic,
+  as :mod:`kitdev.mutation` builds it), taken in turn from each topic,
 - the stubs of ``exercises/`` (nothing solved),
 - exactly one hanging submission: the reference whose ``HANGING`` function never returns,
 
@@ -29,11 +29,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from keraskit import catalogue, mutation, quiet
+from keraskit import catalogue, quiet
 
 quiet.silence_tensorflow()  # the mutant files import Keras
 
 ROOT = Path(__file__).resolve().parents[1]
+# The kit's development helpers (kitdev: mutants, the nbgrader driver) live with the tests, outside
+# the shipped package; every benchmark imports this module before them, so they find them too.
+KITDEV_PARENT = ROOT / "tests" / "support"
+if str(KITDEV_PARENT) not in sys.path:
+    sys.path.insert(0, str(KITDEV_PARENT))
 CLASS_DIR = ROOT / "grading" / "class"
 MUTANTS_DIR = ROOT / "grading" / "mutants"
 REFERENCE_DIR = ROOT / "solutions"
@@ -70,6 +75,8 @@ def _class_corpus() -> list[Submission]:
 
 def _wrong_variants() -> list[Submission]:
     """Every wrong variant, dealt one topic at a time so that consecutive ones differ in topic."""
+    from kitdev import mutation  # found through KITDEV_PARENT, set above
+
     per_topic = [[v for v in mutation.load_variants(MUTANTS_DIR / f"{t}.py") if v.kind == mutation.WRONG]
                  for t in _topics() if (MUTANTS_DIR / f"{t}.py").is_file()]
     dealt = []
@@ -166,7 +173,7 @@ def write_notebooks(subs: list[Submission], course_dir: Path, topics: list[str])
 
     The stubs hand in the released notebook untouched, as a student who changed nothing would.
     """
-    from keraskit.nbgrader import pipeline
+    from kitdev import nbgrader_pipeline as pipeline
     from keraskit.nbgrader.build import solution_id
 
     cat = catalogue.load()

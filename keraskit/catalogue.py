@@ -71,6 +71,9 @@ class Topic:
     order: int
     title: dict[str, str]
     exercises: tuple[Exercise, ...]
+    # Its exercises build and train Keras models: grading its variants takes longest, so the
+    # kit's strength check starts them first.
+    slow: bool = False
 
     @property
     def module_file(self) -> str:
@@ -112,6 +115,14 @@ class Catalogue:
     def topic_ids(self) -> tuple[str, ...]:
         return tuple(t.id for t in self.topics)
 
+    def slowest_first(self, topic_ids) -> list[str]:
+        """``topic_ids`` (catalogue topics) with the slow ones first, each group in catalogue order."""
+        wanted = set(topic_ids)
+        unknown = wanted - set(self.topic_ids)
+        if unknown:
+            raise KeyError(f"no topic {', '.join(map(repr, sorted(unknown)))}; topics are {', '.join(self.topic_ids)}")
+        return [t.id for t in sorted(self.topics, key=lambda t: not t.slow) if t.id in wanted]
+
 
 class CatalogueError(ValueError):
     """The catalogue file breaks one of its rules."""
@@ -147,8 +158,11 @@ def parse(data: dict) -> Catalogue:
         returns = _frozen(row.get("returns", ()))
         seen.add(ex_id)
         by_topic[topic].append(Exercise(ex_id, topic, function, points, order, hints, hint_kinds, returns))
+    for row in topic_rows:
+        if not isinstance(row.get("slow", False), bool):
+            raise CatalogueError(f"topic {row['id']!r}: slow must be true or false")
     topics = tuple(
-        Topic(row["id"], order, dict(row["title"]), tuple(by_topic[row["id"]]))
+        Topic(row["id"], order, dict(row["title"]), tuple(by_topic[row["id"]]), row.get("slow", False))
         for order, row in enumerate(topic_rows, start=1)
     )
     return Catalogue(topics)

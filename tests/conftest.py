@@ -9,6 +9,7 @@ pytest 9.2 and xdist 3.8 it does not group at all: xdist can no longer tag a tes
 The students' ``pytest exercises/`` never loads this file.
 """
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,12 @@ import pytest
 from keraskit import catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
+# The kit's development helpers (``kitdev``: mutants, the nbgrader driver) are not part of the
+# package. Their folder holds only that package, so putting it on sys.path (here, before any test
+# module is imported; spawned pools inherit it) makes nothing else of the checkout importable.
+KITDEV_PARENT = ROOT / "tests" / "support"
+if str(KITDEV_PARENT) not in sys.path:
+    sys.path.insert(0, str(KITDEV_PARENT))
 KILL_RECORD = pytest.StashKey[dict]()
 CLASS_SCORES = pytest.StashKey[dict]()
 KILL_RECORD_OUTPUT = "keraskit_kill_record"  # a worker's record, sent to the controller

@@ -38,7 +38,7 @@ def test_reference_gets_full_marks_and_stubs_get_zero(tmp_path, cat):
 def test_a_progress_bar_printed_in_the_sandbox_is_judged_as_in_process(tmp_path):
     """The worker keeps what a call prints and the judge replays it: `train` printing Keras's
     progress bar loses its points in the sandbox too, not only under `pytest --target`."""
-    from keraskit import mutation
+    from kitdev import mutation
 
     variants = mutation.load_variants(ROOT / "grading" / "mutants" / "training.py")
     verbose = next(v for v in variants if v.exercise == "training.train" and "progress bar" in v.description)

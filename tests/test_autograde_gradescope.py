@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from keraskit import catalogue, release
+from keraskit.autograde import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 KERASKIT = Path(sys.executable).with_name("keraskit")
@@ -93,7 +94,24 @@ def test_setup_installs_bubblewrap_and_the_kit_from_the_bundle(bundle, tmp_path)
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
     assert {"keraskit/autograde/worker.py", "keraskit/catalogue.toml", "keraskit/locales/en.toml"} <= names
+    # the scripts are package data: an installed kit can write the bundle again
+    assert {f"keraskit/templates/{t}" for t in cli.GRADESCOPE_SCRIPTS.values()} <= names
     assert not [n for n in names if n.startswith("solutions/")]
+    # the development helpers (mutants, the nbgrader driver) stay out of the installed package
+    assert not [n for n in names if n.startswith("kitdev/") or n.endswith(("/mutation.py", "/pipeline.py"))]
+
+
+def test_bundle_scripts_are_the_templates_byte_for_byte(bundle):
+    """What Gradescope runs is exactly the reviewed file in keraskit/templates/, executable."""
+    archive, source = bundle
+    with zipfile.ZipFile(archive) as zf:
+        for name, template in cli.GRADESCOPE_SCRIPTS.items():
+            text = (ROOT / "keraskit" / "templates" / template).read_bytes()
+            assert text.startswith(b"#!/usr/bin/env bash\n")
+            assert zf.read(name) == text == cli.gradescope_script(name)
+            assert (source / name).read_bytes() == text and os.access(source / name, os.X_OK)
+            # the kit's own copy inside the bundle is the same file
+            assert zf.read(f"keraskit-kit/keraskit/templates/{template}") == text
 
 
 def test_run_autograder_grades_a_submission_laid_out_as_gradescope_does(bundle):

@@ -37,3 +37,30 @@ def test_catalogue_rejects_duplicates_and_unknown_topics():
         catalogue.parse({**base, "exercise": [{"id": "b.f", "points": 1}]})
     with pytest.raises(catalogue.CatalogueError, match="points"):
         catalogue.parse({**base, "exercise": [{"id": "a.f", "points": 0}]})
+
+
+def test_catalogue_lines_stay_readable():
+    """Long hints are multi-line strings: no line of the file is over 120 characters, and the
+    line joins leave no trace in a hint (no line break, no run of spaces, no edge space)."""
+    lines = catalogue.CATALOGUE_PATH.read_text(encoding="utf-8").splitlines()
+    long = [f"line {n}: {len(line)} characters" for n, line in enumerate(lines, start=1) if len(line) > 120]
+    assert not long, "\n".join(long)
+    texts = [(e.id, h) for e in catalogue.load().exercises for lang in e.hints for h in e.hints[lang]]
+    assert texts
+    joined_badly = [(ex, h) for ex, h in texts if "\n" in h or "  " in h or h != h.strip()]
+    assert not joined_badly, joined_badly
+
+
+def test_slow_topics_come_first_in_catalogue_order(cat):
+    slow = [t.id for t in cat.topics if t.slow]
+    assert slow == ["models", "training"]  # the topics whose variants build and train models
+    assert cat.slowest_first(cat.topic_ids) == slow + [t for t in cat.topic_ids if t not in slow]
+    assert cat.slowest_first({"tensors", "training"}) == ["training", "tensors"]
+    with pytest.raises(KeyError, match="no topic 'nope'"):
+        cat.slowest_first(["tensors", "nope"])
+
+
+def test_catalogue_rejects_a_slow_flag_that_is_not_a_boolean():
+    data = tomllib.loads('[[topic]]\nid = "a"\nslow = "yes"\ntitle.en = "A"\n')
+    with pytest.raises(catalogue.CatalogueError, match="slow must be true or false"):
+        catalogue.parse(data)

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from keraskit import i18n, mutation, runner
+from keraskit import i18n, runner
+from kitdev import mutation
 
 ROOT = Path(__file__).resolve().parents[1]
 MUTANTS = ROOT / "grading" / "mutants"

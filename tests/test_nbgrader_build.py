@@ -15,9 +15,10 @@ import pytest
 from nbgrader.nbgraderformat import MetadataValidator
 
 from keraskit import catalogue, cli, quiet, target
-from keraskit.nbgrader import build, checks, extract, pipeline
 from keraskit.layout import topic_paths
+from keraskit.nbgrader import build, checks, extract
 from keraskit.nbgrader.source import available_topics
+from kitdev import nbgrader_pipeline as pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 CAT = catalogue.load()

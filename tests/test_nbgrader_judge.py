@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from keraskit import catalogue
-from keraskit.nbgrader import build, pipeline
+from keraskit.nbgrader import build
+from kitdev import nbgrader_pipeline as pipeline
 
 CAT = catalogue.load()
 TOPIC = "tensors"

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from keraskit import catalogue
-from keraskit.nbgrader import build, pipeline
+from keraskit.nbgrader import build
+from kitdev import nbgrader_pipeline as pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 CAT = catalogue.load()

@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from keraskit import mutation, oracle, runner
+from keraskit import oracle, runner
+from kitdev import mutation
 from keraskit.oracle import keras
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -34,6 +34,8 @@ def test_bundle_has_no_solutions_hidden_tests_or_instructor_tools(bundle):
     names = {p.relative_to(bundle).parts[0] for p in bundle.rglob("*")}
     assert not names & {"solutions", "grading", "tests", "scripts", "benchmarks", ".ci", ".git"}
     assert not list(bundle.rglob("test_*.py")) or all("exercises" in p.parts for p in bundle.rglob("test_*.py"))
+    # the kit's development helpers (tests/support/kitdev) are no part of the engine students get
+    assert not [p for p in bundle.rglob("*") if p.name in {"kitdev", "mutation.py", "pipeline.py"}]
 
 
 def test_no_line_of_a_solution_body_anywhere_in_the_bundle(bundle):

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from keraskit import board, catalogue, mutation, runner
+from keraskit import board, catalogue, runner
+from kitdev import mutation
 
 ROOT = Path(__file__).resolve().parents[1]
 VISIBLE = ROOT / "exercises" / "tests"
@@ -13,8 +14,6 @@ HIDDEN = ROOT / "grading" / "hidden"
 MUTANTS = ROOT / "grading" / "mutants"
 TOPICS = catalogue.load().topic_ids
 MIN_WRONG, MIN_RIGHT = 2, 1
-# Topics whose variants train models go to the pool first, so both cores stay busy to the end.
-SLOW_FIRST = ["training", "models", "activations", "losses", "optimizers", "tensors", "metrics", "encoding"]
 
 
 def _topics_with(folder: Path, pattern: str) -> list[str]:
@@ -85,11 +84,21 @@ def test_a_variant_that_cannot_run_is_broken_not_killed(tmp_path):
     assert real.killed and real.as_expected and not real.broken
 
 
+def _selected_strength_topics(session) -> set[str]:
+    """The topics whose strength test this run will run (after ``-k``, ``-m`` and node ids)."""
+    return {item.callspec.params["topic"] for item in session.items
+            if getattr(item, "function", None) is test_hidden_suite_catches_wrong_and_accepts_right_answers}
+
+
 @pytest.fixture(scope="module")
-def verdicts() -> dict[str, list[mutation.Verdict]]:
-    """Every variant of every topic judged by its hidden suite, on both cores, slowest topics first."""
+def verdicts(request) -> dict[str, list[mutation.Verdict]]:
+    """Every variant of the selected topics judged by its hidden suite, on both cores.
+
+    The catalogue's slow topics (their variants train models) go to the pool first, so both
+    cores stay busy to the end."""
+    topics = catalogue.load().slowest_first(_selected_strength_topics(request.session))
     jobs = [(variant, ROOT / "solutions", HIDDEN / f"test_{topic}.py")
-            for topic in sorted(_topics_with(MUTANTS, "{}.py"), key=SLOW_FIRST.index)
+            for topic in topics
             for variant in mutation.load_variants(MUTANTS / f"{topic}.py")]
     by_topic: dict[str, list[mutation.Verdict]] = {}
     for verdict in mutation.judge_all(jobs, rootdir=ROOT):

@@ -1,8 +1,8 @@
-"""Wrong and right answers for encoding.py, each graded by the hidden suite (see keraskit.mutation)."""
+"""Wrong and right answers for encoding.py, each graded by the hidden suite (see kitdev.mutation)."""
 
 import numpy as np
 
-from keraskit.mutation import right, wrong
+from kitdev.mutation import right, wrong
 
 # ---------------------------------------------------------------- binary_encode
 

@@ -1,4 +1,4 @@
-"""Wrong and right answers for losses.py, each graded by the hidden suite (see keraskit.mutation).
+"""Wrong and right answers for losses.py, each graded by the hidden suite (see kitdev.mutation).
 
 Variants are appended to the reference module, so they may use its constants and helpers
 (EPSILON, _matched_float_arrays, _mean_over_last_axis, _checked_label_smoothing, ...).
@@ -6,7 +6,7 @@ Variants are appended to the reference module, so they may use its constants and
 
 import numpy as np
 
-from keraskit.mutation import right, wrong
+from kitdev.mutation import right, wrong
 
 # ---------------------------------------------------------------- mean_squared_error
 

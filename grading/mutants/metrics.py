@@ -1,10 +1,10 @@
-"""Wrong and right answers for metrics.py, each graded by the hidden suite (see keraskit.mutation).
+"""Wrong and right answers for metrics.py, each graded by the hidden suite (see kitdev.mutation).
 
 Each variant replaces one function of the reference module, so it may use that module's imports
 (numpy) and helpers (_numeric, _matched, _number).
 """
 
-from keraskit.mutation import right, wrong
+from kitdev.mutation import right, wrong
 
 # ---------------------------------------------------------------- binary_accuracy
 

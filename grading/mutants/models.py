@@ -1,10 +1,10 @@
-"""Wrong and right answers for models.py, each graded by the hidden suite (see keraskit.mutation)."""
+"""Wrong and right answers for models.py, each graded by the hidden suite (see kitdev.mutation)."""
 
 import numbers
 
 import keras
 
-from keraskit.mutation import right, wrong
+from kitdev.mutation import right, wrong
 
 # ------------------------------------------------------------------ dense_connection_count
 

@@ -1,10 +1,10 @@
-"""Wrong and right answers for optimizers.py, each graded by the hidden suite (see keraskit.mutation).
+"""Wrong and right answers for optimizers.py, each graded by the hidden suite (see kitdev.mutation).
 
 Each variant replaces one function of the reference module, so it may use that module's imports
 (numbers, numpy) and helpers (_count, _real_array, _same_shape, _real_number).
 """
 
-from keraskit.mutation import right, wrong
+from kitdev.mutation import right, wrong
 
 # ---------------------------------------------------------------- iterations_per_epoch
 

@@ -1,10 +1,10 @@
-"""Wrong and right answers for training.py, each graded by the hidden suite (see keraskit.mutation)."""
+"""Wrong and right answers for training.py, each graded by the hidden suite (see kitdev.mutation)."""
 
 import keras
 import numpy as np
 
 from keraskit.datasets import load_boston_housing
-from keraskit.mutation import right, wrong
+from kitdev.mutation import right, wrong
 
 # ------------------------------------------------------------------ train
 

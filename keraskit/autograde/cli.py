@@ -7,6 +7,7 @@ import os
 import stat
 import sys
 import zipfile
+from importlib import resources
 from pathlib import Path
 
 from keraskit import layout
@@ -158,48 +159,15 @@ def _grade(args) -> int:
     return 0
 
 
-RUN_AUTOGRADER = """#!/usr/bin/env bash
-# Gradescope calls this; the paths can be overridden to try it locally.
-set -u
-SUBMISSION="${KERASKIT_GS_SUBMISSION:-/autograder/submission}"
-RESULTS="${KERASKIT_GS_RESULTS:-/autograder/results/results.json}"
-SOURCE="${KERASKIT_GS_SOURCE:-/autograder/source}"
-VENV_PY=/autograder/keraskit-venv/bin/python
-if [ -x "$VENV_PY" ]; then DEFAULT_PY="$VENV_PY"; else DEFAULT_PY=python3; fi
-PY="${KERASKIT_GS_PYTHON:-$DEFAULT_PY}"
-cd "$SOURCE/keraskit-kit" || exit 2
-# without bwrap, student code runs as an unprivileged uid: keep the hidden tests from it
-chmod -R go-rwx "$SOURCE/keraskit-kit/grading" 2>/dev/null || true
-mkdir -p "$(dirname "$RESULTS")"
-rm -f "$RESULTS"
-# KERASKIT_GS_ARGS: extra options for `keraskit grade`, e.g. "--memory 1024 --timeout 120"
-"$PY" -m keraskit.cli grade "$SUBMISSION" --json "$RESULTS" ${KERASKIT_GS_ARGS:-}
-status=$?
-if [ ! -s "$RESULTS" ]; then  # never leave Gradescope without a results file
-  printf '{"score": 0, "output": "The autograder failed (exit status %s); please contact the course staff.", "tests": []}\\n' "$status" > "$RESULTS"
-fi
-exit 0
-"""
+# The scripts Gradescope runs, kept as files in keraskit/templates/ (shipped as package data);
+# bundle name -> template name.
+GRADESCOPE_SCRIPTS = {"run_autograder": "gradescope_run_autograder", "setup.sh": "gradescope_setup.sh"}
 
-SETUP_SH = """#!/usr/bin/env bash
-# Gradescope runs this once, as root, when it builds the autograder image (Ubuntu).
-set -eu
-export DEBIAN_FRONTEND=noninteractive
-apt-get update
-apt-get install -y --no-install-recommends bubblewrap python3 python3-venv python3-pip
-PY=python3
-if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
-  # Ubuntu 22.04 ships Python 3.10; keraskit needs 3.11 or later
-  apt-get install -y --no-install-recommends python3.11 python3.11-venv
-  PY=python3.11
-fi
-"$PY" -m venv /autograder/keraskit-venv
-/autograder/keraskit-venv/bin/python -m pip install --upgrade pip
-/autograder/keraskit-venv/bin/python -m pip install /autograder/source/keraskit-kit
-# what isolation this image gives (bwrap often cannot create namespaces inside Docker: the
-# floor then applies: rlimits, own session, a separate uid for student code)
-/autograder/keraskit-venv/bin/python -m keraskit.cli doctor || true
-"""
+
+def gradescope_script(name: str) -> bytes:
+    """The bytes of the bundle's script ``name`` (a key of GRADESCOPE_SCRIPTS), as the bundle holds them."""
+    return (resources.files("keraskit") / "templates" / GRADESCOPE_SCRIPTS[name]).read_bytes()
+
 
 BUNDLE_README = """# keraskit autograder bundle
 
@@ -220,10 +188,10 @@ def write_gradescope_bundle(path: Path) -> None:
     fingerprint = {"oracle": {k: v.tolist() for k, v in selfcheck.oracle_values().items()}}
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"keraskit-kit/{selfcheck.FINGERPRINT_FILE.name}", json.dumps(fingerprint, indent=2))
-        for name, text in (("run_autograder", RUN_AUTOGRADER), ("setup.sh", SETUP_SH)):
+        for name in GRADESCOPE_SCRIPTS:
             info = zipfile.ZipInfo(name)
             info.external_attr = (stat.S_IFREG | 0o755) << 16
-            archive.writestr(info, text)
+            archive.writestr(info, gradescope_script(name))
         readme = zipfile.ZipInfo("keraskit-kit/README.md")  # pyproject.toml names it
         readme.external_attr = (stat.S_IFREG | 0o644) << 16
         archive.writestr(readme, BUNDLE_README)

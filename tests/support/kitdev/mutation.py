@@ -47,7 +47,7 @@ _registry: list[Variant] | None = None
 def _register(kind: str, exercise: str, description: str):
     def decorate(func):
         if _registry is None:
-            raise RuntimeError("mutant files are loaded with keraskit.mutation.load_variants()")
+            raise RuntimeError("mutant files are loaded with kitdev.mutation.load_variants()")
         if func.__name__ != exercise.partition(".")[2]:
             raise ValueError(f"{kind} variant of {exercise} must be named {exercise.partition('.')[2]}, "
                              f"not {func.__name__}")
