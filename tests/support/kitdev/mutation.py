@@ -18,6 +18,8 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
+from keraskit import catalogue
+
 WRONG = "wrong"
 RIGHT = "right"
 
@@ -31,11 +33,11 @@ class Variant:
 
     @property
     def module(self) -> str:
-        return self.exercise.partition(".")[0]
+        return catalogue.topic_of(self.exercise)
 
     @property
     def function(self) -> str:
-        return self.exercise.partition(".")[2]
+        return catalogue.split_id(self.exercise)[1]
 
     def label(self) -> str:
         return f"{self.exercise} [{self.kind}] {self.description}"
@@ -48,8 +50,9 @@ def _register(kind: str, exercise: str, description: str):
     def decorate(func):
         if _registry is None:
             raise RuntimeError("mutant files are loaded with kitdev.mutation.load_variants()")
-        if func.__name__ != exercise.partition(".")[2]:
-            raise ValueError(f"{kind} variant of {exercise} must be named {exercise.partition('.')[2]}, "
+        function = catalogue.split_id(exercise)[1]
+        if func.__name__ != function:
+            raise ValueError(f"{kind} variant of {exercise} must be named {function}, "
                              f"not {func.__name__}")
         _registry.append(Variant(exercise, kind, description, _definition_source(func)))
         return func
