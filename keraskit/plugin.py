@@ -18,7 +18,7 @@ quiet.silence_tensorflow()  # before anything can import TensorFlow
 
 import pytest  # noqa: E402
 
-from keraskit import board, catalogue, selection, target  # noqa: E402
+from keraskit import board, catalogue, outcome, selection, target  # noqa: E402
 from keraskit.expect import LINE_LIMIT, TYPE, VALUES, ExpectationFailed  # noqa: E402
 from keraskit.i18n import current_language, notice_sink_active, notices_to, t  # noqa: E402
 
@@ -177,10 +177,10 @@ def pytest_runtest_makereport(item, call):
     if report.when == "setup" and report.passed:
         return report
     if report.passed:
-        report.user_properties.append((PROP_OUTCOME, board.TEST_PASSED))
+        report.user_properties.append((PROP_OUTCOME, outcome.TEST_PASSED))
     else:
-        outcome, message = _explain_failure(item, call, exercise_id)
-        report.user_properties.append((PROP_OUTCOME, outcome))
+        failed_as, message = _explain_failure(item, call, exercise_id)
+        report.user_properties.append((PROP_OUTCOME, failed_as))
         report.user_properties.append((PROP_MESSAGE, message))
         report.longrepr = message
         # Library log records (TensorFlow's among them) are noise to a student; their own prints stay.
@@ -200,7 +200,7 @@ def _explain_failure(item, call, exercise_id: str) -> tuple[str, str]:
     path = loader.describe(exercise.topic)
     excinfo = call.excinfo
     if excinfo.errisinstance(NotImplementedError):
-        return board.TEST_NOT_STARTED, t("failure.not_started", exercise=exercise_id, path=path)
+        return outcome.TEST_NOT_STARTED, t("failure.not_started", exercise=exercise_id, path=path)
     lines = [exercise_id]
     log = item.stash.get(CALL_LOG_KEY, None)
     if excinfo.errisinstance(target.ModuleMissing):
@@ -227,7 +227,7 @@ def _explain_failure(item, call, exercise_id: str) -> tuple[str, str]:
         hint = exercise.hint_for(kind, current_language())
         if hint:
             lines.append(t("failure.hint", hint=hint))
-    return board.TEST_FAILED, "\n".join(lines)
+    return outcome.TEST_FAILED, "\n".join(lines)
 
 
 CRASH = "crash"  # graded code raised an error of its own
@@ -295,7 +295,7 @@ def report_property(report, name: str):
 
 
 def pytest_report_teststatus(report, config):
-    if report_property(report, PROP_OUTCOME) == board.TEST_NOT_STARTED:
+    if report_property(report, PROP_OUTCOME) == outcome.TEST_NOT_STARTED:
         return "not started", "n", ("NOT STARTED", {"yellow": True})
     return None
 

@@ -20,7 +20,7 @@ import sys
 import types
 from pathlib import Path
 
-from keraskit import board, catalogue, quiet
+from keraskit import catalogue, outcome, quiet
 
 quiet.silence_tensorflow()  # the runner imports the plugin; nothing may wake TensorFlow loudly
 
@@ -131,11 +131,11 @@ def report(exercise_id: str, result, *, hidden: bool) -> tuple[bool, str]:
         # No test ran: a broken or missing test file must never look like a pass.
         detail = result.output.strip().splitlines()[-15:]
         return False, "\n".join([t("nbgrader.no_tests", exercise=exercise_id, kind=kind), *detail])
-    failed = [r for r in tests if r.outcome != board.TEST_PASSED]
+    failed = [r for r in tests if r.outcome != outcome.TEST_PASSED]
     if not failed:
         return True, t("nbgrader.passed", exercise=exercise_id, count=len(tests), kind=kind)
-    status = board.exercise_status([r.outcome for r in tests])
-    if status is board.Status.NOT_STARTED:
+    status = outcome.exercise_status([r.outcome for r in tests])
+    if status is outcome.Status.NOT_STARTED:
         return False, failed[0].message or t("nbgrader.not_started", exercise=exercise_id)
     lines = [t("nbgrader.failed", exercise=exercise_id, failed=len(failed), count=len(tests), kind=kind)]
     for r in failed:
