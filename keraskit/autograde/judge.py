@@ -37,6 +37,7 @@ quiet.silence_tensorflow()
 
 from keraskit import catalogue, plugin, runner, target  # noqa: E402
 from keraskit.autograde import kernel, modelguard, procs, wire  # noqa: E402
+from keraskit.autograde.record import JUDGE_ERROR  # noqa: E402
 from keraskit.autograde.sandbox import Limits, WorkerServer  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -381,7 +382,7 @@ def fork_and_grade(grade, timeout: float):
                 out.write(data)
         except BaseException as exc:  # noqa: BLE001
             try:
-                os.write(write_fd, json.dumps({"judge_error": f"{type(exc).__name__}: {exc}"}).encode())
+                os.write(write_fd, json.dumps({JUDGE_ERROR: f"{type(exc).__name__}: {exc}"}).encode())
             except OSError:
                 pass
             code = 1
@@ -396,7 +397,7 @@ def fork_and_grade(grade, timeout: float):
                 ready, _, _ = select.select([inp], [], [], max(left, 0))
                 if not ready:
                     _kill_and_reap(pid)
-                    return {"judge_error": f"grading took longer than {timeout:.0f} s"}
+                    return {JUDGE_ERROR: f"grading took longer than {timeout:.0f} s"}
                 chunk = os.read(inp.fileno(), 1 << 20)
                 if not chunk:
                     break
@@ -406,6 +407,6 @@ def fork_and_grade(grade, timeout: float):
         raise
     os.waitpid(pid, 0)
     try:
-        return json.loads(b"".join(chunks) or b"{}") or {"judge_error": "the judge child returned nothing"}
+        return json.loads(b"".join(chunks) or b"{}") or {JUDGE_ERROR: "the judge child returned nothing"}
     except ValueError:
-        return {"judge_error": "the judge child returned an unreadable result"}
+        return {JUDGE_ERROR: "the judge child returned an unreadable result"}
