@@ -25,10 +25,6 @@ from keraskit.i18n import current_language, notice_sink_active, notices_to, t  #
 LOADER_KEY = pytest.StashKey[object]()
 EXPLICIT_PATHS_KEY = pytest.StashKey[frozenset]()
 CALL_LOG_KEY = pytest.StashKey[target.CallLog]()
-# A plugin object with this attribute set to True replaces the local loader (the isolated grader
-# registers one that runs graded code in a worker process). It provides .load(module) -> an object
-# whose attributes are the module's functions, .describe(module) -> str, and .root (a label).
-EXTERNAL_LOADER_ATTR = "keraskit_loader"
 
 # Property names on a report: the runner, the board and the autograder read them.
 PROP_EXERCISE = "keraskit_exercise"
@@ -46,15 +42,26 @@ def pytest_addoption(parser):
                     help="run only the tests of this exercise (module.function); repeatable")
 
 
+def pytest_addhooks(pluginmanager):
+    from keraskit import hookspecs
+    pluginmanager.add_hookspecs(hookspecs)
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "exercise(id): the catalogue exercise (module.function) a test grades")
     config.stash[LOADER_KEY] = _make_loader(config)
 
 
-def _make_loader(config):
-    for plugin in config.pluginmanager.get_plugins():
-        if getattr(plugin, EXTERNAL_LOADER_ATTR, False) is True:
-            return plugin
+def _make_loader(config) -> target.Loader:
+    """A plugin's loader (the ``pytest_keraskit_loader`` hook), else the folder chosen here."""
+    offered = config.hook.pytest_keraskit_loader(config=config)
+    if offered is not None:
+        missing = target.missing_loader_members(offered)
+        if missing:
+            raise pytest.UsageError(
+                f"pytest_keraskit_loader returned {type(offered).__name__!r}, which is not a keraskit loader "
+                f"(keraskit.target.Loader): it lacks {', '.join(missing)}")
+        return offered
     chosen = config.getoption("target") or os.environ.get(target.TARGET_ENV)
     if chosen:
         root = Path(chosen).expanduser().resolve()

@@ -261,15 +261,17 @@ def _rebuild_error(error) -> BaseException:
 
 
 class IsolatedLoader:
-    """The pytest plugin that replaces the local loader (see keraskit.plugin.EXTERNAL_LOADER_ATTR)."""
-
-    keraskit_loader = True
+    """The ``target.Loader`` of the isolated grader: graded code runs in a worker. Registered as a
+    pytest plugin, it offers itself through the ``pytest_keraskit_loader`` hook."""
 
     def __init__(self, session: WorkerSession, describe_paths: dict[str, str], root: str):
         self.session = session
         self.describe_paths = describe_paths
         self.root = root
         self._loaded: dict[str, object] = {}
+
+    def pytest_keraskit_loader(self, config):
+        return self
 
     def describe(self, module: str) -> str:
         return self.describe_paths.get(module, f"{module}.py")

@@ -46,14 +46,16 @@ class ChecksUnavailable(CheckFailed):
 
 
 class NotebookLoader:
-    """A keraskit loader (see ``keraskit.plugin``) whose graded module is the notebook itself."""
-
-    keraskit_loader = True
+    """A ``keraskit.target.Loader`` whose graded module is the notebook itself. Registered as a
+    pytest plugin, it offers itself through the ``pytest_keraskit_loader`` hook."""
 
     def __init__(self, topic: str, namespace: dict):
         self.topic = topic
         self.namespace = namespace
         self.root = t("nbgrader.this_notebook")
+
+    def pytest_keraskit_loader(self, config):
+        return self
 
     def describe(self, module: str) -> str:
         return self.root
