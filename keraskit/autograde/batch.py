@@ -13,7 +13,6 @@ summary from them before grading the rest, and with nothing left to grade it onl
 from __future__ import annotations
 
 import json
-import os
 import selectors
 import signal
 import subprocess
