@@ -216,7 +216,7 @@ def reference_problems(records) -> list[str]:
                 failing = [t for t in row.tests if t.outcome != outcome.TEST_PASSED]
                 cause = (failing[0].message or failing[0].outcome) if failing else "no test ran"
                 # the failure's head: its exercise, call, kind and first detail line (the cause)
-                problems.append(f"{row['id']}: {' / '.join(cause.strip().splitlines()[:5])[:900]}")
+                problems.append(f"{row.id}: {' / '.join(cause.strip().splitlines()[:5])[:900]}")
     return problems
 
 
