@@ -41,10 +41,10 @@ def main() -> int:
                 with (folder / "tensors.py").open("ab") as fh:
                     fh.write(extra)
                 record = host.grade(submissions.Submission(name, folder, "folder"), topics=["tensors"])
-                seconds[name] = record["seconds"]
-                print(f"{name:8s} {record['score']:3d}/{record['max_score']} in {record['seconds']:6.1f} s, "
-                      f"{record['events'].count('timeout')} call(s) waited {args.timeout:g} s "
-                      f"(mode {record['mode']})", flush=True)
+                seconds[name] = record.seconds
+                print(f"{name:8s} {record.score:3d}/{record.max_score} in {record.seconds:6.1f} s, "
+                      f"{record.events.count('timeout')} call(s) waited {args.timeout:g} s "
+                      f"(mode {record.mode})", flush=True)
     finally:
         host.close()
     print(f"hanging / honest: {seconds['hanging'] / seconds['honest']:.2f}x "

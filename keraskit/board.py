@@ -1,33 +1,15 @@
-"""The student board: per topic, which exercises are done, failing or not started, and the points."""
+"""The student board: per topic, which exercises are done, failing or not started, and the points.
+
+Only the rendering lives here; outcome names and the scoring rule are in ``keraskit.outcome``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
 
 from keraskit import catalogue
 from keraskit.i18n import current_language, t
-
-
-class Status(str, Enum):
-    DONE = "done"
-    FAILING = "failing"
-    NOT_STARTED = "not_started"
-
-
-# One test's outcome, as recorded on its pytest report.
-TEST_PASSED = "passed"
-TEST_FAILED = "failed"
-TEST_NOT_STARTED = "not_started"
-
-
-def exercise_status(test_outcomes: list[str]) -> Status:
-    """An exercise is done when every test of it passed; a real failure beats "not started"."""
-    if test_outcomes and all(o == TEST_PASSED for o in test_outcomes):
-        return Status.DONE
-    if TEST_FAILED in test_outcomes or not test_outcomes:
-        return Status.FAILING
-    return Status.NOT_STARTED
+from keraskit.outcome import Status, exercise_status, points_earned
 
 
 @dataclass(frozen=True)
@@ -37,7 +19,7 @@ class ExerciseRow:
 
     @property
     def earned(self) -> int:
-        return self.exercise.points if self.status is Status.DONE else 0
+        return points_earned(self.exercise.points, self.status)
 
 
 @dataclass(frozen=True)

@@ -18,17 +18,13 @@ quiet.silence_tensorflow()  # before anything can import TensorFlow
 
 import pytest  # noqa: E402
 
-from keraskit import board, catalogue, layout, selection, target  # noqa: E402
+from keraskit import board, catalogue, layout, outcome, selection, target  # noqa: E402
 from keraskit.expect import LINE_LIMIT, TYPE, VALUES, ExpectationFailed  # noqa: E402
 from keraskit.i18n import current_language, notice_sink_active, notices_to, t  # noqa: E402
 
 LOADER_KEY = pytest.StashKey[object]()
 EXPLICIT_PATHS_KEY = pytest.StashKey[frozenset]()
 CALL_LOG_KEY = pytest.StashKey[target.CallLog]()
-# A plugin object with this attribute set to True replaces the local loader (the isolated grader
-# registers one that runs graded code in a worker process). It provides .load(module) -> an object
-# whose attributes are the module's functions, .describe(module) -> str, and .root (a label).
-EXTERNAL_LOADER_ATTR = "keraskit_loader"
 
 # Property names on a report: the runner, the board and the autograder read them.
 PROP_EXERCISE = "keraskit_exercise"
@@ -46,15 +42,26 @@ def pytest_addoption(parser):
                     help="run only the tests of this exercise (module.function); repeatable")
 
 
+def pytest_addhooks(pluginmanager):
+    from keraskit import hookspecs
+    pluginmanager.add_hookspecs(hookspecs)
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "exercise(id): the catalogue exercise (module.function) a test grades")
     config.stash[LOADER_KEY] = _make_loader(config)
 
 
-def _make_loader(config):
-    for plugin in config.pluginmanager.get_plugins():
-        if getattr(plugin, EXTERNAL_LOADER_ATTR, False) is True:
-            return plugin
+def _make_loader(config) -> target.Loader:
+    """A plugin's loader (the ``pytest_keraskit_loader`` hook), else the folder chosen here."""
+    offered = config.hook.pytest_keraskit_loader(config=config)
+    if offered is not None:
+        missing = target.missing_loader_members(offered)
+        if missing:
+            raise pytest.UsageError(
+                f"pytest_keraskit_loader returned {type(offered).__name__!r}, which is not a keraskit loader "
+                f"(keraskit.target.Loader): it lacks {', '.join(missing)}")
+        return offered
     chosen = config.getoption("target") or os.environ.get(target.TARGET_ENV)
     if chosen:
         root = Path(chosen).expanduser().resolve()
@@ -177,10 +184,10 @@ def pytest_runtest_makereport(item, call):
     if report.when == "setup" and report.passed:
         return report
     if report.passed:
-        report.user_properties.append((PROP_OUTCOME, board.TEST_PASSED))
+        report.user_properties.append((PROP_OUTCOME, outcome.TEST_PASSED))
     else:
-        outcome, message = _explain_failure(item, call, exercise_id)
-        report.user_properties.append((PROP_OUTCOME, outcome))
+        failed_as, message = _explain_failure(item, call, exercise_id)
+        report.user_properties.append((PROP_OUTCOME, failed_as))
         report.user_properties.append((PROP_MESSAGE, message))
         report.longrepr = message
         # Library log records (TensorFlow's among them) are noise to a student; their own prints stay.
@@ -200,7 +207,7 @@ def _explain_failure(item, call, exercise_id: str) -> tuple[str, str]:
     path = loader.describe(exercise.topic)
     excinfo = call.excinfo
     if excinfo.errisinstance(NotImplementedError):
-        return board.TEST_NOT_STARTED, t("failure.not_started", exercise=exercise_id, path=path)
+        return outcome.TEST_NOT_STARTED, t("failure.not_started", exercise=exercise_id, path=path)
     lines = [exercise_id]
     log = item.stash.get(CALL_LOG_KEY, None)
     if excinfo.errisinstance(target.ModuleMissing):
@@ -227,7 +234,7 @@ def _explain_failure(item, call, exercise_id: str) -> tuple[str, str]:
         hint = exercise.hint_for(kind, current_language())
         if hint:
             lines.append(t("failure.hint", hint=hint))
-    return board.TEST_FAILED, "\n".join(lines)
+    return outcome.TEST_FAILED, "\n".join(lines)
 
 
 CRASH = "crash"  # graded code raised an error of its own
@@ -295,7 +302,7 @@ def report_property(report, name: str):
 
 
 def pytest_report_teststatus(report, config):
-    if report_property(report, PROP_OUTCOME) == board.TEST_NOT_STARTED:
+    if report_property(report, PROP_OUTCOME) == outcome.TEST_NOT_STARTED:
         return "not started", "n", ("NOT STARTED", {"yellow": True})
     return None
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from keraskit import board
+from keraskit import outcome
 from keraskit.plugin import PROP_EXERCISE, PROP_MESSAGE, PROP_OUTCOME, report_property
 
 
@@ -25,7 +25,7 @@ from keraskit.plugin import PROP_EXERCISE, PROP_MESSAGE, PROP_OUTCOME, report_pr
 class TestResult:
     nodeid: str
     exercise: str
-    outcome: str  # board.TEST_PASSED / TEST_FAILED / TEST_NOT_STARTED
+    outcome: str  # outcome.TEST_PASSED / TEST_FAILED / TEST_NOT_STARTED
     message: str | None
 
 
@@ -42,11 +42,11 @@ class RunResult:
             grouped[test.exercise].append(test.outcome)
         return dict(grouped)
 
-    def statuses(self) -> dict[str, board.Status]:
-        return {ex: board.exercise_status(outs) for ex, outs in self.outcomes().items()}
+    def statuses(self) -> dict[str, outcome.Status]:
+        return {ex: outcome.exercise_status(outs) for ex, outs in self.outcomes().items()}
 
     def failed_tests(self) -> list[TestResult]:
-        return [t for t in self.tests if t.outcome != board.TEST_PASSED]
+        return [t for t in self.tests if t.outcome != outcome.TEST_PASSED]
 
 
 class _Collector:

@@ -16,6 +16,7 @@ import sys
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from keraskit.layout import find_module_file, module_name
 
@@ -55,8 +56,33 @@ def load_module_file(path: Path, module: str) -> types.ModuleType:
     return mod
 
 
+@runtime_checkable
+class Loader(Protocol):
+    """How the tests reach the graded code, one module (topic) at a time.
+
+    ``LocalLoader`` loads a folder in this process; the isolated grader's loader
+    (``keraskit.autograde.judge.IsolatedLoader``) runs the code in a sandboxed worker; a
+    notebook's (``keraskit.nbgrader.checks.NotebookLoader``) hands over what the notebook defined.
+    A plugin offers one through the ``pytest_keraskit_loader`` hook (``keraskit.hookspecs``).
+    """
+
+    root: object  # where the graded code is: a folder or a label, as messages show it
+
+    def describe(self, module: str) -> str:
+        """Where ``module`` is (or should be), as a student reads it."""
+
+    def load(self, module: str) -> object:
+        """An object whose attributes are the module's functions; ``ModuleMissing`` if there is none."""
+
+
+def missing_loader_members(candidate) -> list[str]:
+    """What ``candidate`` lacks of the ``Loader`` protocol (an empty list: it is a loader)."""
+    missing = [] if hasattr(candidate, "root") else ["root"]
+    return missing + [f"{name}(module)" for name in ("describe", "load") if not callable(getattr(candidate, name, None))]
+
+
 class LocalLoader:
-    """Loads the graded modules from a folder, in this process."""
+    """Loads the graded modules from a folder, in this process (a ``Loader``)."""
 
     def __init__(self, root: Path):
         self.root = Path(root)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from keraskit.autograde import landlock, sandbox, seccomp
+from keraskit.autograde.record import JUDGE_ERROR
 from keraskit.autograde.sandbox import Limits, WorkerServer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -257,7 +258,7 @@ def test_a_server_the_judge_child_restarts_is_closed_by_it():
         outcome = judge.fork_and_grade(restart, timeout=120)
     finally:
         server.close()
-    assert "judge_error" not in outcome, outcome
+    assert JUDGE_ERROR not in outcome, outcome
     assert _gone(outcome["pid"]), "the restarted server outlived the judge child"
     assert not os.path.exists(outcome["scratch"]), "the restarted server's folder was left behind"
     assert outcome["cgroup"] is None or not os.path.exists(outcome["cgroup"])

@@ -64,7 +64,7 @@ def host(mode):
 
 
 def _earned(record) -> dict:
-    return {row["id"]: row["earned"] for row in record["exercises"]}
+    return {row.id: row.earned for row in record.exercises}
 
 
 def _grade(host, sub, kind="folder"):
@@ -115,7 +115,7 @@ def test_attack_earns_nothing_for_the_attacked_exercise(mode, host, honest, tmp_
         assert earned[CONTROL] == honest[CONTROL], "an attack changed the grade of an honest exercise"
     assert not canary.exists(), "a background process wrote outside the sandbox"
     assert sorted(p.name for p in tmp_path.rglob("*")) == before, "the submission folder was changed"
-    assert record["seconds"] < 120
+    assert record.seconds < 120
 
 
 def test_symlink_to_outside_is_not_graded(host, tmp_path):
@@ -123,7 +123,7 @@ def test_symlink_to_outside_is_not_graded(host, tmp_path):
     sub.mkdir()
     (sub / "tensors.py").symlink_to(ROOT / "solutions" / "tensors.py")
     record = _grade(host, sub)
-    assert record["score"] == 0 and any("symbolic link" in p for p in record["problems"])
+    assert record.score == 0 and any("symbolic link" in p for p in record.problems)
 
 
 def test_zip_with_parent_entries_is_refused_and_nothing_is_extracted(host, tmp_path):
@@ -132,7 +132,7 @@ def test_zip_with_parent_entries_is_refused_and_nothing_is_extracted(host, tmp_p
         zf.writestr("../../tensors.py", _base())
         zf.writestr("../evil.txt", "x")
     record = _grade(host, archive, "zip")
-    assert record["score"] == 0
+    assert record.score == 0
     assert not (tmp_path.parent / "evil.txt").exists()
 
 
@@ -163,7 +163,7 @@ def _snapshot(folder: Path) -> dict:
 
 
 def _outcomes(record) -> list:
-    return [(row["id"], row["earned"], [(t["name"], t["outcome"]) for t in row["tests"]]) for row in record["exercises"]]
+    return [(row.id, row.earned, [(t.name, t.outcome) for t in row.tests]) for row in record.exercises]
 
 
 def test_the_writer_attack_works_when_nothing_stops_it(tmp_path, monkeypatch):
@@ -200,10 +200,10 @@ def test_batch_grades_the_class_like_each_alone(mode, host, tmp_path):
     class_before, elsewhere_before = _snapshot(subs), _snapshot(elsewhere)
     records = batch.autograde(subs, out, jobs=2, limits=LIMITS, exercises=EXERCISES, topics=["tensors"],
                               progress=False)
-    by = {r["student"]: r for r in records}
-    assert by["a_honest"]["score"] == by["a_honest"]["max_score"] > 0
-    assert by["d_zipped"]["score"] == by["a_honest"]["score"]
-    assert by["b_exit"]["score"] == 0
+    by = {r.student: r for r in records}
+    assert by["a_honest"].score == by["a_honest"].max_score > 0
+    assert by["d_zipped"].score == by["a_honest"].score
+    assert by["b_exit"].score == 0
     assert _earned(by["c_hang"])[ATTACKED] == 0 and _earned(by["c_hang"])[CONTROL] > 0
     # writing into other submissions and into --out changed nothing: the others are graded as alone
     assert _earned(by["aa_writer"])[ATTACKED] == 0
@@ -216,15 +216,15 @@ def test_batch_grades_the_class_like_each_alone(mode, host, tmp_path):
                  (("feedback", "md"), ("results", "json"), ("records", "json"))}
     assert set(_snapshot(out)) == expected
     for student, record in by.items():
-        assert json.loads((out / "records" / f"{student}.json").read_text()) == record
+        assert json.loads((out / "records" / f"{student}.json").read_text()) == record.to_json()
     # hundreds of MB printed: graded normally, and nothing of it is kept
-    assert by["f_loud"]["score"] == by["f_loud"]["max_score"]
-    assert by["f_loud"]["seconds"] < 60
+    assert by["f_loud"].score == by["f_loud"].max_score
+    assert by["f_loud"].seconds < 60
     assert all(p.stat().st_size < 64 * 1024 for p in out.rglob("*") if p.is_file() and p.suffix != ".png")
     rows = (out / "grades.csv").read_text().splitlines()
     assert rows[0].startswith("student,score,max_score,status,tensors") and len(rows) == 1 + len(students)
     gs = json.loads((out / "results" / "a_honest.json").read_text())
-    assert gs["score"] == by["a_honest"]["score"] and all("visibility" in t for t in gs["tests"])
+    assert gs["score"] == by["a_honest"].score and all("visibility" in t for t in gs["tests"])
     assert (out / "feedback" / "b_exit.md").read_text().strip()
     assert (out / "summary.png").stat().st_size > 1000
     # a rerun skips finished submissions
@@ -301,14 +301,14 @@ def test_the_floor_without_bwrap_still_protects_the_class(floor, monkeypatch, tm
     class_before, elsewhere_before = _snapshot(subs), _snapshot(elsewhere)
     records = batch.autograde(subs, out, jobs=1, limits=LIMITS, exercises=EXERCISES, topics=["tensors"],
                               progress=False)
-    by = {r["student"]: r for r in records}
-    assert {r["mode"] for r in records} == {floor}
-    assert by["a_honest"]["score"] == by["a_honest"]["max_score"] > 0
-    assert by["c_linger"]["score"] == by["c_linger"]["max_score"]
+    by = {r.student: r for r in records}
+    assert {r.mode for r in records} == {floor}
+    assert by["a_honest"].score == by["a_honest"].max_score > 0
+    assert by["c_linger"].score == by["c_linger"].max_score
     assert _earned(by["b_writer"]) == {ATTACKED: 0, CONTROL: _earned(by["a_honest"])[CONTROL]}
     assert _snapshot(subs) == class_before and _snapshot(elsewhere) == elsewhere_before
     time.sleep(1.0)  # a lingering writer would have struck by now
-    assert json.loads((out / "records" / "a_honest.json").read_text()) == by["a_honest"]
+    assert json.loads((out / "records" / "a_honest.json").read_text()) == by["a_honest"].to_json()
     assert "1000" not in (out / "grades.csv").read_text()
     assert not list(out.rglob("planted*")) and not (out / "records" / "zz_ghost.json").exists()
     assert _floor_processes() == [], "a process of the submission outlived the batch"
@@ -412,9 +412,9 @@ def test_nothing_a_submission_plants_reaches_the_next(mode, host, tmp_path):
     planter = _make(tmp_path, "planter", b'PHASE = "plant"\n' + PLANT)
     checker = _make(tmp_path, "checker", b'PHASE = "check"\n' + PLANT)
     planted = _grade(host, planter)
-    assert _earned(planted)[ATTACKED] > 0, [t for r in planted["exercises"] for t in r["tests"]]
+    assert _earned(planted)[ATTACKED] > 0, [t for r in planted.exercises for t in r.tests]
     record = _grade(host, checker)
-    assert _earned(record)[ATTACKED] > 0, [t for r in record["exercises"] for t in r["tests"]]
+    assert _earned(record)[ATTACKED] > 0, [t for r in record.exercises for t in r.tests]
 
 
 SLOW = b"""

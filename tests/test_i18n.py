@@ -195,11 +195,11 @@ def test_every_model_and_history_check_speaks_chinese(monkeypatch):
 
 
 def test_the_chinese_board_has_no_english(monkeypatch):
-    from keraskit import board, catalogue
+    from keraskit import board, catalogue, outcome
     cat = catalogue.load()
     outcomes = {}
-    for exercise, outcome in zip(cat.exercises, [board.TEST_PASSED, board.TEST_FAILED, board.TEST_NOT_STARTED]):
-        outcomes[exercise.id] = [outcome]
+    for exercise, result in zip(cat.exercises, [outcome.TEST_PASSED, outcome.TEST_FAILED, outcome.TEST_NOT_STARTED]):
+        outcomes[exercise.id] = [result]
     text = board.render(board.summarize(outcomes, cat), target="exercises", path_of=lambda t: f"exercises/{t}.py",
                         lang="zh_CN")
     assert " pt " not in text and "下一道练习" in text

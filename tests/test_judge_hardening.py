@@ -17,6 +17,7 @@ import pytest
 
 from keraskit.autograde import procs, sandbox, submissions
 from keraskit.autograde.host import JudgeHost
+from keraskit.autograde.record import RecordStatus
 from keraskit.autograde.sandbox import Limits
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -124,12 +125,12 @@ def _grade(host, sub):
 
 
 def _earned(record) -> dict:
-    return {row["id"]: row["earned"] for row in record["exercises"]}
+    return {row.id: row.earned for row in record.exercises}
 
 
 def _messages(record, exercise) -> list[str]:
-    row = next(r for r in record["exercises"] if r["id"] == exercise)
-    return [t["message"] or "" for t in row["tests"] if t["outcome"] != "passed"]
+    row = next(r for r in record.exercises if r.id == exercise)
+    return [t.message or "" for t in row.tests if t.outcome != "passed"]
 
 
 @pytest.fixture(scope="module")
@@ -142,11 +143,11 @@ def honest(host, tmp_path_factory):
 @pytest.mark.parametrize("attack", sorted(ATTACKS))
 def test_a_hostile_reply_costs_only_its_call_and_never_exhausts_the_judge(host, honest, tmp_path, attack):
     record = _grade(host, _make(tmp_path, attack, RAW_FRAME + ATTACKS[attack]))
-    assert record["status"] == "graded", record["problems"]
+    assert record.status is RecordStatus.GRADED, record.problems
     assert _earned(record) == {ATTACKED: 0, CONTROL: _earned(honest)[CONTROL]}, record
-    assert 0 < record["judge_peak_mb"] < JUDGE_PEAK_MB, record["judge_peak_mb"]
-    print(f"{attack}: judge peak {record['judge_peak_mb']:.0f} MB (honest {honest['judge_peak_mb']:.0f} MB), "
-          f"{record['seconds']:.1f} s")
+    assert 0 < record.judge_peak_mb < JUDGE_PEAK_MB, record.judge_peak_mb
+    print(f"{attack}: judge peak {record.judge_peak_mb:.0f} MB (honest {honest.judge_peak_mb:.0f} MB), "
+          f"{record.seconds:.1f} s")
     messages = " ".join(_messages(record, ATTACKED))
     expected = {"nested_lists_100mb": "more than the", "nested_lists_15mb": "JSON values, more than",
                 "nan_literal": "NaN is not allowed", "dense_25m_units": "model was refused",
@@ -248,9 +249,9 @@ def test_a_hanging_function_costs_one_time_out_not_one_per_test(host, honest, tm
     record = _grade(host, _make(tmp_path, "hang", HANG))
     assert _earned(record) == {ATTACKED: 0, CONTROL: _earned(honest)[CONTROL]}
     messages = _messages(record, ATTACKED)
-    calls = next(r for r in record["exercises"] if r["id"] == ATTACKED)["tests"]
+    calls = next(r for r in record.exercises if r.id == ATTACKED).tests
     assert len(messages) == len(calls) > 5  # every test of the exercise failed...
-    assert record["events"].count("timeout") == 1  # ...but only one of them waited for the limit
+    assert record.events.count("timeout") == 1  # ...but only one of them waited for the limit
     assert all(f"no answer within {LIMITS.call_timeout:.0f} s" in m for m in messages), messages
 
 

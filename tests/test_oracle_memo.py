@@ -115,14 +115,14 @@ def test_a_host_warms_its_memo_on_the_reference_and_grades_alike_with_it(tmp_pat
     try:
         oracle.clear_memo()
         cold = host.grade(wrong, exercises=exercise)
-        assert cold["oracle_memo_hits"] == 0 and oracle.memo_stats()["entries"] == 0
+        assert cold.oracle_memo_hits == 0 and oracle.memo_stats()["entries"] == 0
         reference = host.grade(selfcheck.reference_submission(), exercises=exercise)
-        assert reference["score"] == reference["max_score"] > 0
+        assert reference.score == reference.max_score > 0
         assert oracle.memo_stats()["entries"] > 0, "the reference's memo was not installed in the host"
         assert selfcheck.oracle_memo_files(host.oracle_key), "the reference's memo was not saved"
         warm = host.grade(wrong, exercises=exercise)
-        assert warm["oracle_memo_hits"] > 0
-        verdicts = [{(t["name"], t["outcome"]) for row in record["exercises"] for t in row["tests"]}
+        assert warm.oracle_memo_hits > 0
+        verdicts = [{(t.name, t.outcome) for row in record.exercises for t in row.tests}
                     for record in (cold, warm)]
         assert verdicts[0] and verdicts[0] == verdicts[1]
         assert any(outcome != "passed" for _, outcome in verdicts[0]), "the wrong variant passed"

@@ -124,7 +124,7 @@ def test_autograde_with_a_good_reference_checks_once(cache, tmp_path):
     (subs / "alice").mkdir(parents=True)
     (subs / "alice" / "tensors.py").write_bytes((ROOT / "solutions" / "tensors.py").read_bytes())
     records = batch.autograde(subs, out, jobs=1, limits=LIMITS, exercises=EXERCISE, progress=False)
-    assert [r["score"] for r in records] == [1]
+    assert [r.score for r in records] == [1]
     assert len(list(cache.glob("selfcheck-*.json"))) == 1
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from keraskit import board, catalogue, runner
+from keraskit import catalogue, outcome, runner
 from kitdev import mutation
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,7 +39,7 @@ def test_reference_passes_every_visible_and_hidden_test(reference_run):
 
 def test_stubs_fail_every_test_as_not_started(stub_run, reference_run):
     assert len(stub_run.tests) == len(reference_run.tests)
-    passed = [t.nodeid for t in stub_run.tests if t.outcome != board.TEST_NOT_STARTED]
+    passed = [t.nodeid for t in stub_run.tests if t.outcome != outcome.TEST_NOT_STARTED]
     assert not passed, f"tests that a stub does not fail as 'not started': {passed}"
     assert stub_run.exit_code == 1
 

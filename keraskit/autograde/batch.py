@@ -13,7 +13,6 @@ summary from them before grading the rest, and with nothing left to grade it onl
 from __future__ import annotations
 
 import json
-import os
 import selectors
 import signal
 import subprocess
@@ -21,13 +20,15 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from keraskit import catalogue, layout
+from keraskit import board, catalogue, layout
 from keraskit.atomic import write_atomic
 from keraskit.autograde import procs, results, sandbox, selfcheck, submissions
+from keraskit.autograde.record import JUDGE_ERROR, GradeRecord, RecordStatus
 from keraskit.autograde.sandbox import Limits
 from keraskit.errors import INTERRUPTED
 
 INTERRUPT_GRACE = 20.0  # seconds a host gets to stop its sandbox after Ctrl-C
+PROGRESS_WIDTH = 30  # characters of the progress bar
 
 
 class _Host:
@@ -100,11 +101,12 @@ def self_check(hosts: list, job_base: dict, exercises=(), topics=None) -> None:
             answers.append(json.loads(line))
         return answers
 
-    def grade_reference(reference) -> list[dict]:
+    def grade_reference(reference) -> list[GradeRecord]:
         shares = _split(_topics_to_check(exercises, topics), len(hosts))
-        jobs = [(host, {**job_base, "topics": share, "student": reference.student, "path": str(reference.path),
-                        "kind": reference.kind, "notebooks": []}, reference) for host, share in zip(hosts, shares)]
-        return [{"problems": [a["judge_error"]]} if "judge_error" in a else a for a in answers_of(jobs)]
+        jobs = [(host, {**_job(job_base, reference), "topics": share}, reference) for host, share in zip(hosts, shares)]
+        # a judge that graded nothing: its reason is the one problem, no exercise is blamed
+        return [GradeRecord(reference.student, RecordStatus.ERROR, problems=[a[JUDGE_ERROR]]) if JUDGE_ERROR in a
+                else GradeRecord.from_json(a) for a in answers_of(jobs)]
 
     def run_probe() -> dict:
         return answers_of([(hosts[0], {**job_base, "probe": True}, None)])[0]
@@ -114,10 +116,14 @@ def self_check(hosts: list, job_base: dict, exercises=(), topics=None) -> None:
 
 
 def _progress(done: int, total: int, current: str) -> None:
-    width = 30
-    filled = int(width * done / total) if total else width
-    sys.stderr.write(f"\r[{'#' * filled}{'-' * (width - filled)}] {done}/{total} {current[:30]:<30}")
+    sys.stderr.write(f"\r{board.progress_bar(done, total, PROGRESS_WIDTH)} {done}/{total} {current[:30]:<30}")
     sys.stderr.flush()
+
+
+def _job(job_base: dict, sub: submissions.Submission) -> dict:
+    """The line a host reads to grade ``sub`` (see ``keraskit.autograde.host.main``)."""
+    return {**job_base, "student": sub.student, "path": str(sub.path), "kind": sub.kind,
+            "notebooks": [str(n) for n in sub.notebooks]}
 
 
 def _remove_stale_temporaries(out: Path) -> None:
@@ -127,7 +133,7 @@ def _remove_stale_temporaries(out: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-def write_summaries(out: Path, everyone, records: dict[str, dict]) -> list[dict]:
+def write_summaries(out: Path, everyone, records: dict[str, GradeRecord]) -> list[GradeRecord]:
     """grades.csv and summary.png from the finished records, in the class's order."""
     ordered = [records[s.student] for s in everyone if s.student in records]
     write_atomic(out / "grades.csv", results.grades_csv(ordered, catalogue.load().topic_ids))
@@ -136,86 +142,125 @@ def write_summaries(out: Path, everyone, records: dict[str, dict]) -> list[dict]
     return ordered
 
 
+def _finished_records(out: Path, everyone, force: bool) -> tuple[dict[str, GradeRecord], list]:
+    """The records an earlier run finished (none with ``force``), and the submissions left to grade."""
+    records: dict[str, GradeRecord] = {}
+    todo = []
+    for sub in everyone:
+        finished = out / "records" / f"{sub.student}.json"
+        if finished.is_file() and not force:
+            records[sub.student] = results.read_record(finished)
+        else:
+            todo.append(sub)
+    return records, todo
+
+
+def _error_record(student: str, message: str, exercises) -> GradeRecord:
+    return GradeRecord.error(student, results.graded_exercises(set(catalogue.load().topic_ids), exercises), message)
+
+
+def _record_of(answer: str, student: str, exercises) -> GradeRecord:
+    """A host's answer line: the submission's record, or the judge's error as an error record."""
+    data = json.loads(answer)
+    if JUDGE_ERROR in data:
+        return _error_record(student, data[JUDGE_ERROR], exercises)
+    return GradeRecord.from_json(data)
+
+
+class _Pool:
+    """The judge hosts, and which of them has answered; a host that dies is replaced."""
+
+    def __init__(self, size: int):
+        self.hosts: list[_Host] = []
+        self.selector = selectors.DefaultSelector()
+        for _ in range(size):
+            self._add()
+
+    def _add(self) -> _Host:
+        host = _Host()
+        self.hosts.append(host)
+        self.selector.register(host.process.stdout, selectors.EVENT_READ, host)
+        return host
+
+    def answered(self) -> list[_Host]:
+        """The hosts with a line (or their end) to read; blocks until there is one."""
+        return [key.data for key, _ in self.selector.select()]
+
+    def replace(self, host: _Host) -> _Host:
+        self.selector.unregister(host.process.stdout)
+        host.close()
+        self.hosts.remove(host)
+        return self._add()
+
+    def close(self, *, interrupted: bool) -> None:
+        for host in self.hosts:
+            host.close(interrupted=interrupted)
+
+
+def _grade_queue(pool: _Pool, queue: list, job_base: dict, exercises, finished) -> None:
+    """Grade every submission of ``queue`` on the pool's hosts, one at a time each;
+    ``finished(submission, record)`` as each answer comes in."""
+    for host in pool.hosts:
+        if queue:
+            host.send(_job(job_base, queue[0]), queue.pop(0))
+    busy = sum(h.job is not None for h in pool.hosts)
+    while busy:
+        for host in pool.answered():
+            line = host.process.stdout.readline()
+            sub = host.job
+            if line:
+                record = _record_of(line, sub.student, exercises)
+            else:  # the host died: its submission is an error, a new host takes over
+                if host.was_interrupted():  # Ctrl-C reached the host first: not the submission's fault
+                    raise KeyboardInterrupt
+                host = pool.replace(host)
+                record = _error_record(sub.student, "the judge process failed", exercises)
+            finished(sub, record)
+            busy -= 1
+            host.job = None
+            if queue:
+                host.send(_job(job_base, queue[0]), queue.pop(0))
+                busy += 1
+
+
 def autograde(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Limits(), force: bool = False,
-              exercises=(), topics=None, progress: bool = True, check: bool = True) -> list[dict]:
+              exercises=(), topics=None, progress: bool = True, check: bool = True) -> list[GradeRecord]:
     """Grade every submission in ``folder`` into ``out``; ``check``: the self-check first
-    (``selfcheck.SelfCheckFailed`` if the grader does not grade the reference right here)."""
+    (``selfcheck.SelfCheckFailed`` if the grader does not grade the reference right here).
+    Returns the records, in the class's order."""
     if jobs < 1:
         raise ValueError(f"--jobs must be at least 1, got {jobs}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(out)
     everyone = submissions.discover(folder)
-    records: dict[str, dict] = {}
-    todo = []
-    for sub in everyone:
-        finished = out / "records" / f"{sub.student}.json"
-        if finished.is_file() and not force:
-            records[sub.student] = json.loads(finished.read_text())
-        else:
-            todo.append(sub)
-    total, done = len(everyone), len(records)
+    records, todo = _finished_records(out, everyone, force)
     if records or not todo:  # what a killed run finished is summarised before anything else
         write_summaries(out, everyone, records)
     if not todo:
         return [records[s.student] for s in everyone]
     job_base = {"limits": asdict(limits), "exercises": list(exercises), "topics": topics}
-    hosts = [_Host() for _ in range(min(jobs, len(todo)))]
-    selector = selectors.DefaultSelector()
-    for host in hosts:
-        selector.register(host.process.stdout, selectors.EVENT_READ, host)
-    queue = list(todo)
-    graded_ids = None
+    done = len(records)
+
+    def finished(sub, record: GradeRecord) -> None:
+        nonlocal done
+        results.write_submission(out, record)
+        records[sub.student] = record
+        done += 1
+        if progress:
+            _progress(done, len(everyone), sub.student)
+
+    pool = _Pool(min(jobs, len(todo)))
     interrupted = False
     try:
         if check:
-            self_check(hosts, job_base, exercises, topics)
-        for host in hosts:
-            if queue:
-                sub = queue.pop(0)
-                host.send({**job_base, "student": sub.student, "path": str(sub.path), "kind": sub.kind,
-                           "notebooks": [str(n) for n in sub.notebooks]}, sub)
-        busy = sum(h.job is not None for h in hosts)
-        while busy:
-            for key, _ in selector.select():
-                host = key.data
-                line = host.process.stdout.readline()
-                sub = host.job
-                if not line:  # the host died: its submission is an error, a new host takes over
-                    selector.unregister(host.process.stdout)
-                    if host.was_interrupted():  # Ctrl-C reached the host first: not the submission's fault
-                        raise KeyboardInterrupt
-                    host.close()
-                    graded_ids = graded_ids or results.graded_exercises(set(catalogue.load().topic_ids), exercises)
-                    record = results.error_record(sub.student, graded_ids, "the judge process failed")
-                    hosts.remove(host)
-                    host = _Host()
-                    hosts.append(host)
-                    selector.register(host.process.stdout, selectors.EVENT_READ, host)
-                else:
-                    record = json.loads(line)
-                    if "judge_error" in record:
-                        graded_ids = graded_ids or results.graded_exercises(
-                            set(catalogue.load().topic_ids), exercises)
-                        record = results.error_record(sub.student, graded_ids, record["judge_error"])
-                results.write_submission(out, record)
-                records[sub.student] = record
-                done += 1
-                busy -= 1
-                host.job = None
-                if progress:
-                    _progress(done, total, sub.student)
-                if queue:
-                    nxt = queue.pop(0)
-                    host.send({**job_base, "student": nxt.student, "path": str(nxt.path), "kind": nxt.kind,
-                               "notebooks": [str(n) for n in nxt.notebooks]}, nxt)
-                    busy += 1
+            self_check(pool.hosts, job_base, exercises, topics)
+        _grade_queue(pool, list(todo), job_base, exercises, finished)
     except KeyboardInterrupt:
         interrupted = True
         raise
     finally:
-        for host in hosts:
-            host.close(interrupted=interrupted)
+        pool.close(interrupted=interrupted)
         if progress:
             sys.stderr.write("\n")
         ordered = write_summaries(out, everyone, records)

@@ -153,9 +153,9 @@ def _grade(args) -> int:
     finally:
         if host is not None:
             host.close()
-    print(results.feedback_markdown(record))
+    print(record.to_feedback())
     if args.json:
-        write_atomic(Path(args.json), json.dumps(results.gradescope_json(record), indent=2))
+        write_atomic(Path(args.json), json.dumps(record.to_gradescope(), indent=2))
     return 0
 
 

@@ -24,6 +24,7 @@ quiet.silence_tensorflow()
 
 from keraskit import layout, oracle  # noqa: E402
 from keraskit.autograde import judge, results, selfcheck, submissions  # noqa: E402
+from keraskit.autograde.record import JUDGE_ERROR, GradeRecord  # noqa: E402
 from keraskit.autograde.sandbox import Limits, WorkerServer  # noqa: E402
 from keraskit.errors import INTERRUPTED  # noqa: E402
 
@@ -58,7 +59,7 @@ class JudgeHost:
             self.server.close()
             self.server.start()
 
-    def grade(self, submission: submissions.Submission, *, exercises=(), topics=None) -> dict:
+    def grade(self, submission: submissions.Submission, *, exercises=(), topics=None) -> GradeRecord:
         """The grade record of one submission; never raises for a submission's fault.
 
         Grading the reference (``selfcheck.is_reference``) also warms this host's oracle memo."""
@@ -69,7 +70,7 @@ class JudgeHost:
         try:
             sources = submissions.read_sources(submission, topic_ids)
         except Exception as exc:  # noqa: BLE001
-            return results.error_record(submission.student, graded, f"cannot read the submission: {exc}")
+            return GradeRecord.error(submission.student, graded, f"cannot read the submission: {exc}")
         for topic in topic_ids:
             if topic not in sources.files:
                 sources.problems.append(f"no {topic}.py found")
@@ -92,18 +93,18 @@ class JudgeHost:
         outcome = judge.fork_and_grade(work, timeout=self.limits.submission_timeout + 120)
         self.server.kill_children()
         memo = outcome.pop("oracle_memo", None)
-        if memo and "judge_error" not in outcome:
+        if memo and JUDGE_ERROR not in outcome:
             oracle.install_memo(memo)
             selfcheck.save_oracle_memo(self.oracle_key, ",".join(sorted(topic_ids)) + "|" + ",".join(exercises), memo)
-        if "judge_error" in outcome:
-            record = results.error_record(submission.student, graded, outcome["judge_error"])
+        if JUDGE_ERROR in outcome:
+            record = GradeRecord.error(submission.student, graded, outcome[JUDGE_ERROR])
         else:
-            record = results.score(submission.student, outcome["tests"], graded, problems=sources.problems,
-                                   events=outcome["events"], mode=self.server.mode)
-        record["seconds"] = round(time.monotonic() - started, 3)
-        for extra in ("judge_peak_mb", "oracle_memo_hits"):  # what the judge child cost, and what it was spared
-            if extra in outcome:
-                record[extra] = outcome[extra]
+            record = GradeRecord.scored(submission.student, outcome["tests"], graded, problems=sources.problems,
+                                        events=outcome["events"], mode=self.server.mode)
+        record.seconds = round(time.monotonic() - started, 3)
+        # what the judge child cost, and what it was spared
+        record.judge_peak_mb = outcome.get("judge_peak_mb")
+        record.oracle_memo_hits = outcome.get("oracle_memo_hits")
         return record
 
     def probe(self) -> dict:
@@ -112,8 +113,8 @@ class JudgeHost:
         outcome = judge.fork_and_grade(lambda: selfcheck.run_probe(self.server, self.limits),
                                        timeout=self.limits.submission_timeout + 120)
         self.server.kill_children()
-        if "judge_error" in outcome:
-            return {"problems": [outcome["judge_error"]]}
+        if JUDGE_ERROR in outcome:
+            return {"problems": [outcome[JUDGE_ERROR]]}
         return outcome
 
     def self_check(self, *, exercises=(), topics=None) -> str:
@@ -157,10 +158,11 @@ def main() -> int:
             sub = submissions.Submission(job["student"], Path(job["path"]), job["kind"],
                                          tuple(Path(n) for n in job.get("notebooks", ())))
             try:
-                record = host.grade(sub, exercises=tuple(job.get("exercises", ())), topics=job.get("topics"))
+                answer = host.grade(sub, exercises=tuple(job.get("exercises", ())),
+                                    topics=job.get("topics")).to_json()
             except Exception as exc:  # noqa: BLE001 - the host itself must survive and go on
-                record = {"student": sub.student, "judge_error": f"{type(exc).__name__}: {exc}"}
-            out.write(json.dumps(record) + "\n")
+                answer = {"student": sub.student, JUDGE_ERROR: f"{type(exc).__name__}: {exc}"}
+            out.write(json.dumps(answer) + "\n")
             out.flush()
     except KeyboardInterrupt:  # the coordinator keeps what was finished; this job is regraded
         return INTERRUPTED

@@ -37,6 +37,7 @@ quiet.silence_tensorflow()
 
 from keraskit import layout, plugin, runner, target  # noqa: E402
 from keraskit.autograde import kernel, modelguard, procs, wire  # noqa: E402
+from keraskit.autograde.record import JUDGE_ERROR  # noqa: E402
 from keraskit.autograde.sandbox import Limits, WorkerServer  # noqa: E402
 
 MAX_RESTARTS = 20
@@ -258,15 +259,17 @@ def _rebuild_error(error) -> BaseException:
 
 
 class IsolatedLoader:
-    """The pytest plugin that replaces the local loader (see keraskit.plugin.EXTERNAL_LOADER_ATTR)."""
-
-    keraskit_loader = True
+    """The ``target.Loader`` of the isolated grader: graded code runs in a worker. Registered as a
+    pytest plugin, it offers itself through the ``pytest_keraskit_loader`` hook."""
 
     def __init__(self, session: WorkerSession, describe_paths: dict[str, str], root: str):
         self.session = session
         self.describe_paths = describe_paths
         self.root = root
         self._loaded: dict[str, object] = {}
+
+    def pytest_keraskit_loader(self, config):
+        return self
 
     def describe(self, module: str) -> str:
         return self.describe_paths.get(module, f"{module}.py")
@@ -378,7 +381,7 @@ def fork_and_grade(grade, timeout: float):
                 out.write(data)
         except BaseException as exc:  # noqa: BLE001
             try:
-                os.write(write_fd, json.dumps({"judge_error": f"{type(exc).__name__}: {exc}"}).encode())
+                os.write(write_fd, json.dumps({JUDGE_ERROR: f"{type(exc).__name__}: {exc}"}).encode())
             except OSError:
                 pass
             code = 1
@@ -393,7 +396,7 @@ def fork_and_grade(grade, timeout: float):
                 ready, _, _ = select.select([inp], [], [], max(left, 0))
                 if not ready:
                     _kill_and_reap(pid)
-                    return {"judge_error": f"grading took longer than {timeout:.0f} s"}
+                    return {JUDGE_ERROR: f"grading took longer than {timeout:.0f} s"}
                 chunk = os.read(inp.fileno(), 1 << 20)
                 if not chunk:
                     break
@@ -403,6 +406,6 @@ def fork_and_grade(grade, timeout: float):
         raise
     os.waitpid(pid, 0)
     try:
-        return json.loads(b"".join(chunks) or b"{}") or {"judge_error": "the judge child returned nothing"}
+        return json.loads(b"".join(chunks) or b"{}") or {JUDGE_ERROR: "the judge child returned nothing"}
     except ValueError:
-        return {"judge_error": "the judge child returned an unreadable result"}
+        return {JUDGE_ERROR: "the judge child returned an unreadable result"}

@@ -22,7 +22,7 @@ import os
 import sys
 from pathlib import Path
 
-from keraskit import layout
+from keraskit import layout, outcome
 from keraskit.atomic import write_atomic
 
 REFERENCE_DIR = layout.KIT.solutions
@@ -143,7 +143,7 @@ def check(mode: str, grade_reference, run_probe, *, exercises=(), topics=None, o
     """The self-check itself, for one grader and every caller (``grade`` and ``autograde``):
     cached if it passed before for ``mode`` (the sandbox mode grading really uses, see
     ``sandbox.choose_mode``); else the reference is graded (``grade_reference(submission)`` ->
-    its records) or, without it, ``run_probe()`` -> {"problems": [...]}. Raises
+    its ``GradeRecord``s) or, without it, ``run_probe()`` -> {"problems": [...]}. Raises
     ``SelfCheckFailed`` naming the causes; returns "cached", "reference" or "probe".
     ``on_cached()`` runs when the pass is cached (a host then loads the saved oracle memo)."""
     key = cache_key(mode, exercises, topics)
@@ -156,7 +156,7 @@ def check(mode: str, grade_reference, run_probe, *, exercises=(), topics=None, o
         problems = reference_problems(records)
         if problems:
             raise SelfCheckFailed(failure_message(problems, mode))
-        summary = {"reference": f"{sum(r['score'] for r in records)}/{sum(r['max_score'] for r in records)}"}
+        summary = {"reference": f"{sum(r.score for r in records)}/{sum(r.max_score for r in records)}"}
     else:
         problems = run_probe().get("problems", [])
         if problems:
@@ -203,17 +203,18 @@ def reference_submission():
     return submissions.Submission(REFERENCE_STUDENT, REFERENCE_DIR, "folder")
 
 
-def reference_problems(records: list[dict]) -> list[str]:
-    """'exercise: cause' for each exercise the reference did not get full marks for."""
+def reference_problems(records) -> list[str]:
+    """'exercise: cause' for each exercise the reference did not get full marks for (``records``:
+    its ``GradeRecord``s)."""
     problems = []
     for record in records:
-        problems += [f"{REFERENCE_STUDENT}: {p}" for p in record.get("problems", [])]
-        for row in record.get("exercises", []):
-            if row["earned"] < row["points"]:
-                failing = [t for t in row["tests"] if t["outcome"] != "passed"]
-                cause = (failing[0].get("message") or failing[0]["outcome"]) if failing else "no test ran"
+        problems += [f"{REFERENCE_STUDENT}: {p}" for p in record.problems]
+        for row in record.exercises:
+            if row.earned < row.points:
+                failing = [t for t in row.tests if t.outcome != outcome.TEST_PASSED]
+                cause = (failing[0].message or failing[0].outcome) if failing else "no test ran"
                 # the failure's head: its exercise, call, kind and first detail line (the cause)
-                problems.append(f"{row['id']}: {' / '.join(cause.strip().splitlines()[:5])[:900]}")
+                problems.append(f"{row.id}: {' / '.join(cause.strip().splitlines()[:5])[:900]}")
     return problems
 
 

@@ -7,7 +7,7 @@ import difflib
 import sys
 from pathlib import Path
 
-from keraskit import board, catalogue, layout, runner, target
+from keraskit import board, catalogue, layout, outcome, runner, target
 from keraskit.commands import CommandError, require_folder
 from keraskit.i18n import current_language, t
 from keraskit.layout import find_project_root
@@ -63,7 +63,7 @@ def check(args, root: Path) -> int:
     result = run_visible(root, topics, target_dir=graded)
     statuses = result.statuses()
     progress = Progress.load(root)
-    done_now = {e for e, s in statuses.items() if s is board.Status.DONE}
+    done_now = {e for e, s in statuses.items() if s is outcome.Status.DONE}
     # Checking one topic must not forget what was done in the others.
     kept = {e for e in progress.done if catalogue.topic_of(e) not in topics}
     progress.set_done(kept | done_now, [e.id for e in cat.exercises])
@@ -109,8 +109,8 @@ def solution(args, root: Path) -> int:
         return 1
     if not target.instructor_enabled():
         result = run_visible(root, [exercise.topic], exercises=[exercise.id])
-        status = result.statuses().get(exercise.id, board.Status.FAILING)
-        if status is not board.Status.DONE:
+        status = result.statuses().get(exercise.id, outcome.Status.FAILING)
+        if status is not outcome.Status.DONE:
             print(t("solution.refused", exercise=exercise.id,
                     status=t(f"board.status_{status.value}")), file=sys.stderr)
             return 1

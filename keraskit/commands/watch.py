@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from keraskit import board, catalogue, layout, target
+from keraskit import board, catalogue, layout, outcome, target
 from keraskit.commands.selfstudy import run_visible
 from keraskit.i18n import current_language, notices_shown_after, t
 from keraskit.commands import require_positive
@@ -61,9 +61,9 @@ class Watcher:
             exercise = catalogue.load().exercise(self.current)
             with notices_shown_after():  # at each run, not when the watch ends
                 result = run_visible(self.root, [exercise.topic], exercises=[exercise.id])
-            status = result.statuses().get(exercise.id, board.Status.FAILING)
+            status = result.statuses().get(exercise.id, outcome.Status.FAILING)
             total = len(result.tests)
-            if status is not board.Status.DONE:
+            if status is not outcome.Status.DONE:
                 self._report_failure(exercise, status, result, total)
                 return True
             print(t("watch.passed", exercise=exercise.id, total=total), flush=True)
@@ -78,7 +78,7 @@ class Watcher:
 
     def _report_failure(self, exercise, status, result, total) -> None:
         path = self.loader.describe(exercise.topic)
-        if status is board.Status.NOT_STARTED:
+        if status is outcome.Status.NOT_STARTED:
             print(t("watch.not_started", exercise=exercise.id, path=path), flush=True)
             print(t("failure.hint", hint=exercise.hints_in(current_language())[0]), flush=True)
             return

@@ -20,7 +20,7 @@ import sys
 import types
 from pathlib import Path
 
-from keraskit import board, catalogue, layout, quiet
+from keraskit import board, catalogue, layout, outcome, quiet
 
 quiet.silence_tensorflow()  # the runner imports the plugin; nothing may wake TensorFlow loudly
 
@@ -46,14 +46,16 @@ class ChecksUnavailable(CheckFailed):
 
 
 class NotebookLoader:
-    """A keraskit loader (see ``keraskit.plugin``) whose graded module is the notebook itself."""
-
-    keraskit_loader = True
+    """A ``keraskit.target.Loader`` whose graded module is the notebook itself. Registered as a
+    pytest plugin, it offers itself through the ``pytest_keraskit_loader`` hook."""
 
     def __init__(self, topic: str, namespace: dict):
         self.topic = topic
         self.namespace = namespace
         self.root = t("nbgrader.this_notebook")
+
+    def pytest_keraskit_loader(self, config):
+        return self
 
     def describe(self, module: str) -> str:
         return self.root
@@ -128,11 +130,11 @@ def report(exercise_id: str, result, *, hidden: bool) -> tuple[bool, str]:
         # No test ran: a broken or missing test file must never look like a pass.
         detail = result.output.strip().splitlines()[-15:]
         return False, "\n".join([t("nbgrader.no_tests", exercise=exercise_id, kind=kind), *detail])
-    failed = [r for r in tests if r.outcome != board.TEST_PASSED]
+    failed = [r for r in tests if r.outcome != outcome.TEST_PASSED]
     if not failed:
         return True, t("nbgrader.passed", exercise=exercise_id, count=len(tests), kind=kind)
-    status = board.exercise_status([r.outcome for r in tests])
-    if status is board.Status.NOT_STARTED:
+    status = outcome.exercise_status([r.outcome for r in tests])
+    if status is outcome.Status.NOT_STARTED:
         return False, failed[0].message or t("nbgrader.not_started", exercise=exercise_id)
     lines = [t("nbgrader.failed", exercise=exercise_id, failed=len(failed), count=len(tests), kind=kind)]
     for r in failed:

@@ -1,0 +1,181 @@
+"""The grade record of one submission, and every form it is written in.
+
+A record holds, per graded exercise, its points, what it earned and the outcome of each hidden
+test. It travels from a judge host to the coordinator and is saved as ``records/<student>.json``
+(``to_json`` / ``from_json``: the same JSON, key for key). Students and instructors read it as
+Gradescope's results.json (``to_gradescope``), feedback Markdown (``to_feedback``) and a row of
+grades.csv (``to_csv_row``); everything a student reads goes through the i18n message keys.
+
+The scoring rule itself (an exercise earns its points when every test of it passed) is
+``keraskit.outcome``'s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from keraskit import catalogue, outcome
+from keraskit.i18n import t
+
+# The key of a judge's answer that graded nothing ({JUDGE_ERROR: why}): the judge child's, when it
+# failed or ran out of time, and a host's, when grading itself raised.
+JUDGE_ERROR = "judge_error"
+
+GRADESCOPE_MESSAGE_LIMIT = 4000  # characters of a failing test's message shown on Gradescope
+FEEDBACK_FAILURE_LINES = 4  # lines of the first failure's message in the feedback
+
+
+class RecordStatus(str, Enum):
+    """Whether the submission was graded, or could not be (no points, the reason in ``problems``)."""
+    GRADED = "graded"
+    ERROR = "error"
+
+
+@dataclass
+class TestRecord:
+    """One hidden test: its name, its exercise, its outcome (``keraskit.outcome``) and message."""
+    __test__ = False  # not a pytest test class, whatever its name
+
+    name: str
+    exercise: str
+    outcome: str
+    message: str | None = None
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "exercise": self.exercise, "outcome": self.outcome, "message": self.message}
+
+    @classmethod
+    def from_json(cls, data: dict) -> TestRecord:
+        return cls(data["name"], data["exercise"], data["outcome"], data.get("message"))
+
+
+@dataclass
+class ExerciseRecord:
+    """One graded exercise: its catalogue points, what it earned, its status and its tests."""
+    id: str
+    topic: str
+    points: int
+    earned: int
+    status: outcome.Status
+    tests: list[TestRecord] = field(default_factory=list)
+
+    @classmethod
+    def scored(cls, exercise: catalogue.Exercise, tests: list[TestRecord]) -> ExerciseRecord:
+        state = outcome.exercise_status([x.outcome for x in tests])
+        return cls(exercise.id, exercise.topic, exercise.points, outcome.points_earned(exercise.points, state),
+                   state, tests)
+
+    def passed(self) -> int:
+        return sum(x.outcome == outcome.TEST_PASSED for x in self.tests)
+
+    def status_text(self, lang: str | None) -> str:
+        return t(f"board.status_{self.status.value}", lang)
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "topic": self.topic, "points": self.points, "earned": self.earned,
+                "status": self.status.value, "tests": [x.to_json() for x in self.tests]}
+
+    @classmethod
+    def from_json(cls, data: dict) -> ExerciseRecord:
+        return cls(data["id"], data["topic"], data["points"], data["earned"], outcome.Status(data["status"]),
+                   [TestRecord.from_json(x) for x in data["tests"]])
+
+
+@dataclass
+class GradeRecord:
+    """The grade of one submission. ``seconds``, ``judge_peak_mb`` and ``oracle_memo_hits`` are what
+    grading cost, set by the host that graded it (None: not measured, and absent from the JSON)."""
+    student: str
+    status: RecordStatus = RecordStatus.GRADED
+    score: int = 0
+    max_score: int = 0
+    topics: dict[str, int] = field(default_factory=dict)
+    exercises: list[ExerciseRecord] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)
+    mode: str = ""
+    seconds: float | None = None
+    judge_peak_mb: float | None = None
+    oracle_memo_hits: int | None = None
+
+    COSTS = ("seconds", "judge_peak_mb", "oracle_memo_hits")
+
+    @classmethod
+    def scored(cls, student: str, tests: list[dict], graded: list[catalogue.Exercise], *, problems=(), events=(),
+               mode: str = "", status: RecordStatus = RecordStatus.GRADED) -> GradeRecord:
+        """The record of a run: ``tests`` as the judge reports them ({"name", "exercise", "outcome",
+        "message"}), scored over the ``graded`` exercises (one with no test earns nothing)."""
+        by_exercise: dict[str, list[TestRecord]] = {}
+        for test in tests:
+            by_exercise.setdefault(test["exercise"], []).append(TestRecord.from_json(test))
+        rows = [ExerciseRecord.scored(exercise, by_exercise.get(exercise.id, [])) for exercise in graded]
+        topics: dict[str, int] = {}
+        for row in rows:
+            topics[row.topic] = topics.get(row.topic, 0) + row.earned
+        return cls(student, status, sum(r.earned for r in rows), sum(r.points for r in rows), topics, rows,
+                   list(problems), list(events), mode)
+
+    @classmethod
+    def error(cls, student: str, graded: list[catalogue.Exercise], message: str) -> GradeRecord:
+        """A submission that could not be graded: every exercise at 0, ``message`` the one problem."""
+        return cls.scored(student, [], graded, problems=[message], status=RecordStatus.ERROR)
+
+    def to_json(self) -> dict:
+        data = {"student": self.student, "status": self.status.value, "score": self.score,
+                "max_score": self.max_score, "topics": dict(self.topics),
+                "exercises": [row.to_json() for row in self.exercises], "problems": list(self.problems),
+                "events": list(self.events), "mode": self.mode}
+        data.update({name: getattr(self, name) for name in self.COSTS if getattr(self, name) is not None})
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> GradeRecord:
+        return cls(data["student"], RecordStatus(data["status"]), data["score"], data["max_score"],
+                   dict(data["topics"]), [ExerciseRecord.from_json(row) for row in data["exercises"]],
+                   list(data["problems"]), list(data["events"]), data["mode"],
+                   **{name: data[name] for name in cls.COSTS if name in data})
+
+    def to_gradescope(self, lang: str | None = None) -> dict:
+        """Gradescope's results.json: a visible summary per exercise, test details after publishing."""
+        tests = []
+        for row in self.exercises:
+            tests.append({
+                "name": row.id, "score": row.earned, "max_score": row.points,
+                "output": t("autograde.exercise_summary", lang, passed=row.passed(), total=len(row.tests),
+                            status=row.status_text(lang)),
+                "visibility": "visible",
+            })
+            for test in row.tests:
+                if test.outcome != outcome.TEST_PASSED:
+                    tests.append({"name": f"{row.id}: {test.name}", "score": 0, "max_score": 0,
+                                  "output": (test.message or "")[:GRADESCOPE_MESSAGE_LIMIT],
+                                  "visibility": "after_published"})
+        return {"score": self.score, "output": "\n".join(self.problems), "tests": tests,
+                "visibility": "after_published", "stdout_visibility": "hidden"}
+
+    def to_feedback(self, lang: str | None = None) -> str:
+        """The student's feedback (Markdown): the total, the problems, then each exercise by topic."""
+        lines = [f"# {t('autograde.feedback_title', lang, student=self.student)}", "",
+                 t("autograde.feedback_total", lang, score=self.score, max_score=self.max_score), ""]
+        for problem in self.problems:
+            lines.append(f"- {t('autograde.feedback_problem', lang, problem=problem)}")
+        if self.problems:
+            lines.append("")
+        current = None
+        for row in self.exercises:
+            if row.topic != current:
+                current = row.topic
+                title = catalogue.load().topic(current).title_in(lang or "en")
+                lines += ["", f"## {title} (`{current}.py`)", ""]
+            lines.append(f"- `{row.id}`: {row.earned}/{row.points} — {row.status_text(lang)}")
+            failing = [x for x in row.tests if x.outcome == outcome.TEST_FAILED]
+            if failing and failing[0].message:
+                first = failing[0].message.strip().splitlines()[:FEEDBACK_FAILURE_LINES]
+                lines.append(f"  - {t('autograde.feedback_first_failure', lang, message=' / '.join(first))}")
+        return "\n".join(lines) + "\n"
+
+    def to_csv_row(self, topic_ids) -> list:
+        """This record's row of grades.csv (see ``results.CSV_HEADER``): the total, then per topic."""
+        return [self.student, self.score, self.max_score, self.status.value,
+                *(self.topics.get(topic, 0) for topic in topic_ids)]
