@@ -18,15 +18,14 @@ import sys
 import time
 from pathlib import Path
 
-from keraskit import quiet
+from keraskit import layout, oracle, quiet
+from keraskit.autograde import judge, results, selfcheck, submissions
+from keraskit.autograde.record import JUDGE_ERROR, GradeRecord
+from keraskit.autograde.sandbox import Limits, WorkerServer
+from keraskit.errors import INTERRUPTED
 
+# oracle, the one import above that loads TensorFlow, silences it first; this covers the rest.
 quiet.silence_tensorflow()
-
-from keraskit import layout, oracle  # noqa: E402
-from keraskit.autograde import judge, results, selfcheck, submissions  # noqa: E402
-from keraskit.autograde.record import JUDGE_ERROR, GradeRecord  # noqa: E402
-from keraskit.autograde.sandbox import Limits, WorkerServer  # noqa: E402
-from keraskit.errors import INTERRUPTED  # noqa: E402
 
 
 class JudgeHost:

@@ -31,14 +31,12 @@ from pathlib import Path
 
 import pytest
 
-from keraskit import quiet
+from keraskit import layout, plugin, quiet, runner, target
+from keraskit.autograde import kernel, modelguard, procs, wire
+from keraskit.autograde.record import JUDGE_ERROR
+from keraskit.autograde.sandbox import Limits, WorkerServer
 
-quiet.silence_tensorflow()
-
-from keraskit import layout, plugin, runner, target  # noqa: E402
-from keraskit.autograde import kernel, modelguard, procs, wire  # noqa: E402
-from keraskit.autograde.record import JUDGE_ERROR  # noqa: E402
-from keraskit.autograde.sandbox import Limits, WorkerServer  # noqa: E402
+quiet.silence_tensorflow()  # before the hidden suite imports TensorFlow (none of the above does on load)
 
 MAX_RESTARTS = 20
 # Characters of a call's printed output replayed here (the worker keeps no more than this either).

@@ -21,10 +21,9 @@ import types
 from pathlib import Path
 
 from keraskit import board, catalogue, layout, outcome, quiet
+from keraskit.i18n import t
 
 quiet.silence_tensorflow()  # the runner imports the plugin; nothing may wake TensorFlow loudly
-
-from keraskit.i18n import t  # noqa: E402
 
 VISIBLE_DIR = "tests"               # next to the notebook, released with it
 HIDDEN_DIR = "hidden_tests"         # at the course root, never released
