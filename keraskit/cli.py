@@ -59,7 +59,8 @@ def _translate_argparse(message: str) -> str:
         if match:
             values = match.groupdict()
             if "type" in values:
-                values["type"] = t(f"cli.type_{values['type']}") if values["type"] in ("int", "float") else values["type"]
+                if values["type"] in ("int", "float"):
+                    values["type"] = t(f"cli.type_{values['type']}")
             return t(key, **values)
     return message
 

@@ -66,7 +66,8 @@ def load_boston_housing(test_split=0.2, seed=113):
 
 
 def load_table():
-    """The 506 rows in the original order as `(x, y)`: Keras's cached download if it verifies, else the shipped table."""
+    """The 506 rows in the original order as `(x, y)`: Keras's cached download if it verifies, else the
+    shipped table."""
     cached = keras_cache_file()
     if cached is not None:
         return read_keras_npz(cached)

@@ -31,8 +31,8 @@ import numpy as np
 
 from keraskit.i18n import t
 
-__all__ = ["close", "equal", "scalar", "as_array", "as_scalar", "raises_value_error", "value_or_value_error", "no_warnings", "ExpectationFailed",
-           "that", "summarize", "KINDS", "FLOAT32_RTOL", "FLOAT32_ATOL"]
+__all__ = ["close", "equal", "scalar", "as_array", "as_scalar", "raises_value_error", "value_or_value_error",
+           "no_warnings", "ExpectationFailed", "that", "summarize", "KINDS", "FLOAT32_RTOL", "FLOAT32_ATOL"]
 
 # Float32 has a 6e-8 unit roundoff; a few operations (log, exp, a mean over a row) stay within 1e-5.
 FLOAT32_RTOL = 1e-5
@@ -262,7 +262,8 @@ def _compare(got_f: np.ndarray, expected: np.ndarray, rtol, atol, float64: bool,
                        value=_item(got_f[at])))
     lines.append(t("expect.values", count=len(bad), size=ok.size, index=first if first else "()"))
     if expected.size > 1:
-        lines.append(t("expect.first_difference", index=first, expected=_item(expected[first]), got=_item(got_f[first])))
+        lines.append(t("expect.first_difference", index=first, expected=_item(expected[first]),
+                       got=_item(got_f[first])))
     lines += [t("expect.expected", value=_fmt(expected)), t("expect.got", value=_fmt(shown))]
     if finite.size and not nonfinite.any():
         lines.append(t("expect.max_error", error=float(finite.max()), rtol=rtol, atol=atol))
@@ -357,8 +358,8 @@ def as_scalar(got, *, where: str | None = None) -> float:
     except ExpectationFailed:
         array = None
     if array is None or array.ndim != 0:
-        raise ExpectationFailed(t("expect.type", expected=t("expect.a_number"),
-                                  got=_type_name(got) if array is None else t("expect.an_array_of_shape", shape=array.shape)),
+        shown = _type_name(got) if array is None else t("expect.an_array_of_shape", shape=array.shape)
+        raise ExpectationFailed(t("expect.type", expected=t("expect.a_number"), got=shown),
                                 TYPE if array is None else SHAPE, where)
     return float(array)
 
@@ -427,8 +428,8 @@ def no_warnings():
     numeric = [w for w in caught if issubclass(w.category, RuntimeWarning)]
     if numeric:
         first = numeric[0]
-        raise ExpectationFailed(t("expect.warning_leaked", warning=quote_error(first.message if isinstance(first.message, Warning) else first.category(str(first.message)))),
-                                WARNING)
+        warning = first.message if isinstance(first.message, Warning) else first.category(str(first.message))
+        raise ExpectationFailed(t("expect.warning_leaked", warning=quote_error(warning)), WARNING)
 
 
 def quote_error(exc: BaseException) -> str:

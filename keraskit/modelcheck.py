@@ -24,7 +24,7 @@ from keraskit.quiet import silence_tensorflow
 
 silence_tensorflow()
 
-import keras  # noqa: E402
+import keras
 
 __all__ = ["LayerSpec", "Initializer", "RANDOM_NORMAL_BOOK", "dense", "activation", "dropout",
            "require_model", "check_input", "check_layers", "check_param_count", "check_compiled",

@@ -21,8 +21,7 @@ from keraskit.quiet import silence_tensorflow
 
 silence_tensorflow()
 
-import keras  # noqa: E402
-
+import keras
 
 # ---------------------------------------------------------------- the memo
 

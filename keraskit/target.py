@@ -78,7 +78,8 @@ class Loader(Protocol):
 def missing_loader_members(candidate) -> list[str]:
     """What ``candidate`` lacks of the ``Loader`` protocol (an empty list: it is a loader)."""
     missing = [] if hasattr(candidate, "root") else ["root"]
-    return missing + [f"{name}(module)" for name in ("describe", "load") if not callable(getattr(candidate, name, None))]
+    return missing + [f"{name}(module)" for name in ("describe", "load")
+                      if not callable(getattr(candidate, name, None))]
 
 
 class LocalLoader:
@@ -143,7 +144,7 @@ def _short_repr_of(value) -> str:
         return f"<{cls.__name__}>"
     try:
         return _short_repr.repr(value)
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - a repr must never fail a test
         return f"<{cls.__name__}>"
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import stat
 import sys
 import zipfile
@@ -13,12 +12,18 @@ from pathlib import Path
 from keraskit import layout
 from keraskit.atomic import write_atomic
 from keraskit.autograde.sandbox import Limits
-from keraskit.commands import (CommandError, require_at_least, require_existing, require_folder,
-                               require_known_exercises, require_output_folder, require_parent_folder,
-                               require_positive)
+from keraskit.commands import (
+    CommandError,
+    require_at_least,
+    require_existing,
+    require_folder,
+    require_known_exercises,
+    require_output_folder,
+    require_parent_folder,
+    require_positive,
+)
 from keraskit.errors import INTERRUPTED
 from keraskit.i18n import t
-
 
 SELF_CHECK_FAILED = 3  # the exit status when the grader refuses to grade (see keraskit.autograde.selfcheck)
 
@@ -133,7 +138,7 @@ def _doctor() -> int:
 
 
 def _grade(args) -> int:
-    from keraskit.autograde import results, selfcheck, submissions
+    from keraskit.autograde import selfcheck, submissions
     from keraskit.autograde.host import JudgeHost
     path = Path(args.submission)
     kind = "zip" if path.suffix == ".zip" else "notebooks" if path.suffix == ".ipynb" else "folder"

@@ -68,7 +68,7 @@ class JudgeHost:
         graded = results.graded_exercises(set(topic_ids), exercises)
         try:
             sources = submissions.read_sources(submission, topic_ids)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - an unreadable submission is graded as an error
             return GradeRecord.error(submission.student, graded, f"cannot read the submission: {exc}")
         for topic in topic_ids:
             if topic not in sources.files:

@@ -10,8 +10,9 @@ A worker that died is not the next call's fault: a call whose worker ended under
 once more on a fresh one (a fresh server if the student killed theirs), so a submission that
 crashes or kills its worker loses only the calls that do it again. A call that timed out (or
 ended its worker twice) costs its exercise one time limit (or two restarts), not one per test:
-the exercise's remaining calls fail at once with the same message. Models in replies are checked and trial-rebuilt under limits first
-(``modelguard``), and the judge child runs under rlimits of its own.
+the exercise's remaining calls fail at once with the same message. Models in replies are checked
+and trial-rebuilt under limits first (``modelguard``), and the judge child runs under rlimits of
+its own.
 """
 
 from __future__ import annotations
@@ -377,7 +378,7 @@ def fork_and_grade(grade, timeout: float):
                 WorkerServer.close_started_here()  # a server restarted here dies with this child
             with os.fdopen(write_fd, "wb") as out:
                 out.write(data)
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:  # noqa: BLE001 - whatever ends the child, the parent hears why
             try:
                 os.write(write_fd, json.dumps({JUDGE_ERROR: f"{type(exc).__name__}: {exc}"}).encode())
             except OSError:

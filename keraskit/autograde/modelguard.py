@@ -24,7 +24,6 @@ import resource
 import select
 import signal
 import socket
-import time
 
 from keraskit.autograde import kernel, procs, wire
 
@@ -284,7 +283,7 @@ class ModelGuard:
                 procs.die_with_parent(parent)
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
                 _zygote_loop(theirs, memory_mb, seconds)
-            except BaseException:  # noqa: BLE001
+            except BaseException:  # noqa: BLE001 - the forked child must end in os._exit, whatever happens
                 code = 1
             finally:
                 os._exit(code)

@@ -11,9 +11,8 @@ import io
 import json
 from pathlib import Path
 
-from keraskit import board, catalogue
+from keraskit import catalogue
 from keraskit.atomic import write_atomic
-from keraskit.i18n import t
 from keraskit.autograde.record import GradeRecord
 
 CSV_HEADER = ["student", "score", "max_score", "status"]  # then one column per topic

@@ -290,7 +290,7 @@ def _warnings_of(caught) -> list[list[str]]:
     for item in caught[:20]:
         try:
             out.append([item.category.__name__, str(item.message)[:MAX_TEXT]])
-        except BaseException:  # noqa: BLE001
+        except BaseException:  # noqa: BLE001 - a student's warning may fail to print: it is left out
             pass
     return out
 
@@ -476,6 +476,7 @@ def main(argv=None) -> int:
     # Warm start: every child inherits the imported Keras instead of paying for it again.
     import keras  # noqa: F401
     import numpy  # noqa: F401
+
     from keraskit import target  # noqa: F401
     _prctl(PR_SET_DUMPABLE, 0)  # children cannot ptrace or read this process's memory
     _prctl(PR_SET_CHILD_SUBREAPER, 1)  # orphans of a child come back to us, to be killed

@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 from keraskit import target
-from keraskit.i18n import t
-from keraskit.plots import plot_history
 from keraskit.commands import CommandError, require_at_least, require_output_folder
+from keraskit.i18n import t
 from keraskit.layout import Layout, find_project_root
+from keraskit.plots import plot_history
 
 
 def add_arguments(parser, name: str) -> None:

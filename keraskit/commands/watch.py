@@ -9,10 +9,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from keraskit import board, catalogue, layout, outcome, target
+from keraskit import catalogue, layout, outcome, target
+from keraskit.commands import require_positive
 from keraskit.commands.selfstudy import run_visible
 from keraskit.i18n import current_language, notices_shown_after, t
-from keraskit.commands import require_positive
 from keraskit.layout import find_project_root
 from keraskit.progress import Progress
 

@@ -107,7 +107,9 @@ def visible_test_names(test_file: Path, exercise_id: str) -> list[str]:
 def tests_cell_source(ex: ExerciseSource, visible_file: Path, lang: str) -> str:
     exercise = ex.exercise
     names = visible_test_names(visible_file, exercise.id)
-    lines = [f"# {t('nbgrader.nb_tests_comment', lang, function=exercise.function, points=exercise.points, path=f'{checks.VISIBLE_DIR}/{visible_file.name}')}"]
+    comment = t("nbgrader.nb_tests_comment", lang, function=exercise.function, points=exercise.points,
+                path=f"{checks.VISIBLE_DIR}/{visible_file.name}")
+    lines = [f"# {comment}"]
     lines += [f"#   - {name}" for name in names]
     lines += [
         f'check("{exercise.id}")',

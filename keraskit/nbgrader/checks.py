@@ -20,7 +20,7 @@ import sys
 import types
 from pathlib import Path
 
-from keraskit import board, catalogue, layout, outcome, quiet
+from keraskit import catalogue, layout, outcome, quiet
 from keraskit.i18n import t
 
 quiet.silence_tensorflow()  # the runner imports the plugin; nothing may wake TensorFlow loudly

@@ -46,7 +46,8 @@ def available_topics(root: Path, cat: catalogue.Catalogue | None = None) -> list
     cat = cat or catalogue.load()
     paths = {t.id: layout.topic_paths(t.id, root) for t in cat.topics}
     return [t for t in cat.topics
-            if all(p.is_file() for p in (paths[t.id].stub, paths[t.id].reference, paths[t.id].visible, paths[t.id].hidden))]
+            if all(p.is_file() for p in (paths[t.id].stub, paths[t.id].reference, paths[t.id].visible,
+                                         paths[t.id].hidden))]
 
 
 def _segments(text: str, tree: ast.Module) -> list[tuple[ast.stmt, str]]:
