@@ -1,10 +1,14 @@
-import os, socket, subprocess, sys
+import os
+import socket
+import sys
+
 CANARY = "/tmp/keraskit-redteam-canary"  # the test replaces it with a path of its own
 
 
 def samples_first(x, sample_axis):
     # a background process that outlives the worker and rewrites files outside
-    code = f"import time, pathlib\nfor _ in range(100):\n  time.sleep(0.1)\n  try: pathlib.Path({CANARY!r}).write_text('pwned')\n  except Exception: pass\n"
+    code = (f"import time, pathlib\nfor _ in range(100):\n  time.sleep(0.1)\n"
+            f"  try: pathlib.Path({CANARY!r}).write_text('pwned')\n  except Exception: pass\n")
     if os.fork() == 0:
         os.setsid()
         if os.fork() == 0:
@@ -13,7 +17,9 @@ def samples_first(x, sample_axis):
     for _ in range(200):  # a process bomb, capped
         try:
             if os.fork() == 0:
-                import time; time.sleep(30); os._exit(0)
+                import time
+                time.sleep(30)
+                os._exit(0)
         except OSError:
             break
     socket.create_connection(("1.1.1.1", 53), timeout=2)  # network: must fail

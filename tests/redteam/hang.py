@@ -1,4 +1,5 @@
 import signal
+
 for s in (signal.SIGTERM, signal.SIGINT, signal.SIGALRM):
     signal.signal(s, signal.SIG_IGN)
 

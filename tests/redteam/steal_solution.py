@@ -1,5 +1,8 @@
-import importlib.util, inspect, os
+import importlib.util
+import inspect
+import os
 from pathlib import Path
+
 os.environ["KERASKIT_INSTRUCTOR"] = "1"
 
 

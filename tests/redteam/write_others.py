@@ -1,5 +1,6 @@
-import json, os
+import json
 from pathlib import Path
+
 # Folders to vandalize: the batch tests put the class, output and a bystander folder here (all in
 # the test's temporary folder). Nothing else is ever walked, so running this file by mistake
 # outside a sandbox cannot reach beyond those folders.
