@@ -173,8 +173,8 @@ def write_notebooks(subs: list[Submission], course_dir: Path, topics: list[str])
 
     The stubs hand in the released notebook untouched, as a student who changed nothing would.
     """
-    from kitdev import nbgrader_pipeline as pipeline
     from keraskit.nbgrader.build import solution_id
+    from kitdev import nbgrader_pipeline as pipeline
 
     cat = catalogue.load()
     for topic in topics:

@@ -36,6 +36,7 @@ def build(module: str) -> dict:
     from keraskit.quiet import silence_tensorflow
     silence_tensorflow()
     import keras
+
     from keraskit.golden import to_jsonable
 
     spec = _load_spec(module)

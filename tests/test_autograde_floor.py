@@ -93,8 +93,8 @@ def test_landlock_and_seccomp_confine_a_process(tmp_path):
     found = json.loads(done.stdout)
     expected = {"read_outside": "refused", "write_outside": "refused", "write_allowed": "allowed",
                 "inet": "refused", "inet6_udp": "refused", "netlink": "refused", "unix_dgram": "refused",
-                "unix_pair": "allowed", "unix_connect": "refused", "lazy_stdlib": "allowed", "devnull": "allowed", "sysv_shm": "refused",
-                "keyring": "refused",
+                "unix_pair": "allowed", "unix_connect": "refused", "lazy_stdlib": "allowed", "devnull": "allowed",
+                "sysv_shm": "refused", "keyring": "refused",
                 "signal_judge": "refused" if landlock.abi_version() >= 6 else "allowed"}
     assert found == expected
     assert sorted(p.name for p in outside.iterdir()) == ["secret.txt"]
@@ -281,7 +281,8 @@ def test_landlock_below_abi_6_without_a_uid_refuses_to_grade_unless_allowed(monk
     # a separate uid, or ABI 6, closes the gap; the explicit opt-in grades with it
     assert sandbox.signal_isolation_gap("landlock", 200_001, 5) is None
     assert sandbox.signal_isolation_gap("landlock", None, 6) is None
-    assert dict((n, st) for n, st, _ in sandbox.protection_rows("landlock", run_as=None, abi=6))["signals and ptrace"] == "ok"
+    rows = sandbox.protection_rows("landlock", run_as=None, abi=6)
+    assert dict((n, st) for n, st, _ in rows)["signals and ptrace"] == "ok"
     monkeypatch.setenv(sandbox.UNSCOPED_SIGNALS_ENV, "1")
     try:
         server.start()
@@ -305,7 +306,8 @@ def test_processes_are_reported_missing_where_no_limit_holds(monkeypatch, tmp_pa
     (tmp_path / "v2").mkdir()
     (tmp_path / "v2" / "cgroup.subtree_control").write_text("cpu memory\n")
     monkeypatch.setattr(sandbox, "_cgroup2_own_folder", lambda: tmp_path / "v2")
-    assert sandbox.pids_cgroup_parent() is None and list((tmp_path / "v2").iterdir()) == [tmp_path / "v2" / "cgroup.subtree_control"]
+    assert sandbox.pids_cgroup_parent() is None
+    assert list((tmp_path / "v2").iterdir()) == [tmp_path / "v2" / "cgroup.subtree_control"]
 
 
 def test_the_server_cgroup_caps_processes_where_one_is_writable():

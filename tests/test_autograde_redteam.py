@@ -7,7 +7,6 @@ this machine offers (bwrap, landlock, rlimits: ``sandbox.available_modes``).
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from keraskit.autograde import batch, results, sandbox, submissions
+from keraskit.autograde import batch, sandbox, submissions
 from keraskit.autograde.host import JudgeHost
 from keraskit.autograde.sandbox import Limits
 
@@ -287,11 +286,12 @@ def test_the_floor_without_bwrap_still_protects_the_class(floor, monkeypatch, tm
                             timeout=180)
     assert f"mode: {floor} " in doctor.stdout and "[!!]" not in doctor.stdout, doctor.stdout + doctor.stderr
     if floor == "landlock":
-        assert doctor.returncode == 0 and f"all protections of the landlock mode active" in doctor.stdout
+        assert doctor.returncode == 0 and "all protections of the landlock mode active" in doctor.stdout
         assert "measured: read_outside refused" in doctor.stdout and "tcp_connect refused" in doctor.stdout
     else:
         assert doctor.returncode == 1, doctor.stdout
-        assert "[--] filesystem: reads: MISSING" in doctor.stdout and "[--] filesystem: writes: MISSING" in doctor.stdout
+        assert "[--] filesystem: reads: MISSING" in doctor.stdout
+        assert "[--] filesystem: writes: MISSING" in doctor.stdout
     subs, out, elsewhere = tmp_path / "class", tmp_path / "out", tmp_path / "elsewhere"
     _make(elsewhere, "bystander")
     _make(subs, "a_honest")
@@ -389,7 +389,8 @@ def samples_first(x, sample_axis):
         return _reference_samples_first(x, sample_axis)
     found = [p for p in _places() if os.path.exists(os.path.join(p, MARK))
              or os.path.exists(os.path.join(p, "keraskit_planted_mod.py"))
-             or b"PLANTED" in (open(os.path.join(p, "csv.py"), "rb").read() if os.path.isfile(os.path.join(p, "csv.py")) else b"")]
+             or b"PLANTED" in (open(os.path.join(p, "csv.py"), "rb").read()
+                               if os.path.isfile(os.path.join(p, "csv.py")) else b"")]
     found += _keys_found()
     try:
         import keraskit_planted_mod  # noqa: F401

@@ -90,7 +90,8 @@ def test_a_bad_option_or_path_is_one_line_and_status_2(tmp, name, call, lang):
 
 
 def test_the_message_names_the_option_and_the_value(tmp):
-    line = assert_one_line_error(keraskit(["autograde", str(tmp), "--out", str(tmp / "out"), "--jobs", "0"], "en"), "en")
+    done = keraskit(["autograde", str(tmp), "--out", str(tmp / "out"), "--jobs", "0"], "en")
+    line = assert_one_line_error(done, "en")
     assert line == "keraskit autograde: --jobs must be at least 1, got 0"
     line = assert_one_line_error(keraskit(["grade", str(tmp), "--timeout", "-1"], "zh_CN"), "zh_CN")
     assert "--timeout" in line and "-1" in line

@@ -20,7 +20,7 @@ from keraskit.quiet import silence_tensorflow
 
 silence_tensorflow()
 
-import keras  # noqa: E402
+import keras
 
 ROOT = Path(__file__).resolve().parents[1]
 

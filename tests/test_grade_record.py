@@ -62,7 +62,8 @@ def test_the_record_json_is_unchanged_and_reads_back_equal(student):
 @pytest.mark.parametrize("student", SAMPLES)
 def test_gradescope_json_and_feedback_are_unchanged(student, lang):
     record = _samples()[student]
-    assert json.dumps(record.to_gradescope(lang), indent=2) == (GOLDEN / f"{student}.gradescope.{lang}.json").read_text()
+    expected = (GOLDEN / f"{student}.gradescope.{lang}.json").read_text()
+    assert json.dumps(record.to_gradescope(lang), indent=2) == expected
     assert record.to_feedback(lang) == (GOLDEN / f"{student}.feedback.{lang}.md").read_text()
 
 

@@ -1,9 +1,9 @@
 """Every student-facing message exists in every language, with the same placeholders."""
 
 import ast
-from collections import defaultdict
 import re
 import string
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -159,10 +159,12 @@ def _model_check_failures():
         ("missing layer", lambda: mc.check_layers(model(dense(1)), [mc.dense(1), mc.dense(1)])),
         ("wrong kind", lambda: mc.check_layers(model(keras.layers.Dropout(0.1)), [mc.dense(1)])),
         ("seed", lambda: mc.check_layers(model(keras.layers.Dropout(0.2)), [mc.dropout(0.2, 100)])),
-        ("initializer", lambda: mc.check_layers(model(dense(1)), [mc.dense(1, kernel_initializer=mc.RANDOM_NORMAL_BOOK)])),
+        ("initializer", lambda: mc.check_layers(model(dense(1)),
+                                                [mc.dense(1, kernel_initializer=mc.RANDOM_NORMAL_BOOK)])),
         ("parameters", lambda: mc.check_param_count(model(dense(1)), 15)),
         ("not compiled", lambda: mc.check_compiled(model(dense(1)), **book)),
-        ("optimizer", lambda: mc.check_compiled(model(dense(1), compile_args={"optimizer": "sgd", "loss": "mse"}), **book)),
+        ("optimizer", lambda: mc.check_compiled(model(dense(1), compile_args={"optimizer": "sgd", "loss": "mse"}),
+                                                **book)),
         ("loss", lambda: mc.check_compiled(model(dense(1), compile_args={"optimizer": "adam", "loss": "mae"}),
                                            optimizer="Adam", loss={"mean_squared_error", "mse"}, metrics=[])),
         ("from_logits", lambda: mc.check_compiled(

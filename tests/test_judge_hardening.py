@@ -7,7 +7,6 @@ judge's peak memory (VmHWM of the judge child, reported in the record) must stay
 Runs in the mode this machine grades with (bwrap where it works, the floor otherwise).
 """
 
-import json
 import os
 import signal
 import time
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from keraskit.autograde import procs, sandbox, submissions
+from keraskit.autograde import procs, submissions
 from keraskit.autograde.host import JudgeHost
 from keraskit.autograde.record import RecordStatus
 from keraskit.autograde.sandbox import Limits

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from keraskit import i18n, runner
+from keraskit import i18n
 from kitdev import mutation
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -58,7 +58,8 @@ def test_wrong_boston_models_fail_with_a_short_message(kwargs, message):
 
 
 def test_unbuilt_extra_and_missing_layers_are_named():
-    unbuilt = keras.Sequential([keras.layers.Dense(5, activation="sigmoid"), keras.layers.Dense(1, activation="sigmoid")])
+    unbuilt = keras.Sequential([keras.layers.Dense(5, activation="sigmoid"),
+                                keras.layers.Dense(1, activation="sigmoid")])
     layers = [mc.dense(5, "sigmoid"), mc.dense(1, "sigmoid")]
     with pytest.raises(ExpectationFailed, match="not built"):
         mc.check_model(unbuilt, input_dim=10, layers=layers)

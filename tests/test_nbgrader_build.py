@@ -85,7 +85,6 @@ def test_notebook_is_valid_and_follows_the_catalogue(course, topic):
     nb = _notebook(course, topic)
     nbformat.validate(nb)
     MetadataValidator().validate_nb(nb)
-    cells = _by_id(nb)
     exercises = CAT.topic(topic).exercises
     answer_ids = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells
                   if c.metadata.get("nbgrader", {}).get("solution")]

@@ -124,7 +124,8 @@ def _execute(nb_path: Path, env: dict, monkeypatch):
         monkeypatch.setenv(key, env[key])  # the kernelspec lookup happens in this process
     nb = nbformat.read(str(nb_path), as_version=4)
     # allow_errors stays False: only cells tagged raises-exception (the test cells) may fail.
-    client = NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(nb_path.parent)}})
+    client = NotebookClient(nb, timeout=600, kernel_name="python3",
+                            resources={"metadata": {"path": str(nb_path.parent)}})
     client.execute(env=env)
     return nb
 

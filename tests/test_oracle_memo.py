@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from keraskit import oracle, runner
-from kitdev import mutation
 from keraskit.oracle import keras
+from kitdev import mutation
 
 ROOT = Path(__file__).resolve().parents[1]
 HIDDEN = ROOT / "grading" / "hidden"

@@ -136,8 +136,9 @@ def test_watch_reruns_on_save_moves_on_and_quits_on_ctrl_c(copy):
         _read_until(proc, "tensors.samples_first is not started")
         _read_until(proc, "hint:")
         stub = (copy / "exercises" / "tensors.py").read_text(encoding="utf-8")
-        wrong = stub.replace('    中文：把样本所在的轴移到第 0 轴，其余轴保持原来的顺序。\n    """\n    raise NotImplementedError',
-                             '    中文：把样本所在的轴移到第 0 轴，其余轴保持原来的顺序。\n    """\n    return np.asarray(x)', 1)
+        docstring_end = '    中文：把样本所在的轴移到第 0 轴，其余轴保持原来的顺序。\n    """\n'
+        wrong = stub.replace(docstring_end + "    raise NotImplementedError",
+                             docstring_end + "    return np.asarray(x)", 1)
         assert wrong != stub
         (copy / "exercises" / "tensors.py").write_text(wrong, encoding="utf-8")
         _read_until(proc, "FAIL tensors.samples_first")

@@ -3,8 +3,6 @@
 from keraskit import oracle
 from keraskit.oracle import keras
 
-
-
 LINE = [-3.0, -1.0, -0.5, 0.0, 0.5, 1.0, 3.0]
 BOOK_RELU = [-10.0, -5.0, 0.0, 5.0, 10.0]  # the values of Keras's own relu docstring
 EXTREMES = [-1e4, -50.0, 0.0, 50.0, 1e4]

@@ -6,7 +6,7 @@ from keraskit.quiet import silence_tensorflow
 
 silence_tensorflow()
 
-import keras  # noqa: E402
+import keras
 
 
 def _result(metric, y_true, y_pred):

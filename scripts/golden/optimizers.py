@@ -6,7 +6,7 @@ from keraskit.quiet import silence_tensorflow
 
 silence_tensorflow()
 
-import keras  # noqa: E402
+import keras
 
 
 def keras_sgd_step(w, grad, velocity, learning_rate=0.01, momentum=0.0, nesterov=False):

@@ -187,7 +187,8 @@ def _warm_worker() -> None:
     import keras  # noqa: F401
 
 
-def judge_all(jobs: list[tuple[Variant, Path, Path]], *, workers: int = 2, rootdir: Path | None = None) -> list[Verdict]:
+def judge_all(jobs: list[tuple[Variant, Path, Path]], *, workers: int = 2,
+              rootdir: Path | None = None) -> list[Verdict]:
     """Judge many variants on ``workers`` processes (fresh interpreters: TensorFlow does not fork safely)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
