@@ -34,8 +34,8 @@ class JudgeHost:
         self.hidden_dir = Path(hidden_dir)
         self.server = WorkerServer(limits, use_bwrap=use_bwrap)
         # Import what the judge child needs before the first fork (never runs TF ops here).
-        import keras  # noqa: F401
-        import pytest  # noqa: F401
+        import keras  # noqa: F401 - loaded once here, inherited by every judge child
+        import pytest  # noqa: F401 - loaded once here, inherited by every judge child
         self.oracle_key = selfcheck.oracle_key()
         self._memo_files: set = set()  # (path, mtime) of the saved memos already installed
 

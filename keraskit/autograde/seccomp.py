@@ -96,7 +96,11 @@ def network_filter(machine: str | None = None) -> list[tuple[int, int, int, int]
     if machine not in ARCHES:
         raise SeccompError(f"no seccomp filter is defined for {machine}")
     arch, nr = ARCHES[machine]
-    deny = lambda code: (_RET_K, 0, 0, RET_ERRNO | code)  # noqa: E731
+
+    def deny(code: int) -> tuple:
+        """The filter row that refuses a call with ``errno`` ``code``."""
+        return (_RET_K, 0, 0, RET_ERRNO | code)
+
     rows = [(_LD_W_ABS, 0, 0, _ARCH), (_JEQ_K, 1, 0, arch), (_RET_K, 0, 0, RET_KILL_PROCESS),
             (_LD_W_ABS, 0, 0, _NR)]
     if machine == "x86_64":

@@ -474,10 +474,10 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     control = socket.socket(fileno=args.control_fd)
     # Warm start: every child inherits the imported Keras instead of paying for it again.
-    import keras  # noqa: F401
-    import numpy  # noqa: F401
+    import keras  # noqa: F401 - imported for children to inherit
+    import numpy  # noqa: F401 - imported for children to inherit
 
-    from keraskit import target  # noqa: F401
+    from keraskit import target  # noqa: F401 - imported for children to inherit
     _prctl(PR_SET_DUMPABLE, 0)  # children cannot ptrace or read this process's memory
     _prctl(PR_SET_CHILD_SUBREAPER, 1)  # orphans of a child come back to us, to be killed
     # When the judge side dies (however: SIGKILL, OOM), take every descendant along, then go: a

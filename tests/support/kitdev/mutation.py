@@ -184,7 +184,7 @@ def _warm_worker() -> None:
     """Pool initializer: import Keras once per worker rather than once per variant."""
     from keraskit.quiet import silence_tensorflow
     silence_tensorflow()
-    import keras  # noqa: F401
+    import keras  # noqa: F401 - loaded once per pool worker, not once per variant
 
 
 def judge_all(jobs: list[tuple[Variant, Path, Path]], *, workers: int = 2,
