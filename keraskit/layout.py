@@ -76,37 +76,25 @@ class TopicPaths:
     golden: Path
 
 
+def _folder(*parts: str) -> property:
+    """A ``Layout`` property: the folder ``parts`` below the kit's root."""
+    return property(lambda layout: layout.root.joinpath(*parts), doc=f"``<root>/{'/'.join(parts)}``")
+
+
 @dataclass(frozen=True)
 class Layout:
-    """The folders of a kit rooted at ``root``."""
+    """The folders of a kit rooted at ``root`` (the table in this module's docstring)."""
     root: Path
 
     def __post_init__(self):
         object.__setattr__(self, "root", Path(self.root))
 
-    @property
-    def exercises(self) -> Path:
-        return self.root / "exercises"
-
-    @property
-    def visible_tests(self) -> Path:
-        return self.exercises / "tests"
-
-    @property
-    def golden(self) -> Path:
-        return self.visible_tests / "golden"
-
-    @property
-    def solutions(self) -> Path:
-        return self.root / "solutions"
-
-    @property
-    def hidden_tests(self) -> Path:
-        return self.root / "grading" / "hidden"
-
-    @property
-    def variants(self) -> Path:
-        return self.root / "grading" / "mutants"
+    exercises = _folder("exercises")
+    visible_tests = _folder("exercises", "tests")
+    golden = _folder("exercises", "tests", "golden")
+    solutions = _folder("solutions")
+    hidden_tests = _folder("grading", "hidden")
+    variants = _folder("grading", "mutants")
 
     def topic(self, topic: str) -> TopicPaths:
         return TopicPaths(
