@@ -52,6 +52,13 @@ class RunResult:
 class _Collector:
     def __init__(self):
         self.tests: list[TestResult] = []
+        self.interrupted = False
+
+    def pytest_keyboard_interrupt(self, excinfo):
+        # pytest ends the session on Ctrl-C and returns; the caller (the board, ``watch``, a judge)
+        # must still hear of it, or a Ctrl-C that lands inside a run is lost.
+        if excinfo.errisinstance(KeyboardInterrupt):
+            self.interrupted = True
 
     def pytest_runtest_logreport(self, report):
         exercise = report_property(report, PROP_EXERCISE)
@@ -90,6 +97,8 @@ def run(paths, *, target: Path | str | None = None, instructor: bool = False,
         # pytest may name both modules alike, and a later run in this process would then reuse
         # the wrong file: the test modules (and conftests) this run imported are dropped.
         forget_modules(before, lambda path: path.name.startswith(("test_", "conftest")))
+    if collector.interrupted:
+        raise KeyboardInterrupt
     return RunResult(int(code), collector.tests, buffer.getvalue())
 
 

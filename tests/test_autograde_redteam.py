@@ -19,6 +19,7 @@ import pytest
 from keraskit.autograde import batch, sandbox, submissions
 from keraskit.autograde.host import JudgeHost
 from keraskit.autograde.sandbox import Limits
+from kitdev.signals import hear_ctrl_c
 
 ROOT = Path(__file__).resolve().parents[1]
 REDTEAM = Path(__file__).with_name("redteam")
@@ -468,7 +469,8 @@ def test_ctrl_c_loses_nothing_and_a_rerun_finishes_the_rest(tmp_path):
            "--timeout", "30", "--submission-timeout", "60", "--memory", "512",
            "--exercise", ATTACKED, "--exercise", CONTROL]
     log = (tmp_path / "log.txt").open("w")
-    process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                               preexec_fn=hear_ctrl_c)
     try:
         deadline = time.monotonic() + 240
         finished = [out / "records" / f"{s}.json" for s in ("a_first", "b_second")]

@@ -9,12 +9,14 @@ Runs in the mode this machine grades with (bwrap where it works, the floor other
 
 import os
 import signal
+import socket
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from keraskit.autograde import procs, submissions
+from keraskit.autograde import judge, procs, submissions, wire
 from keraskit.autograde.host import JudgeHost
 from keraskit.autograde.record import RecordStatus
 from keraskit.autograde.sandbox import Limits
@@ -28,11 +30,26 @@ LIMITS = Limits(call_timeout=10, submission_timeout=120, memory_mb=768, processe
 JUDGE_PEAK_MB = 1500
 
 RAW_FRAME = b'''
-import json, os, socket, stat, struct
+import json, os, socket, stat, struct, sys
 
 
-def _send_raw(header: bytes, blobs=()):
-    """Write a frame of our own to the judge's end of the channel, then vanish."""
+def _current_call() -> str:
+    """The token of the request being answered, read from the worker's own stack: a forger can
+    always answer the call it is in (the judge's token only stops frames meant for later calls)."""
+    frame = sys._getframe()
+    while frame is not None:
+        header = frame.f_locals.get("header")
+        if isinstance(header, dict) and isinstance(header.get("call"), str):
+            return header["call"]
+        frame = frame.f_back
+    return ""
+
+
+def _send_raw(header: bytes, blobs=(), *, vanish=True):
+    """Write a frame of our own to the judge's end of the channel (answering the current call),
+    then vanish."""
+    if header.startswith(b"{"):
+        header = b'{"call": "%s", ' % _current_call().encode() + header[1:]
     frame = [b"KKW1", struct.pack("<II", len(header), len(blobs)), header]
     for blob in blobs:
         frame += [struct.pack("<Q", len(blob)), blob]
@@ -44,7 +61,8 @@ def _send_raw(header: bytes, blobs=()):
                     sock.sendall(part)
         except OSError:
             pass
-    os._exit(0)
+    if vanish:
+        os._exit(0)
 
 
 def _sequential(layers, input_dim=64):
@@ -93,6 +111,14 @@ import json
 def samples_first(x, sample_axis):
     _reply_with_model(_sequential([25_000_000]))
 """,
+    # frames meant as the replies of later calls (the control's), then an honest answer
+    "frames_for_later_calls": b"""
+_reference_samples_first = samples_first
+def samples_first(x, sample_axis):
+    for _ in range(3):
+        _send_raw(b'{"warnings": [], "result": {"tuple": [1, 2, 3, 4]}}', vanish=False)
+    return _reference_samples_first(x, sample_axis)
+""",
     # 1,500 layers: minutes of judge CPU if rebuilt
     "layers_1500": b"""
 import json
@@ -132,6 +158,12 @@ def _messages(record, exercise) -> list[str]:
     return [t.message or "" for t in row.tests if t.outcome != "passed"]
 
 
+def _why(record) -> str:
+    """What a failed grade assertion shows: the control's messages, the worker's events, the cost."""
+    return (f"earned {_earned(record)}; control messages {_messages(record, CONTROL)}; "
+            f"events {record.events}; {record.seconds} s")
+
+
 @pytest.fixture(scope="module")
 def honest(host, tmp_path_factory):
     record = _grade(host, _make(tmp_path_factory.mktemp("honest"), "honest", b""))
@@ -143,7 +175,7 @@ def honest(host, tmp_path_factory):
 def test_a_hostile_reply_costs_only_its_call_and_never_exhausts_the_judge(host, honest, tmp_path, attack):
     record = _grade(host, _make(tmp_path, attack, RAW_FRAME + ATTACKS[attack]))
     assert record.status is RecordStatus.GRADED, record.problems
-    assert _earned(record) == {ATTACKED: 0, CONTROL: _earned(honest)[CONTROL]}, record
+    assert _earned(record) == {ATTACKED: 0, CONTROL: _earned(honest)[CONTROL]}, _why(record)
     assert 0 < record.judge_peak_mb < JUDGE_PEAK_MB, record.judge_peak_mb
     print(f"{attack}: judge peak {record.judge_peak_mb:.0f} MB (honest {honest.judge_peak_mb:.0f} MB), "
           f"{record.seconds:.1f} s")
@@ -190,7 +222,7 @@ def samples_first(x, sample_axis):
 def test_killing_or_crashing_the_worker_costs_only_the_calls_that_do_it(host, honest, tmp_path, attack):
     record = _grade(host, _make(tmp_path, attack, KILLERS[attack]))
     earned = _earned(record)
-    assert earned[CONTROL] == _earned(honest)[CONTROL], record
+    assert earned[CONTROL] == _earned(honest)[CONTROL], _why(record)
     if attack != "kill_server_later":  # that one answers correctly; its kills may cost it its own calls
         assert earned[ATTACKED] == 0
     assert not any("Connection reset" in m for m in _messages(record, CONTROL))
@@ -341,3 +373,54 @@ def test_only_the_first_warnings_of_a_reply_are_replayed_and_each_is_bounded():
     assert [w.category for w in caught] == [RuntimeWarning] * 5 + [FutureWarning] * 15  # malformed: dropped
     assert all(len(str(w.message)) <= judge.MAX_WARNING_TEXT == 2000 for w in caught)
     assert judge.replayable_warnings({"warnings": "not a list"}) == []
+
+
+class _ScriptedServer:
+    """A stand-in worker server: each child it spawns answers every request, first with the frames
+    its script gives (a submission's own writes), then with the real reply echoing the token."""
+
+    def __init__(self, *scripts):
+        self.scripts = list(scripts)  # one per child spawned: a list of frames to write first
+        self.spawned = 0
+
+    def spawn(self, sources):
+        ours, theirs = socket.socketpair()
+        script = self.scripts[min(self.spawned, len(self.scripts) - 1)]
+        self.spawned += 1
+        threading.Thread(target=self._serve, args=(theirs, script), daemon=True).start()
+        return ours
+
+    def kill_children(self):
+        pass
+
+    @staticmethod
+    def _serve(sock, script):
+        with sock:
+            while True:
+                try:
+                    header, _ = wire.recv(sock)
+                except wire.WireError:
+                    return
+                for forged in script:
+                    wire.send(sock, forged)
+                wire.send(sock, {"call": header.get("call"), "answer": "real"})
+
+
+FORGED = {"call": "0123456789abcdef", "answer": "forged"}  # a token the judge never issued
+
+
+def test_a_frame_that_does_not_echo_the_calls_token_is_never_taken_as_its_reply():
+    session = judge.WorkerSession(_ScriptedServer([FORGED], []), {}, LIMITS)
+    session.exercise = CONTROL
+    header, _ = session.request({"op": "call", "module": "tensors", "function": "image_batch_shape"})
+    assert header["answer"] == "real"  # read on a fresh worker, after the spoiled one was dropped
+    assert session.events == ["unrequested data"]
+
+
+def test_a_worker_that_keeps_forging_replies_loses_only_its_exercise():
+    session = judge.WorkerSession(_ScriptedServer([FORGED]), {}, LIMITS)
+    session.exercise = ATTACKED
+    for _ in range(2):  # the second call fails at once: the exercise was given up
+        with pytest.raises(judge.WorkerError, match="did not answer this call"):
+            session.request({"op": "call", "module": "tensors", "function": "samples_first"})
+    assert session.server.spawned == 2

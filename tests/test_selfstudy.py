@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from kitdev.signals import hear_ctrl_c
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -131,7 +133,8 @@ def test_watch_reruns_on_save_moves_on_and_quits_on_ctrl_c(copy):
     environ = {k: v for k, v in os.environ.items() if not k.startswith("KERASKIT_")}
     environ["KERASKIT_LANG"] = "en"
     proc = subprocess.Popen([sys.executable, "-m", "keraskit.cli", "watch", "--poll", "0.1"], cwd=copy,
-                            env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=hear_ctrl_c)
     try:
         _read_until(proc, "tensors.samples_first is not started")
         _read_until(proc, "hint:")

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from keraskit import runner
+
 ROOT = Path(__file__).resolve().parents[1]
 TF_NOISE = ("oneDNN", "absl::InitializeLog", "cuda", "tensorflow/core", "I0000", "W0000")
 
@@ -119,3 +121,12 @@ def test_solutions_package_is_locked_without_the_flag():
 def test_chinese_board_when_asked(tmp_path):
     result = run_pytest("exercises/tests/test_tensors.py", env={"KERASKIT_LANG": "zh_CN"})
     assert "keraskit 进度板" in result.stdout and "未开始" in result.stdout
+
+
+def test_ctrl_c_inside_an_in_process_run_reaches_the_caller(tmp_path):
+    """pytest ends a session on Ctrl-C and returns; ``watch`` and the board must still stop."""
+    (tmp_path / "test_interrupted.py").write_text("def test_pressed():\n    raise KeyboardInterrupt\n")
+    with pytest.raises(KeyboardInterrupt):
+        runner.run([tmp_path / "test_interrupted.py"], rootdir=tmp_path)
+    (tmp_path / "test_interrupted.py").write_text("def test_calm():\n    pass\n")
+    assert runner.run([tmp_path / "test_interrupted.py"], rootdir=tmp_path).exit_code == 0

@@ -6,13 +6,15 @@ anything else as ``WorkerError``; warnings raised in the worker are re-emitted h
 ``expect.no_warnings()`` still sees them. A worker that dies or times out is replaced by a fresh
 child for the next call, within the submission's time budget.
 
-A worker that died is not the next call's fault: a call whose worker ended under it is tried
-once more on a fresh one (a fresh server if the student killed theirs), so a submission that
-crashes or kills its worker loses only the calls that do it again. A call that timed out (or
-ended its worker twice) costs its exercise one time limit (or two restarts), not one per test:
-the exercise's remaining calls fail at once with the same message. Models in replies are checked
-and trial-rebuilt under limits first (``modelguard``), and the judge child runs under rlimits of
-its own.
+A worker that died is not the next call's fault: a call whose worker ended under it is tried once
+more on a fresh one (a fresh server if the student killed theirs), so a submission that crashes or
+kills its worker loses only the calls that do it again. A call that timed out (or ended its worker
+twice) costs its exercise one time limit (or two restarts), not one per test: the exercise's
+remaining calls fail at once with the same message. Each request carries a fresh token that the
+reply must echo: a frame the submission wrote on the channel during an earlier call is never read
+as a later call's reply (the worker holding it is dropped and the call tried again). Models in
+replies are checked and trial-rebuilt under limits first (``modelguard``), and the judge child runs
+under rlimits of its own.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import builtins
 import os
 import re
 import resource
+import secrets
 import select
 import signal
 import sys
@@ -63,6 +66,10 @@ PASSTHROUGH_WARNINGS = {cls.__name__: cls for cls in (
 
 class WorkerError(Exception):
     """A student's exception of a type the judge does not re-create, or a worker failure."""
+
+
+class _NotThisCallsReply(Exception):
+    """The frame read was not the answer to the request sent (it lacks the request's token)."""
 
 
 class WorkerTimeout(WorkerError):
@@ -131,17 +138,22 @@ class WorkerSession:
         if key in self.given_up:  # this exercise already cost one time limit (or two deaths)
             given_up = self.given_up[key]
             raise type(given_up)(str(given_up))
+        # A token the worker must echo: student code can write frames of its own on the channel,
+        # and one written during an earlier call must never be read as this call's reply.
+        header = {**header, "call": secrets.token_hex(8)}
         frame = wire.encode_message(header, values)  # a WireError here is the caller's, not the worker's
         try:
             return self._exchange(header, frame)
-        except wire.ConnectionLost:
-            # The worker ended before answering. Perhaps this call did it, perhaps an earlier one
-            # (a killed server, a background process): once more, on a fresh worker, to know.
+        except (wire.ConnectionLost, _NotThisCallsReply):
+            # The worker ended, or the channel held a frame this call did not ask for. Perhaps this
+            # call did it, perhaps an earlier one (a killed server, a background process, a frame
+            # written by an earlier call): once more, on a fresh worker, to know.
             pass
         try:
             return self._exchange(header, frame)
-        except wire.ConnectionLost:
-            error = WorkerError("the worker process ended during the call (exit, crash or memory limit)")
+        except (wire.ConnectionLost, _NotThisCallsReply) as exc:
+            error = WorkerError(str(exc) if isinstance(exc, _NotThisCallsReply) else
+                                "the worker process ended during the call (exit, crash or memory limit)")
             if key is not None:
                 self.given_up[key] = error
             raise error from None
@@ -163,6 +175,10 @@ class WorkerSession:
             if not ready:
                 self._give_up_on_time(header, limit)
             reply, blobs = wire.recv(channel, deadline=deadline)
+            if reply.get("call") != header["call"]:
+                self._drop_channel("unrequested data")
+                raise _NotThisCallsReply("the reply did not answer this call (the submission wrote a frame "
+                                         "of its own on the worker's channel)")
         except wire.Timeout:
             self._give_up_on_time(header, limit)
         except wire.ConnectionLost:

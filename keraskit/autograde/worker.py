@@ -303,12 +303,13 @@ def serve_submission(channel: socket.socket, folder: Path) -> None:
         except wire.WireError:
             return
         reply, values = _answer(submission, header, blobs)
+        call = {"call": header.get("call")}  # echoed: the judge reads only the answer to what it asked
         try:
-            wire.send(channel, reply, values, tensors_as_arrays=True)  # a returned tensor goes as its array
+            wire.send(channel, {**reply, **call}, values, tensors_as_arrays=True)  # a tensor goes as its array
         except wire.ConnectionLost:
             return
         except BaseException as exc:  # noqa: BLE001 - an unsendable result is the student's error
-            wire.send(channel, _error(wire.WireError(str(exc)), "result"))
+            wire.send(channel, {**_error(wire.WireError(str(exc)), "result"), **call})
 
 
 def drop_privileges(folder: Path, uid: int) -> None:
@@ -366,8 +367,9 @@ def refuse_all(channel: socket.socket, why: str) -> None:
     itself runs nothing, and the judge learns the cause instead of a closed channel."""
     while True:
         try:
-            wire.recv(channel)
-            wire.send(channel, {"error": {"type": "SandboxError", "message": why[:MAX_TEXT], "phase": "sandbox"}})
+            header, _ = wire.recv(channel)
+            wire.send(channel, {"error": {"type": "SandboxError", "message": why[:MAX_TEXT], "phase": "sandbox"},
+                                "call": header.get("call")})
         except wire.WireError:
             return
 
