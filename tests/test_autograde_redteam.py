@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from keraskit.autograde import batch, sandbox, submissions
-from keraskit.autograde.host import JudgeHost
 from keraskit.autograde.sandbox import Limits
+from kitdev.hostproc import HostProcess
 from kitdev.signals import hear_ctrl_c
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,8 +57,7 @@ def mode(request):
 
 @pytest.fixture(scope="module")
 def host(mode):
-    h = JudgeHost(LIMITS)
-    assert h.server.mode == mode
+    h = HostProcess(LIMITS)  # a real host process, started with this mode in its environment
     yield h
     h.close()
 
@@ -72,8 +71,10 @@ def _grade(host, sub, kind="folder"):
 
 
 @pytest.fixture(scope="module")
-def honest(host, tmp_path_factory):
-    return _earned(_grade(host, _make(tmp_path_factory.mktemp("honest"), "honest")))
+def honest(host, mode, tmp_path_factory):
+    record = _grade(host, _make(tmp_path_factory.mktemp("honest"), "honest"))
+    assert record.mode == mode, record.problems
+    return _earned(record)
 
 
 def test_the_honest_base_earns_both(honest):
