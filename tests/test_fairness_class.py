@@ -1,12 +1,14 @@
 """Fair grading, proven on real submissions: every correct submission in `grading/class/`
 (written from the docstrings alone, each in its own style) gets full marks from the hidden
-suites, in this process (`pytest grading/hidden --target`) and isolated (`keraskit grade`).
+suites, in this process (`pytest grading/hidden --target`) and isolated (`keraskit autograde`, the
+whole corpus as one class).
 
 A failure here is a bug in a docstring or a test, not in the submission (`docs/authoring.md`,
 "The contract rule")."""
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -43,16 +45,27 @@ def test_submission_gets_full_marks_in_process(submission, cat, class_scores):
     assert earned == cat.points and not failures, "\n\n".join(failures)
 
 
-@pytest.mark.timeout(1500)
-@pytest.mark.parametrize("submission", SUBMISSIONS, ids=lambda p: p.name)
-def test_submission_gets_full_marks_isolated(submission, cat, class_scores, tmp_path):
-    results = tmp_path / "results.json"
+@pytest.fixture(scope="module")
+def isolated_reports(tmp_path_factory) -> dict[str, dict]:
+    """Gradescope's results.json of each submission, graded as a class is: one real
+    ``keraskit autograde --jobs 2`` run over a folder holding all of them (the grader, the
+    sandbox and the judge that ``keraskit grade`` uses, paid for once rather than per student)."""
+    base = tmp_path_factory.mktemp("class")
+    folder, out = base / "submissions", base / "out"
+    for submission in SUBMISSIONS:
+        shutil.copytree(submission, folder / submission.name, ignore=shutil.ignore_patterns("__pycache__"))
     environ = {key: value for key, value in os.environ.items() if not key.startswith("KERASKIT_")}
-    graded = subprocess.run([sys.executable, "-m", "keraskit.cli", "grade", str(submission), "--json", str(results)],
-                            cwd=ROOT, env=environ, capture_output=True, text=True, timeout=1400)
+    graded = subprocess.run([sys.executable, "-m", "keraskit.cli", "autograde", str(folder), "--out", str(out),
+                             "--jobs", "2"], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=2400)
     assert graded.returncode == 0, graded.stderr[-3000:]
-    report = json.loads(results.read_text())
-    class_scores[f"{submission.name} (keraskit grade)"] = (report["score"], cat.points)
+    return {path.stem: json.loads(path.read_text()) for path in (out / "results").glob("*.json")}
+
+
+@pytest.mark.timeout(2500)  # the first test grades the whole corpus
+@pytest.mark.parametrize("submission", SUBMISSIONS, ids=lambda p: p.name)
+def test_submission_gets_full_marks_isolated(submission, cat, class_scores, isolated_reports):
+    report = isolated_reports[submission.name]
+    class_scores[f"{submission.name} (keraskit autograde)"] = (report["score"], cat.points)
     lost = {test["name"]: test.get("output", "")[:600] for test in report["tests"]
             if test["score"] != test["max_score"]}
     assert report["score"] == cat.points, "\n\n".join(f"{name}: {output}" for name, output in lost.items())
