@@ -1,7 +1,8 @@
 """Fair grading, proven on real submissions: every correct submission in `grading/class/`
 (written from the docstrings alone, each in its own style) gets full marks from the hidden
 suites, in this process (`pytest grading/hidden --target`) and isolated (`keraskit autograde`, the
-whole corpus as one class).
+whole corpus as one class), and passes every visible test (what the student's board and the
+nbgrader course's visible test cells run).
 
 A failure here is a bug in a docstring or a test, not in the submission (`docs/authoring.md`,
 "The contract rule")."""
@@ -19,6 +20,7 @@ from keraskit import board, runner
 
 ROOT = Path(__file__).resolve().parents[1]
 HIDDEN = ROOT / "grading" / "hidden"
+VISIBLE = ROOT / "exercises" / "tests"
 CLASS = ROOT / "grading" / "class"
 SUBMISSIONS = sorted(path for path in CLASS.iterdir() if path.is_dir() and any(path.glob("*.py"))) \
     if CLASS.is_dir() else []
@@ -43,6 +45,16 @@ def test_submission_gets_full_marks_in_process(submission, cat, class_scores):
     class_scores[f"{submission.name} (pytest --target)"] = (earned, cat.points)
     failures = [f"{t.nodeid}: {t.message}" for t in result.failed_tests()]
     assert earned == cat.points and not failures, "\n\n".join(failures)
+
+
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("submission", SUBMISSIONS, ids=lambda p: p.name)
+def test_submission_passes_every_visible_test(submission, cat, class_scores):
+    """The student's own board (and the nbgrader course's visible test cells) is fair too."""
+    result = runner.run([VISIBLE], target=submission, rootdir=ROOT)
+    class_scores[f"{submission.name} (visible tests)"] = (_earned(result, cat), cat.points)
+    failures = [f"{t.nodeid}: {t.message}" for t in result.failed_tests()]
+    assert result.tests and not failures, "\n\n".join(failures)
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,18 @@ def _cases(function):
 
 def _check_loss(module, function, case):
     got = getattr(module, function)(*case.args, **case.kwargs)
-    expect.close(got, case.expected_array(), rtol=1e-6)
+    expect.close(got, case.expected_array(), rtol=1e-2 if _at_the_clip(function, case) else None)
+
+
+def _at_the_clip(function, case) -> bool:
+    """A binary cross-entropy of a probability of exactly 0 or 1: clipped to 1 - 1e-7, where
+    ln(1 - p) is -16.12 in float64 but -15.94 in float32 (1 - 1e-7 rounds there). Both clip as
+    the docstring says, so such a case is judged within 1%: without the clip the loss is inf,
+    and with another eps it is off by 10% or more."""
+    if function != "binary_crossentropy" or case.kwargs.get("from_logits"):
+        return False
+    probabilities = np.asarray(case.args[1], dtype=float)
+    return bool(np.any((probabilities == 0.0) | (probabilities == 1.0)))
 
 
 # ---------------------------------------------------------------- regression losses
