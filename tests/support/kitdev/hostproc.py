@@ -9,11 +9,10 @@ tests that grade through this class.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 
 from keraskit.autograde import batch
-from keraskit.autograde.record import JUDGE_ERROR, GradeRecord, RecordStatus
+from keraskit.autograde.record import GradeRecord
 from keraskit.autograde.sandbox import Limits
 
 
@@ -32,10 +31,7 @@ class HostProcess:
         self._host.job = None
         if not line:
             raise RuntimeError(f"the judge host ended while grading {submission.student}")
-        answer = json.loads(line)
-        if JUDGE_ERROR in answer:
-            return GradeRecord(submission.student, RecordStatus.ERROR, problems=[answer[JUDGE_ERROR]])
-        return GradeRecord.from_json(answer)
+        return batch._record_of(line, submission.student, exercises)  # as the coordinator reads an answer
 
     def close(self) -> None:
         self._host.close()
