@@ -29,13 +29,15 @@ KILL_RECORD_OUTPUT = "keraskit_kill_record"  # a worker's record, sent to the co
 CLASS_SCORES_OUTPUT = "keraskit_class_scores"  # likewise, the corpus scores
 SLOW_FIRST_INPUT = "keraskit_slow_first"  # sent to each worker: order the files for the controller
 XDIST_DEFAULTS = {"numprocesses": "auto", "dist": "loadfile", "loadscopereorder": False}
-# Files whose shared fixtures take minutes (measured with --durations on 2 cores), slowest first.
-# xdist gives each worker two files at first and cannot take back the second: a light file comes
-# third so that the worker of the slowest file is not holding another slow one. A file missing
-# here only starts later; nothing else changes.
-SLOW_FILES = ["test_strength.py", "test_autograde_redteam.py", "test_catalogue.py", "test_nbgrader_pipeline.py",
-              "test_autograde_gradescope.py", "test_student_loop.py", "test_selfstudy.py", "test_nbgrader_judge.py",
-              "test_autograde_full.py", "test_errata.py", "test_datasets.py"]
+# The slowest files, slowest first (the sum of their test durations, measured with --durations=0
+# on 2 cores): xdist hands a worker its next file when the current one has two tests left, so
+# starting the longest first keeps both workers busy to the end. A file missing here only starts
+# later; nothing else changes.
+SLOW_FILES = ["test_fairness_class.py", "test_messages_chinese.py", "test_autograde_redteam.py", "test_strength.py",
+              "test_autograde_sigkill.py", "test_oracle_memo.py", "test_autograde_floor.py", "test_judge_hardening.py",
+              "test_nbgrader_pipeline.py", "test_autograde_full.py", "test_messages_golden.py",
+              "test_nbgrader_judge.py", "test_selfcheck.py", "test_selfstudy.py", "test_autograde_gradescope.py",
+              "test_feedback_selection.py"]
 
 
 @pytest.hookimpl(tryfirst=True)

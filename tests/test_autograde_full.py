@@ -1,7 +1,7 @@
-"""`keraskit grade` on whole submissions: the reference earns every point, the stubs none."""
+"""`keraskit grade` on one submission, end to end. (The reference earning every point and the stubs
+none, through `keraskit autograde`, is proven by the class run of `test_fairness_class.py`.)"""
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -9,29 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from kitdev.environ import grading_environ
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def grade(submission: Path, results: Path) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("KERASKIT_")}
-    return subprocess.run([sys.executable, "-m", "keraskit.cli", "grade", str(submission), "--json", str(results)],
-                          cwd=ROOT, env=environ, capture_output=True, text=True, timeout=1200)
-
-
-@pytest.mark.timeout(1500)
-def test_reference_gets_full_marks_and_stubs_get_zero(tmp_path, cat):
-    reference = tmp_path / "reference"
-    shutil.copytree(ROOT / "solutions", reference, ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
-    full = grade(reference, tmp_path / "reference.json")
-    assert full.returncode == 0, full.stderr[-3000:]
-    report = json.loads((tmp_path / "reference.json").read_text())
-    assert report["score"] == cat.points, [t["name"] for t in report["tests"] if t["score"] != t["max_score"]]
-    graded = {t["name"]: t["max_score"] for t in report["tests"] if t["max_score"]}
-    assert graded == {e.id: e.points for e in cat.exercises}
-
-    stubs = grade(ROOT / "exercises", tmp_path / "stubs.json")
-    assert stubs.returncode == 0, stubs.stderr[-3000:]
-    assert json.loads((tmp_path / "stubs.json").read_text())["score"] == 0
+def grade(submission: Path, results: Path, *options: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "keraskit.cli", "grade", str(submission), "--json", str(results),
+                           *options], cwd=ROOT, env=grading_environ(), capture_output=True, text=True, timeout=1100)
 
 
 @pytest.mark.timeout(1200)
@@ -45,10 +30,7 @@ def test_a_progress_bar_printed_in_the_sandbox_is_judged_as_in_process(tmp_path)
     submission = tmp_path / "verbose"
     shutil.copytree(ROOT / "solutions", submission, ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
     mutation.write_variant(verbose, ROOT / "solutions", submission)
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("KERASKIT_")}
-    result = subprocess.run([sys.executable, "-m", "keraskit.cli", "grade", str(submission), "--exercise",
-                             "training.train", "--json", str(tmp_path / "verbose.json")],
-                            cwd=ROOT, env=environ, capture_output=True, text=True, timeout=1100)
+    result = grade(submission, tmp_path / "verbose.json", "--exercise", "training.train")
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads((tmp_path / "verbose.json").read_text())
     train = next(t for t in report["tests"] if t["name"] == "training.train")

@@ -6,7 +6,9 @@ takes its time. Once that process exists, the coordinator alone gets SIGKILL, as
 limit would send it. Within 5 seconds every process of the batch must be gone: the coordinator's
 process tree seen before the kill (by pid and start time) and any process carrying the token.
 The same command then finishes the batch, writing grades.csv from the finished records first,
-and lists every submission once; a third run with nothing left only rewrites the summaries.
+and lists every submission once (the lingering submission leaves a background process again,
+without taking its time: nothing is killed this time, and that process must not outlive the
+batch either); a third run with nothing left only rewrites the summaries.
 """
 
 import csv
@@ -39,7 +41,7 @@ def samples_first(x, sample_axis):
             if os.fork() == 0:
                 os.execv("/bin/sleep", [TOKEN, "600"])
             os._exit(0)
-        time.sleep(15)  # correct, but slow: the batch is killed meanwhile
+        time.sleep(PAUSE)  # correct, but slow: the batch is killed meanwhile
     return _reference_samples_first(x, sample_axis)
 """
 
@@ -87,8 +89,12 @@ def _with_token(token: str) -> list[int]:
 
 def _make(folder: Path, name: str, extra: bytes = b"") -> None:
     sub = folder / name
-    sub.mkdir(parents=True)
+    sub.mkdir(parents=True, exist_ok=True)
     (sub / "tensors.py").write_bytes((ROOT / "solutions" / "tensors.py").read_bytes() + b"\n" + extra)
+
+
+def _linger(token: str, pause: int) -> bytes:
+    return f"TOKEN = {token!r}\nPAUSE = {pause}\n".encode() + LINGER
 
 
 def _wait_for(condition, seconds: float, what: str, process=None, log=None) -> None:
@@ -110,7 +116,7 @@ def test_sigkill_mid_batch_leaves_nothing_and_a_rerun_finishes_it(mode, tmp_path
     token = f"keraskit-linger-{os.getpid()}-{mode}-{tmp_path.name}"
     subs, out = tmp_path / "class", tmp_path / "out"
     for name in STUDENTS:
-        _make(subs, name, f"TOKEN = {token!r}\n".encode() + LINGER if name == "b_linger" else b"")
+        _make(subs, name, _linger(token, 15) if name == "b_linger" else b"")
     env = {**os.environ, **MODES[mode]}
     env.pop(sandbox.NO_BWRAP_ENV, None) if mode == "bwrap" else None
     cmd = [sys.executable, "-m", "keraskit.cli", "autograde", str(subs), "--out", str(out), "--jobs", "2",
@@ -143,6 +149,7 @@ def test_sigkill_mid_batch_leaves_nothing_and_a_rerun_finishes_it(mode, tmp_path
 
     # the rerun summarises what was finished before grading the rest, then completes the batch
     (out / "grades.csv").unlink(missing_ok=True)
+    _make(subs, "b_linger", _linger(token, 0))  # nothing to wait for: this run is not killed
     with log.open("w") as sink:
         rerun = subprocess.Popen(cmd, stdout=sink, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     try:

@@ -2,13 +2,13 @@
 (written from the docstrings alone, each in its own style) gets full marks from the hidden
 suites, in this process (`pytest grading/hidden --target`) and isolated (`keraskit autograde`, the
 whole corpus as one class), and passes every visible test (what the student's board and the
-nbgrader course's visible test cells run).
+nbgrader course's visible test cells run). The same class run grades the reference (every point)
+and the stubs (none), end to end through `keraskit autograde`.
 
 A failure here is a bug in a docstring or a test, not in the submission (`docs/authoring.md`,
 "The contract rule")."""
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from keraskit import board, runner
+from kitdev.environ import grading_environ
 
 ROOT = Path(__file__).resolve().parents[1]
 HIDDEN = ROOT / "grading" / "hidden"
@@ -24,6 +25,8 @@ VISIBLE = ROOT / "exercises" / "tests"
 CLASS = ROOT / "grading" / "class"
 SUBMISSIONS = sorted(path for path in CLASS.iterdir() if path.is_dir() and any(path.glob("*.py"))) \
     if CLASS.is_dir() else []
+# Graded in the same class run: the reference must earn every point and the stubs none.
+REFERENCE, STUBS = "reference", "stubs"
 
 
 def _earned(result: runner.RunResult, cat) -> int:
@@ -59,16 +62,21 @@ def test_submission_passes_every_visible_test(submission, cat, class_scores):
 
 @pytest.fixture(scope="module")
 def isolated_reports(tmp_path_factory) -> dict[str, dict]:
-    """Gradescope's results.json of each submission, graded as a class is: one real
-    ``keraskit autograde --jobs 2`` run over a folder holding all of them (the grader, the
-    sandbox and the judge that ``keraskit grade`` uses, paid for once rather than per student)."""
+    """Gradescope's results.json of each submission, the reference and the stubs, graded as a class
+    is: one real ``keraskit autograde --jobs 2`` run over a folder holding all of them (the grader,
+    the sandbox and the judge that ``keraskit grade`` uses, paid for once rather than per student)."""
     base = tmp_path_factory.mktemp("class")
     folder, out = base / "submissions", base / "out"
+    assert not {REFERENCE, STUBS} & {submission.name for submission in SUBMISSIONS}
     for submission in SUBMISSIONS:
         shutil.copytree(submission, folder / submission.name, ignore=shutil.ignore_patterns("__pycache__"))
-    environ = {key: value for key, value in os.environ.items() if not key.startswith("KERASKIT_")}
+    shutil.copytree(ROOT / "solutions", folder / REFERENCE, ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
+    (folder / STUBS).mkdir()
+    for stub in (ROOT / "exercises").glob("*.py"):
+        shutil.copy2(stub, folder / STUBS / stub.name)
     graded = subprocess.run([sys.executable, "-m", "keraskit.cli", "autograde", str(folder), "--out", str(out),
-                             "--jobs", "2"], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=2400)
+                             "--jobs", "2"], cwd=ROOT, env=grading_environ(), capture_output=True, text=True,
+                            timeout=2400)
     assert graded.returncode == 0, graded.stderr[-3000:]
     return {path.stem: json.loads(path.read_text()) for path in (out / "results").glob("*.json")}
 
@@ -81,3 +89,11 @@ def test_submission_gets_full_marks_isolated(submission, cat, class_scores, isol
     lost = {test["name"]: test.get("output", "")[:600] for test in report["tests"]
             if test["score"] != test["max_score"]}
     assert report["score"] == cat.points, "\n\n".join(f"{name}: {output}" for name, output in lost.items())
+
+
+def test_the_class_run_gives_the_reference_every_point_and_the_stubs_none(cat, isolated_reports):
+    reference = isolated_reports[REFERENCE]
+    assert reference["score"] == cat.points, [t["name"] for t in reference["tests"] if t["score"] != t["max_score"]]
+    graded = {test["name"]: test["max_score"] for test in reference["tests"] if test["max_score"]}
+    assert graded == {exercise.id: exercise.points for exercise in cat.exercises}
+    assert isolated_reports[STUBS]["score"] == 0
