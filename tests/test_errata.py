@@ -94,13 +94,21 @@ def run_block(source: str, label: str) -> Run:
     namespace = {"__name__": f"errata_{label.replace('-', '_')}"}
     printed = io.StringIO()
     error = None
-    gc.collect()  # objects left by earlier tests must not be finalised (ResourceWarning) inside the block
-    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(printed):
-        warnings.simplefilter("always")
-        try:
-            exec(compile(source, f"docs/errata.md#{label}", "exec"), namespace)
-        except Exception as exc:  # noqa: BLE001 - the book's blocks are expected to raise
-            error = exc
+    # Objects left by earlier tests must not be finalised (ResourceWarning) inside the block: no
+    # garbage collection runs during it (a full collection before each block would cost seconds
+    # once the process holds TensorFlow and many tests' leftovers).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(printed):
+            warnings.simplefilter("always")
+            try:
+                exec(compile(source, f"docs/errata.md#{label}", "exec"), namespace)
+            except Exception as exc:  # noqa: BLE001 - the book's blocks are expected to raise
+                error = exc
+    finally:
+        if collecting:
+            gc.enable()
     # The kit's own once-only data warning is not part of any erratum.
     # Nor is a ResourceWarning: it reports the garbage collector finalising some other object.
     seen = [f"{w.category.__name__}: {w.message}" for w in caught

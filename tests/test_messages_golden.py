@@ -61,7 +61,9 @@ def variant_of(exercise: str, description: str) -> mutation.Variant:
 def message_of(variant: mutation.Variant) -> str:
     """The first failing hidden test's message for ``variant``, in the current language."""
     if "keras" in sys.modules:  # layer names ('dropout', 'dropout_1') count the layers made before
-        sys.modules["keras"].backend.clear_session()
+        # (without the full garbage collection that clear_session does by default: seconds a case
+        # in a process holding TensorFlow, and no message depends on it)
+        sys.modules["keras"].backend.clear_session(free_memory=False)
     result = mutation.grade_variant(variant, ROOT / "solutions", HIDDEN / f"test_{variant.module}.py", rootdir=ROOT)
     failed = result.failed_tests()
     assert failed, f"{variant.label()} failed no test"
