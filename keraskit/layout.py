@@ -194,10 +194,14 @@ def submitted_notebooks(student_dir: Path) -> tuple[Path, ...]:
 # ------------------------------------------------------------------ notebook cells
 
 # The grade ids of the cells `keraskit nbgrader build` writes: `<topic>-<function>` for an answer,
-# `...-tests` for its tests. Topic ids have no hyphen and function names cannot have one, so an
-# id always splits back unambiguously.
+# `...-try` for the ungraded check under it, `...-tests` for its graded tests. Topic ids have no
+# hyphen and function names cannot have one, so an id always splits back unambiguously.
 def solution_id(exercise: catalogue.Exercise) -> str:
     return f"{exercise.topic}-{exercise.function}"
+
+
+def try_id(exercise: catalogue.Exercise) -> str:
+    return f"{exercise.topic}-{exercise.function}-try"
 
 
 def tests_id(exercise: catalogue.Exercise) -> str:

@@ -89,8 +89,19 @@ def test_notebook_is_valid_and_follows_the_catalogue(course, topic):
     answer_ids = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells
                   if c.metadata.get("nbgrader", {}).get("solution")]
     assert answer_ids == [build.solution_id(e) for e in exercises]
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
+    for exercise in exercises:
+        # Under each answer, its ungraded check: Jupyter runs it, nbgrader's autograde skips it.
+        tried = nb.cells[ids.index(build.solution_id(exercise)) + 1]
+        assert tried.metadata["nbgrader"]["grade_id"] == build.try_id(exercise)
+        assert not tried.metadata["nbgrader"]["grade"] and tried.metadata["nbgrader"]["locked"]
+        assert set(tried.metadata["tags"]) == {build.RAISES_TAG, build.SKIP_TAG}
+        assert tried.source.rstrip().endswith(f'check("{exercise.id}")') and "hidden" not in tried.source
     graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
     assert [c.metadata["nbgrader"]["grade_id"] for c in graded] == [build.tests_id(e) for e in exercises]
+    # Every graded cell runs after every answer: an answer may use a function defined below it.
+    last_answer = max(ids.index(build.solution_id(e)) for e in exercises)
+    assert min(ids.index(build.tests_id(e)) for e in exercises) > last_answer
     for exercise, cell in zip(exercises, graded):
         meta = cell.metadata["nbgrader"]
         assert meta["points"] == exercise.points and meta["locked"] and not meta["solution"]
@@ -152,7 +163,8 @@ def test_released_answer_cells_are_the_stubs(course, topic):
         tree = ast.parse(cells[build.solution_id(exercise)].source)
         assert [type(n) for n in tree.body] == [ast.FunctionDef], f"{exercise.id}: the release leaks helpers"
         assert _normalized_stub(tree.body[0]) == _normalized_stub(stub_fns[exercise.function]), exercise.id
-        assert "hidden" not in cells[build.tests_id(exercise)].source
+        assert "hidden=True" not in cells[build.tests_id(exercise)].source
+        assert cells[build.tests_id(exercise)].source.rstrip().endswith(f'check("{exercise.id}")')
     imports = cells.get(build.imports_id(topic))
     stub_text = topic_paths(topic, ROOT).stub.read_text(encoding="utf-8")
     if imports is not None:

@@ -22,6 +22,19 @@ PIPELINE_TOPICS = ("tensors", "models")
 HALF_TOPIC = "tensors"
 # Rebinds the checker the set-up cell imported: every later test cell then "passes" in-kernel.
 TRICK = '\n\ncheck = lambda *args, **kwargs: print("PASS")  # noqa: E731\n'
+# A correct `standardize` built from the two exercises answered in the cells below it: fine in
+# a module, and it must be fine in a notebook too (its graded cell runs after every answer).
+CALLS_LATER = "tensors.standardize", ("tensors.fit_standardizer", "tensors.apply_standardizer"), '''\
+def standardize(x):
+    """Standardize each column, with the statistics of fit_standardizer (defined below)."""
+    x = np.asarray(x, dtype=float)
+    if x.ndim not in (1, 2):
+        raise ValueError(f"x must be 1-d or 2-d, got {x.ndim} axes")
+    columns = x.reshape(len(x), -1)
+    scaled = apply_standardizer(columns, *fit_standardizer(columns))
+    scaled[:, columns.max(axis=0) == columns.min(axis=0)] = 0.0
+    return scaled.reshape(x.shape)
+'''
 
 
 def _expected_points(exercises) -> float:
@@ -53,10 +66,21 @@ def course(tmp_path_factory):
                  == build.solution_id(half[0]))
     first["source"] = "".join(first["source"]) + TRICK
     pipeline.write_notebook(nb, trick_path)
+    later_path = pipeline.make_submission(root, "later", HALF_TOPIC, CAT.topic(HALF_TOPIC).exercises)
+    nb = pipeline.read_notebook(later_path)
+    # Redefined at the end of its cell: the reference helpers that ride in that cell stay.
+    answer = _cell(nb, build.solution_id(CAT.exercise(CALLS_LATER[0])))
+    answer["source"] = "".join(answer["source"]) + "\n\n\n" + CALLS_LATER[2]
+    pipeline.write_notebook(nb, later_path)
+    expected["later", HALF_TOPIC] = _expected_points(CAT.topic(HALF_TOPIC).exercises)
     pipeline.nbgrader(root, "autograde", "*", "--create", "--force", env=env)
     pipeline.nbgrader(root, "export", "--to", "grades.csv", env=env)
     return {"root": root, "env": env, "expected": expected, "grades": pipeline.read_grades(root / "grades.csv"),
             "half": half}
+
+
+def _cell(nb: dict, grade_id: str) -> dict:
+    return next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == grade_id)
 
 
 def _autograded(course, student: str, topic: str) -> dict:
@@ -79,6 +103,20 @@ def test_scores_are_full_zero_and_exact_share(course):
         assert max_score == CAT.topic(topic).points, f"{topic}: nbgrader's maximum is not the catalogue's"
         assert score == points, f"{student} on {topic}: nbgrader gave {score}, expected {points}"
     assert 0 < course["expected"]["half", HALF_TOPIC] < CAT.topic(HALF_TOPIC).points
+
+
+def test_an_answer_may_call_functions_answered_further_down(course):
+    """As in a module: the answer's own check fails before the later cells ran, its grade does not."""
+    answered, later, _ = CALLS_LATER
+    nb = _autograded(course, "later", HALF_TOPIC)
+    position = {c["metadata"].get("nbgrader", {}).get("grade_id"): i for i, c in enumerate(nb["cells"])}
+    for function in later:
+        assert position[build.solution_id(CAT.exercise(answered))] < position[build.solution_id(CAT.exercise(function))]
+    graded = _cell(nb, build.tests_id(CAT.exercise(answered)))
+    assert _text(graded).startswith(f"PASS {answered}: ") and "hidden checks pass" in _text(graded)
+    assert course["grades"]["later", HALF_TOPIC] == (CAT.topic(HALF_TOPIC).points,) * 2
+    # nbgrader never ran the ungraded check under the answer (it is rerun by the graded cell).
+    assert _cell(nb, build.try_id(CAT.exercise(answered)))["outputs"] == []
 
 
 def test_graded_cells_write_nothing_to_stderr_although_tensorflow_ran(course):
@@ -124,7 +162,8 @@ def _execute(nb_path: Path, env: dict, monkeypatch):
         monkeypatch.setenv(key, env[key])  # the kernelspec lookup happens in this process
     nb = nbformat.read(str(nb_path), as_version=4)
     # allow_errors stays False: only cells tagged raises-exception (the test cells) may fail.
-    client = NotebookClient(nb, timeout=600, kernel_name="python3",
+    # No tag is skipped, as in Jupyter's "Run All" (nbclient would skip the try cells).
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", skip_cells_with_tag="",
                             resources={"metadata": {"path": str(nb_path.parent)}})
     client.execute(env=env)
     return nb
@@ -153,6 +192,10 @@ def test_released_notebooks_run_top_to_bottom_for_self_study(course, monkeypatch
     for exercise, stub_cell, solved_cell in zip(CAT.topic(HALF_TOPIC).exercises, _grade_cells(stub),
                                                 _grade_cells(solved)):
         assert stub_cell["metadata"]["nbgrader"]["grade_id"] == build.tests_id(exercise)
+        # Jupyter runs the ungraded check under each answer too (only nbclient's graders skip it).
+        assert _text(_cell(solved, build.try_id(exercise))).startswith(f"PASS {exercise.id}: ")
+        [error] = [o for o in _cell(stub, build.try_id(exercise))["outputs"] if o["output_type"] == "error"]
+        assert error["evalue"].startswith(f"not started: {exercise.id}")
         [error] = [o for o in stub_cell["outputs"] if o["output_type"] == "error"]
         assert error["evalue"].startswith(f"not started: {exercise.id}")
         assert not [o for o in solved_cell["outputs"] if o["output_type"] == "error"]

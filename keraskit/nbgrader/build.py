@@ -22,7 +22,7 @@ from pathlib import Path
 
 from keraskit import catalogue, layout, quiet
 from keraskit.i18n import current_language, t
-from keraskit.layout import imports_id, setup_id, solution_id, tests_id
+from keraskit.layout import imports_id, setup_id, solution_id, tests_id, try_id
 from keraskit.nbgrader import checks
 from keraskit.nbgrader.source import ExerciseSource, SourceError, TopicSource, available_topics, read_topic
 
@@ -32,6 +32,9 @@ BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 # Tells Jupyter's "Run All" and nbclient to carry on after a failing test cell.
 RAISES_TAG = "raises-exception"
+# nbclient (so nbgrader's autograde and validate) skips a cell with this tag; Jupyter runs it.
+# The try cells carry it: they are feedback while writing, and the graded cells rerun their tests.
+SKIP_TAG = "skip-execution"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
@@ -104,20 +107,30 @@ def visible_test_names(test_file: Path, exercise_id: str) -> list[str]:
     return [n.removeprefix("test_").removeprefix(function).strip("_").replace("_", " ") or n for n in names]
 
 
-def tests_cell_source(ex: ExerciseSource, visible_file: Path, lang: str) -> str:
+def try_cell_source(ex: ExerciseSource, visible_file: Path, lang: str) -> str:
+    """The cell under an answer: its visible tests, by name, run at once (feedback, not graded)."""
     exercise = ex.exercise
     names = visible_test_names(visible_file, exercise.id)
+    comment = t("nbgrader.nb_try_comment", lang, function=exercise.function,
+                path=f"{checks.VISIBLE_DIR}/{visible_file.name}")
+    lines = [f"# {line}" for line in comment.splitlines()]
+    lines += [f"#   - {name}" for name in names]
+    lines.append(f'check("{exercise.id}")')
+    return "\n".join(lines)
+
+
+def tests_cell_source(ex: ExerciseSource, visible_file: Path, lang: str) -> str:
+    """The graded cell of an exercise: its visible tests, then the hidden ones (removed on release)."""
+    exercise = ex.exercise
     comment = t("nbgrader.nb_tests_comment", lang, function=exercise.function, points=exercise.points,
                 path=f"{checks.VISIBLE_DIR}/{visible_file.name}")
-    lines = [f"# {comment}"]
-    lines += [f"#   - {name}" for name in names]
-    lines += [
+    return "\n".join([
+        f"# {comment}",
         f'check("{exercise.id}")',
         BEGIN_HIDDEN,
         f'check("{exercise.id}", hidden=True)',
         END_HIDDEN,
-    ]
-    return "\n".join(lines)
+    ])
 
 
 def setup_cell_source(lang: str) -> str:
@@ -164,6 +177,17 @@ def topic_notebook(src: TopicSource, visible_file: Path, lang: str):
         cells.append(v4.new_code_cell(solution_cell_source(ex), metadata={
             "nbgrader": _nbgrader_meta(solution_id(exercise), solution=True),
             "keraskit": {"role": "solution", "exercise": exercise.id}}))
+        cells.append(v4.new_code_cell(try_cell_source(ex, visible_file, lang), metadata={
+            "nbgrader": _nbgrader_meta(try_id(exercise), locked=True),
+            "keraskit": {"role": "try", "exercise": exercise.id},
+            "tags": [RAISES_TAG, SKIP_TAG], "editable": False, "deletable": False}))
+    # The graded cells come after every answer: an answer may call a function (or a helper)
+    # defined in a later answer cell, as it may in a module, and must not lose points for it.
+    cells.append(v4.new_markdown_cell(
+        t("nbgrader.nb_grading_heading", lang, points=topic.points),
+        metadata={"keraskit": {"role": "grading"}}))
+    for ex in src.exercises:
+        exercise = ex.exercise
         cells.append(v4.new_code_cell(tests_cell_source(ex, visible_file, lang), metadata={
             "nbgrader": _nbgrader_meta(tests_id(exercise), grade=True, locked=True, points=exercise.points),
             "keraskit": {"role": "tests", "exercise": exercise.id},
