@@ -225,6 +225,8 @@ def test_killing_or_crashing_the_worker_costs_only_the_calls_that_do_it(host, ho
     assert earned[CONTROL] == _earned(honest)[CONTROL], _why(record)
     if attack != "kill_server_later":  # that one answers correctly; its kills may cost it its own calls
         assert earned[ATTACKED] == 0
+    # A dead server ends the call at once (its children die with it): no call waits for the limit.
+    assert "timeout" not in record.events, _why(record)
     assert not any("Connection reset" in m for m in _messages(record, CONTROL))
 
 

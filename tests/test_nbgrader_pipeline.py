@@ -66,13 +66,13 @@ def course(tmp_path_factory):
                  == build.solution_id(half[0]))
     first["source"] = "".join(first["source"]) + TRICK
     pipeline.write_notebook(nb, trick_path)
-    later_path = pipeline.make_submission(root, "later", HALF_TOPIC, CAT.topic(HALF_TOPIC).exercises)
-    nb = pipeline.read_notebook(later_path)
-    # Redefined at the end of its cell: the reference helpers that ride in that cell stay.
+    # The full solution of HALF_TOPIC answers one exercise with functions answered below it,
+    # redefined at the end of its cell (the reference helpers that ride in that cell stay).
+    solution_path = root / "submitted" / "solution" / HALF_TOPIC / f"{HALF_TOPIC}.ipynb"
+    nb = pipeline.read_notebook(solution_path)
     answer = _cell(nb, build.solution_id(CAT.exercise(CALLS_LATER[0])))
     answer["source"] = "".join(answer["source"]) + "\n\n\n" + CALLS_LATER[2]
-    pipeline.write_notebook(nb, later_path)
-    expected["later", HALF_TOPIC] = _expected_points(CAT.topic(HALF_TOPIC).exercises)
+    pipeline.write_notebook(nb, solution_path)
     pipeline.nbgrader(root, "autograde", "*", "--create", "--force", env=env)
     pipeline.nbgrader(root, "export", "--to", "grades.csv", env=env)
     return {"root": root, "env": env, "expected": expected, "grades": pipeline.read_grades(root / "grades.csv"),
@@ -106,15 +106,17 @@ def test_scores_are_full_zero_and_exact_share(course):
 
 
 def test_an_answer_may_call_functions_answered_further_down(course):
-    """As in a module: the answer's own check fails before the later cells ran, its grade does not."""
+    """As in a module: the graded cells run after every answer, so the full solution whose
+    `standardize` calls two functions answered below it still gets every point."""
     answered, later, _ = CALLS_LATER
-    nb = _autograded(course, "later", HALF_TOPIC)
+    nb = _autograded(course, "solution", HALF_TOPIC)
     position = {c["metadata"].get("nbgrader", {}).get("grade_id"): i for i, c in enumerate(nb["cells"])}
     for function in later:
         assert position[build.solution_id(CAT.exercise(answered))] < position[build.solution_id(CAT.exercise(function))]
     graded = _cell(nb, build.tests_id(CAT.exercise(answered)))
     assert _text(graded).startswith(f"PASS {answered}: ") and "hidden checks pass" in _text(graded)
-    assert course["grades"]["later", HALF_TOPIC] == (CAT.topic(HALF_TOPIC).points,) * 2
+    assert CALLS_LATER[2] in "".join(_cell(nb, build.solution_id(CAT.exercise(answered)))["source"])
+    assert course["grades"]["solution", HALF_TOPIC] == (CAT.topic(HALF_TOPIC).points,) * 2
     # nbgrader never ran the ungraded check under the answer (it is rerun by the graded cell).
     assert _cell(nb, build.try_id(CAT.exercise(answered)))["outputs"] == []
 
