@@ -33,8 +33,8 @@ XDIST_DEFAULTS = {"numprocesses": "auto", "dist": "loadfile", "loadscopereorder"
 # on 2 cores): xdist hands a worker its next file when the current one has two tests left, so
 # starting the longest first keeps both workers busy to the end. A file missing here only starts
 # later; nothing else changes.
-SLOW_FILES = ["test_fairness_class.py", "test_autograde_redteam.py", "test_strength.py", "test_messages_chinese.py",
-              "test_oracle_memo.py", "test_autograde_floor.py", "test_judge_hardening.py", "test_nbgrader_pipeline.py",
+SLOW_FILES = ["test_fairness_class.py", "test_strength.py", "test_autograde_redteam.py", "test_messages_chinese.py",
+              "test_nbgrader_pipeline.py", "test_judge_hardening.py", "test_autograde_floor.py",
               "test_autograde_sigkill.py", "test_selfcheck.py", "test_nbgrader_judge.py",
               "test_autograde_gradescope.py", "test_selfstudy.py", "test_feedback_selection.py"]
 

@@ -5,10 +5,11 @@ leaves a background process (in its own session, its command line carrying a tok
 takes its time. Once that process exists, the coordinator alone gets SIGKILL, as a wall-clock
 limit would send it. Within 5 seconds every process of the batch must be gone: the coordinator's
 process tree seen before the kill (by pid and start time) and any process carrying the token.
-The same command then finishes the batch, writing grades.csv from the finished records first,
-and lists every submission once (the lingering submission leaves a background process again,
-without taking its time: nothing is killed this time, and that process must not outlive the
-batch either); a third run with nothing left only rewrites the summaries.
+The same command (on one job: a second host would only pay its start-up again for what is left)
+then finishes the batch, writing grades.csv from the finished records first, and lists every
+submission once (the lingering submission leaves a background process again, without taking its
+time: nothing is killed this time, and that process must not outlive the batch either); a third
+run with nothing left only rewrites the summaries.
 """
 
 import csv
@@ -150,6 +151,7 @@ def test_sigkill_mid_batch_leaves_nothing_and_a_rerun_finishes_it(mode, tmp_path
     # the rerun summarises what was finished before grading the rest, then completes the batch
     (out / "grades.csv").unlink(missing_ok=True)
     _make(subs, "b_linger", _linger(token, 0))  # nothing to wait for: this run is not killed
+    cmd[cmd.index("--jobs") + 1] = "1"
     with log.open("w") as sink:
         rerun = subprocess.Popen(cmd, stdout=sink, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     try:

@@ -1,11 +1,14 @@
 """The grading suites are strong: they fail the stubs and every realistic wrong answer, and pass
-the reference and correct answers written differently."""
+the reference and correct answers written differently. And the memoised oracle changes no verdict:
+on the reference and on wrong variants, every hidden test passes or fails as with a fresh oracle
+(issue 11: pay once per class for the oracle). That check is here because it reuses the
+reference's graded run: a second memoised run of the reference would cost about 20 s."""
 
 from pathlib import Path
 
 import pytest
 
-from keraskit import catalogue, outcome, runner
+from keraskit import catalogue, oracle, outcome, runner
 from kitdev import mutation
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -14,6 +17,8 @@ HIDDEN = ROOT / "grading" / "hidden"
 MUTANTS = ROOT / "grading" / "mutants"
 TOPICS = catalogue.load().topic_ids
 MIN_WRONG, MIN_RIGHT = 2, 1
+# The topics whose hidden suites call memoised oracle helpers.
+MEMO_TOPICS = ["training", "optimizers", "metrics", "losses", "activations"]
 
 
 def _topics_with(folder: Path, pattern: str) -> list[str]:
@@ -22,6 +27,7 @@ def _topics_with(folder: Path, pattern: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def reference_run():
+    """The reference on every visible and hidden test, with the oracle memo, as graders run it."""
     return runner.run([VISIBLE, HIDDEN], instructor=True, rootdir=ROOT)
 
 
@@ -132,3 +138,53 @@ def test_hidden_suite_catches_wrong_and_accepts_right_answers(topic, verdicts, k
             if not verdict.as_expected:
                 problems.append(f"REJECTED: {variant.label()}: {verdict.first_failure}")
     assert not problems, "\n".join(problems)
+
+
+# ------------------------------------------------------------ the memoised oracle changes no verdict
+
+def _outcomes(result, topics=MEMO_TOPICS) -> dict[str, str]:
+    """Test id -> outcome, for the hidden tests of ``topics``."""
+    prefixes = tuple(f"grading/hidden/test_{topic}.py::" for topic in topics)
+    return {t.nodeid: t.outcome for t in result.tests if t.nodeid.startswith(prefixes)}
+
+
+def _hidden_run(target: Path, topics, exercises=()):
+    return runner.run([HIDDEN / f"test_{t}.py" for t in topics], target=target, exercises=exercises,
+                      rootdir=ROOT)
+
+
+@pytest.fixture(scope="module")
+def fresh_reference_run():
+    """The reference's hidden tests of the memo's topics with a fresh oracle (nothing memoised)."""
+    before = oracle.memo_stats()["entries"]
+    with oracle.fresh():
+        fresh = _hidden_run(ROOT / "solutions", MEMO_TOPICS)
+    assert oracle.memo_stats()["entries"] == before, "oracle.fresh() must not fill the memo"
+    return fresh
+
+
+def test_reference_verdicts_are_the_same_with_the_memo(reference_run, fresh_reference_run):
+    fresh = fresh_reference_run
+    assert fresh.tests and not fresh.failed_tests(), [t.message for t in fresh.failed_tests()][:3]
+    assert _outcomes(reference_run) == _outcomes(fresh)
+    assert oracle.memo_stats()["entries"] > 0, "the hidden suites used no memoised oracle helper"
+
+
+def _first_wrong_variants() -> list[mutation.Variant]:
+    """The first wrong variant of each memo topic: a few wrong answers the oracle must still catch."""
+    chosen = []
+    for topic in MEMO_TOPICS:
+        wrong = [v for v in mutation.load_variants(MUTANTS / f"{topic}.py") if v.kind == mutation.WRONG]
+        chosen.append(wrong[0])
+    return chosen
+
+
+@pytest.mark.parametrize("variant", _first_wrong_variants(), ids=lambda v: v.exercise)
+def test_wrong_variant_verdicts_are_the_same_with_the_warm_memo(reference_run, variant, tmp_path):
+    mutation.write_variant(variant, ROOT / "solutions", tmp_path)
+    topic = variant.module
+    with oracle.fresh():
+        fresh = _hidden_run(tmp_path, [topic], [variant.exercise])
+    memoised = _hidden_run(tmp_path, [topic], [variant.exercise])  # the memo is warm from the reference's run
+    assert fresh.failed_tests(), f"the wrong variant ({variant.description}) passed every test"
+    assert _outcomes(memoised, [topic]) == _outcomes(fresh, [topic])
