@@ -24,7 +24,9 @@ HALF_TOPIC = "tensors"
 TRICK = '\n\ncheck = lambda *args, **kwargs: print("PASS")  # noqa: E731\n'
 # A correct `standardize` built from the two exercises answered in the cells below it: fine in
 # a module, and it must be fine in a notebook too (its graded cell runs after every answer).
-CALLS_LATER = "tensors.standardize", ("tensors.fit_standardizer", "tensors.apply_standardizer"), '''\
+CALLS_LATER = "tensors.standardize"
+ANSWERED_BELOW = ("tensors.fit_standardizer", "tensors.apply_standardizer")
+CALLS_LATER_SOURCE = '''\
 def standardize(x):
     """Standardize each column, with the statistics of fit_standardizer (defined below)."""
     x = np.asarray(x, dtype=float)
@@ -62,16 +64,15 @@ def course(tmp_path_factory):
     expected["half", HALF_TOPIC] = _expected_points(half)
     trick_path = pipeline.make_submission(root, "trick", HALF_TOPIC, half[:1])
     nb = pipeline.read_notebook(trick_path)
-    first = next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id")
-                 == build.solution_id(half[0]))
+    first = _cell(nb, build.solution_id(half[0]))
     first["source"] = "".join(first["source"]) + TRICK
     pipeline.write_notebook(nb, trick_path)
     # The full solution of HALF_TOPIC answers one exercise with functions answered below it,
     # redefined at the end of its cell (the reference helpers that ride in that cell stay).
     solution_path = root / "submitted" / "solution" / HALF_TOPIC / f"{HALF_TOPIC}.ipynb"
     nb = pipeline.read_notebook(solution_path)
-    answer = _cell(nb, build.solution_id(CAT.exercise(CALLS_LATER[0])))
-    answer["source"] = "".join(answer["source"]) + "\n\n\n" + CALLS_LATER[2]
+    answer = _cell(nb, build.solution_id(CAT.exercise(CALLS_LATER)))
+    answer["source"] = "".join(answer["source"]) + "\n\n\n" + CALLS_LATER_SOURCE
     pipeline.write_notebook(nb, solution_path)
     pipeline.nbgrader(root, "autograde", "*", "--create", "--force", env=env)
     pipeline.nbgrader(root, "export", "--to", "grades.csv", env=env)
@@ -108,17 +109,17 @@ def test_scores_are_full_zero_and_exact_share(course):
 def test_an_answer_may_call_functions_answered_further_down(course):
     """As in a module: the graded cells run after every answer, so the full solution whose
     `standardize` calls two functions answered below it still gets every point."""
-    answered, later, _ = CALLS_LATER
+    answered = CAT.exercise(CALLS_LATER)
     nb = _autograded(course, "solution", HALF_TOPIC)
     position = {c["metadata"].get("nbgrader", {}).get("grade_id"): i for i, c in enumerate(nb["cells"])}
-    for function in later:
-        assert position[build.solution_id(CAT.exercise(answered))] < position[build.solution_id(CAT.exercise(function))]
-    graded = _cell(nb, build.tests_id(CAT.exercise(answered)))
-    assert _text(graded).startswith(f"PASS {answered}: ") and "hidden checks pass" in _text(graded)
-    assert CALLS_LATER[2] in "".join(_cell(nb, build.solution_id(CAT.exercise(answered)))["source"])
+    for below in ANSWERED_BELOW:
+        assert position[build.solution_id(answered)] < position[build.solution_id(CAT.exercise(below))]
+    graded = _cell(nb, build.tests_id(answered))
+    assert _text(graded).startswith(f"PASS {CALLS_LATER}: ") and "hidden checks pass" in _text(graded)
+    assert CALLS_LATER_SOURCE in "".join(_cell(nb, build.solution_id(answered))["source"])
     assert course["grades"]["solution", HALF_TOPIC] == (CAT.topic(HALF_TOPIC).points,) * 2
     # nbgrader never ran the ungraded check under the answer (it is rerun by the graded cell).
-    assert _cell(nb, build.try_id(CAT.exercise(answered)))["outputs"] == []
+    assert _cell(nb, build.try_id(answered))["outputs"] == []
 
 
 def test_graded_cells_write_nothing_to_stderr_although_tensorflow_ran(course):
@@ -131,7 +132,7 @@ def test_graded_cells_write_nothing_to_stderr_although_tensorflow_ran(course):
             # Both the visible and the hidden checks ran (hidden ones compare with live Keras).
             assert "visible checks pass" in _text(cell) and "hidden checks pass" in _text(cell), grade_id
     models = pipeline.read_notebook(course["root"] / "source" / "models" / "models.ipynb")
-    imports = next(c for c in models["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == "models-imports")
+    imports = _cell(models, build.imports_id("models"))
     assert "import keras" in "".join(imports["source"]), "the models notebook should import Keras in its kernel"
 
 

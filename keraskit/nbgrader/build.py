@@ -90,6 +90,11 @@ def solution_cell_source(ex: ExerciseSource) -> str:
     return text
 
 
+def _comment_lines(text: str) -> list[str]:
+    """``text`` as Python comment lines (a translation may span several lines)."""
+    return [f"# {line}" for line in text.splitlines()]
+
+
 def visible_test_names(test_file: Path, exercise_id: str) -> list[str]:
     """The visible tests of one exercise, as readable phrases (from the test function names)."""
     import ast
@@ -113,7 +118,7 @@ def try_cell_source(ex: ExerciseSource, visible_file: Path, lang: str) -> str:
     names = visible_test_names(visible_file, exercise.id)
     comment = t("nbgrader.nb_try_comment", lang, function=exercise.function,
                 path=f"{checks.VISIBLE_DIR}/{visible_file.name}")
-    lines = [f"# {line}" for line in comment.splitlines()]
+    lines = _comment_lines(comment)
     lines += [f"#   - {name}" for name in names]
     lines.append(f'check("{exercise.id}")')
     return "\n".join(lines)
@@ -125,7 +130,7 @@ def tests_cell_source(ex: ExerciseSource, visible_file: Path, lang: str) -> str:
     comment = t("nbgrader.nb_tests_comment", lang, function=exercise.function, points=exercise.points,
                 path=f"{checks.VISIBLE_DIR}/{visible_file.name}")
     return "\n".join([
-        f"# {comment}",
+        *_comment_lines(comment),
         f'check("{exercise.id}")',
         BEGIN_HIDDEN,
         f'check("{exercise.id}", hidden=True)',
@@ -139,7 +144,7 @@ def setup_cell_source(lang: str) -> str:
     nbgrader scores 0 any test cell that writes to stderr, and TensorFlow logs to stderr when it
     is imported unless these variables are already set; so this locked cell runs first.
     """
-    lines = [f"# {line}" for line in t("nbgrader.nb_setup_comment", lang).splitlines()]
+    lines = _comment_lines(t("nbgrader.nb_setup_comment", lang))
     lines.append("import os")
     lines.append("")
     # Assigned, not defaulted: a grader's shell settings must not decide a student's score.
