@@ -17,11 +17,14 @@ import hashlib
 
 import numpy as np
 
+from keraskit import tfruntime
 from keraskit.quiet import silence_tensorflow
 
 silence_tensorflow()
 
 import keras
+
+tfruntime.configure()  # before the oracle traces anything, as in every process the kit runs Keras in
 
 # ---------------------------------------------------------------- the memo
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from keraskit import board, catalogue, layout, outcome, quiet, selection, target
+from keraskit import board, catalogue, layout, outcome, quiet, selection, target, tfruntime
 from keraskit.expect import LINE_LIMIT, TYPE, VALUES, ExpectationFailed
 from keraskit.i18n import current_language, notice_sink_active, notices_to, t
 
@@ -166,6 +166,13 @@ def _explicit_paths(config) -> frozenset:
 def _marker_names(config) -> list[str]:
     """Registered marker names: a test carries its markers' names as -k keywords."""
     return [line.split(":")[0].split("(")[0].strip() for line in config.getini("markers")]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # TensorFlow is imported by now if any test or answer needs it (at collection, or by the
+    # answer's module): every test traces with the kit's graph options, as the oracle does.
+    tfruntime.configure()
 
 
 @pytest.hookimpl(wrapper=True)

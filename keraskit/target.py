@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from keraskit import tfruntime
 from keraskit.layout import find_module_file, module_name
 
 INSTRUCTOR_ENV = "KERASKIT_INSTRUCTOR"
@@ -191,6 +192,7 @@ class GradedModule:
 
         def call(*args, **kwargs):
             log.record(describe_call(f"{name}.{attr}", args, kwargs))
+            tfruntime.configure()  # the answer's module may have imported TensorFlow just now
             return value(*args, **kwargs)
 
         call.__name__ = attr

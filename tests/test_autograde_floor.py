@@ -129,6 +129,23 @@ def test_a_worker_that_cannot_import_never_grades(monkeypatch):
         server.close()
 
 
+def test_a_worker_whose_children_trace_otherwise_than_the_judge_never_grades(monkeypatch, tmp_path):
+    """The start check reads the graph options in a real child: one that runs with TensorFlow's
+    defaults (here the probe turns Grappler back on first) would not compute as the judge's oracle."""
+    probe = tmp_path / "probe.py"
+    probe.write_text(sandbox.SELF_CHECK.read_text() + (
+        "\n_imports = imports\n\n\ndef imports():\n    import tensorflow as tf\n"
+        "    tf.config.optimizer.set_experimental_options({'disable_meta_optimizer': False})\n"
+        "    return _imports()\n"))
+    monkeypatch.setattr(sandbox, "SELF_CHECK", probe)
+    server = WorkerServer(Limits(call_timeout=30, submission_timeout=60), mode=FLOOR_MODE)
+    try:
+        with pytest.raises(RuntimeError, match="graph options"):
+            server.start()
+    finally:
+        server.close()
+
+
 def test_a_uid_is_used_only_where_it_can_run_python():
     can, why = sandbox.uid_can_run_python()
     if os.geteuid() != 0:
@@ -321,3 +338,27 @@ def test_the_server_cgroup_caps_processes_where_one_is_writable():
         assert (server.cgroup / "pids.max").read_text().strip() == str(7 + 96)
     finally:
         server.close()
+
+
+def test_a_process_watcher_never_kills_once_its_child_was_killed(monkeypatch):
+    """A child that forks past the cap is killed by its server's watcher, under the lock every
+    spawn takes, and not at all once the judge had that child killed: a kill still looping when
+    the next child was forked took that child too, so an honest call on a loaded machine died on
+    its retry as well."""
+    import threading
+    import time
+
+    from keraskit.autograde import worker
+    kills = []
+    monkeypatch.setattr(worker, "descendants", lambda root: list(range(10)))  # past a cap of 3
+    monkeypatch.setattr(worker, "kill_all_children", lambda: kills.append(time.monotonic()))
+    lock, stopped = threading.Lock(), threading.Event()
+    with lock:  # the judge's kill of this child is under way
+        watcher = threading.Thread(target=worker._watch, args=(3, stopped.is_set, lock), daemon=True)
+        watcher.start()
+        time.sleep(0.2)  # the watcher has seen the tree past the cap and waits for the lock
+        stopped.set()
+    watcher.join(timeout=10)
+    assert not watcher.is_alive() and kills == []
+    worker._watch(3, threading.Event().is_set, threading.Lock())  # a watcher nobody stopped kills
+    assert len(kills) == 1

@@ -15,7 +15,8 @@ LAZY_STDLIB = ("secrets", "csv", "statistics", "decimal", "fractions", "uuid", "
 
 def imports():
     """Import what grading needs in the child, stdlib modules loaded lazily included; raises the
-    first failure (e.g. ModuleNotFoundError: No module named 'secrets')."""
+    first failure (e.g. ModuleNotFoundError: No module named 'secrets'). Also says whether the
+    child traces with the kit's graph options, as the judge's oracle does."""
     import importlib
     for name in LAZY_STDLIB:
         importlib.import_module(name)
@@ -23,8 +24,9 @@ def imports():
     import numpy
     numpy.random.default_rng(0).random(3)  # numpy.random imports secrets lazily
     value = keras.ops.convert_to_numpy(keras.ops.sum(keras.ops.ones((2, 3))))
+    from keraskit import tfruntime
     return {"python": sys.version.split()[0], "numpy": numpy.__version__, "keras": keras.__version__,
-            "sum": float(value)}
+            "sum": float(value), "kit_graph_options": tfruntime.applied()}
 
 
 def _try(action):

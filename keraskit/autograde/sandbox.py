@@ -668,8 +668,12 @@ class WorkerServer:
 
     def check(self) -> None:
         """A worker that cannot import what grading needs must never grade: a child imports numpy,
-        keras and stdlib modules loaded lazily (secrets...) in the real sandbox, or this raises."""
-        self.call({"keraskit_probe": SELF_CHECK.read_bytes()}, "keraskit_probe", "imports")
+        keras and stdlib modules loaded lazily (secrets...) in the real sandbox, or this raises.
+        Nor one whose children would trace Keras functions otherwise than the judge's oracle."""
+        facts = self.call({"keraskit_probe": SELF_CHECK.read_bytes()}, "keraskit_probe", "imports")
+        if not facts.get("kit_graph_options"):
+            raise RuntimeError("the worker's children do not run with the kit's TensorFlow graph options "
+                               "(keraskit.tfruntime): the student's code and the oracle would not run alike")
 
     def _make_cgroup(self) -> Path | None:
         parent = pids_cgroup_parent()

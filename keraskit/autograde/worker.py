@@ -403,11 +403,17 @@ def child_main(channel: socket.socket, folder: Path, sources: dict, limits: dict
 
 # ---------------------------------------------------------------- the server
 
-def _watch(child: int, limit: int, stop) -> None:
-    """Floor under the process cap: kill the child's whole tree if it forks past ``limit``."""
+def _watch(limit: int, stop, lock) -> None:
+    """Floor under the process cap: kill the child's whole tree if it forks past ``limit``.
+
+    ``stop()`` turns true once the judge has had this child killed. Its kill takes ``lock``, as
+    does every spawn: a kill still looping when the next child is forked would take that child
+    too (an honest call, lost twice, under a loaded machine)."""
     while not stop():
         if len(descendants(os.getpid())) > limit:
-            kill_all_children()
+            with lock:
+                if not stop():  # not if the judge has moved on to the next child meanwhile
+                    kill_all_children()
             return
         time.sleep(0.05)
 
@@ -417,6 +423,7 @@ def serve(control: socket.socket, scratch: Path, run_as: int | None = None, conf
     import threading
     counter = 0
     watch_stop = threading.Event()
+    tree_lock = threading.Lock()  # a watcher's kill and a spawn never overlap (``_watch``)
     while True:
         try:
             header, blobs = wire.recv(control)
@@ -430,21 +437,23 @@ def serve(control: socket.socket, scratch: Path, run_as: int | None = None, conf
             channel = socket.socket(fileno=fds[0])
             counter += 1
             folder = scratch / f"s{counter}"
-            pid = os.fork()
-            if pid == 0:
-                try:
-                    control.close()
-                    child_main(channel, folder, values["sources"], values["limits"], run_as, confinement, read)
-                finally:
-                    os._exit(0)
+            with tree_lock:
+                pid = os.fork()
+                if pid == 0:
+                    try:
+                        control.close()
+                        child_main(channel, folder, values["sources"], values["limits"], run_as, confinement, read)
+                    finally:
+                        os._exit(0)
             channel.close()
             limit = int(values["limits"]["processes"])
             watch_stop = threading.Event()
-            threading.Thread(target=_watch, args=(pid, limit, watch_stop.is_set), daemon=True).start()
+            threading.Thread(target=_watch, args=(limit, watch_stop.is_set, tree_lock), daemon=True).start()
             wire.send(control, {"pid": pid})
         elif op == "kill":
             watch_stop.set()
-            killed = kill_all_children()
+            with tree_lock:
+                killed = kill_all_children()
             _wipe(scratch)
             for place in private:  # the sandbox's own /tmp and /dev/shm
                 wipe_filesystem(Path(place))
@@ -479,7 +488,8 @@ def main(argv=None) -> int:
     import keras  # noqa: F401 - imported for children to inherit
     import numpy  # noqa: F401 - imported for children to inherit
 
-    from keraskit import target  # noqa: F401 - imported for children to inherit
+    from keraskit import target, tfruntime  # noqa: F401 - target: imported for children to inherit
+    tfruntime.configure()  # children inherit it: they trace as the judge's oracle does
     _prctl(PR_SET_DUMPABLE, 0)  # children cannot ptrace or read this process's memory
     _prctl(PR_SET_CHILD_SUBREAPER, 1)  # orphans of a child come back to us, to be killed
     # When the judge side dies (however: SIGKILL, OOM), take every descendant along, then go: a
