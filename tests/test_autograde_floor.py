@@ -134,9 +134,9 @@ def test_a_worker_whose_children_trace_otherwise_than_the_judge_never_grades(mon
     defaults (here the probe turns Grappler back on first) would not compute as the judge's oracle."""
     probe = tmp_path / "probe.py"
     probe.write_text(sandbox.SELF_CHECK.read_text() + (
-        "\n_imports = imports\n\n\ndef imports():\n    import tensorflow as tf\n"
+        "\n_imports = imports\n\n\ndef imports(*args):\n    import tensorflow as tf\n"
         "    tf.config.optimizer.set_experimental_options({'disable_meta_optimizer': False})\n"
-        "    return _imports()\n"))
+        "    return _imports(*args)\n"))
     monkeypatch.setattr(sandbox, "SELF_CHECK", probe)
     server = WorkerServer(Limits(call_timeout=30, submission_timeout=60), mode=FLOOR_MODE)
     try:
@@ -216,6 +216,8 @@ def test_an_interpreter_under_a_0700_folder_grades_in_every_mode(tmp_path, mode)
 
 
 FLOOR_MODE = "landlock" if "landlock" in MODES else "rlimits"
+# Where Keras plays no part (a server's start, restart, close, refusal), the server starts without
+# it (``keras=False``), as it does to grade a numpy topic: about 3 s of CPU less each.
 
 DETACHED = b"""
 import os, time
@@ -247,7 +249,7 @@ def _gone(pid: int, within: float = 5.0) -> bool:
 
 def test_closing_a_server_reaps_children_that_left_its_session():
     from keraskit.autograde import wire
-    server = WorkerServer(Limits(call_timeout=30, submission_timeout=60), mode=FLOOR_MODE)
+    server = WorkerServer(Limits(call_timeout=30, submission_timeout=60), mode=FLOOR_MODE, keras=False)
     server.start()
     try:
         channel = server.spawn({"detached": DETACHED})
@@ -262,7 +264,7 @@ def test_closing_a_server_reaps_children_that_left_its_session():
 
 def test_a_server_the_judge_child_restarts_is_closed_by_it():
     from keraskit.autograde import judge
-    server = WorkerServer(Limits(call_timeout=30, submission_timeout=60), mode=FLOOR_MODE)
+    server = WorkerServer(Limits(call_timeout=30, submission_timeout=60), mode=FLOOR_MODE, keras=False)
     server.start()
 
     def restart() -> dict:
@@ -289,7 +291,7 @@ def test_landlock_below_abi_6_without_a_uid_refuses_to_grade_unless_allowed(monk
     monkeypatch.setattr(sandbox, "floor_uid", lambda: None)
     monkeypatch.delenv(sandbox.UNSCOPED_SIGNALS_ENV, raising=False)
     before = set(Path(tempfile.gettempdir()).glob("keraskit-worker-*"))
-    server = WorkerServer(Limits(call_timeout=30, submission_timeout=60), mode="landlock")
+    server = WorkerServer(Limits(call_timeout=30, submission_timeout=60), mode="landlock", keras=False)
     with pytest.raises(RuntimeError, match=f"ABI 5 < 6 cannot scope signals.*{sandbox.UNSCOPED_SIGNALS_ENV}=1"):
         server.start()
     assert server.process is None and set(Path(tempfile.gettempdir()).glob("keraskit-worker-*")) == before

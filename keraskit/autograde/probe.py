@@ -13,20 +13,23 @@ import sys
 LAZY_STDLIB = ("secrets", "csv", "statistics", "decimal", "fractions", "uuid", "hashlib")
 
 
-def imports():
+def imports(with_keras=True):
     """Import what grading needs in the child, stdlib modules loaded lazily included; raises the
     first failure (e.g. ModuleNotFoundError: No module named 'secrets'). Also says whether the
-    child traces with the kit's graph options, as the judge's oracle does."""
+    child traces with the kit's graph options, as the judge's oracle does. ``with_keras=False``
+    (a server started without Keras): Keras is neither needed nor imported."""
     import importlib
     for name in LAZY_STDLIB:
         importlib.import_module(name)
-    import keras
     import numpy
     numpy.random.default_rng(0).random(3)  # numpy.random imports secrets lazily
+    found = {"python": sys.version.split()[0], "numpy": numpy.__version__}
+    if not with_keras:
+        return found
+    import keras
     value = keras.ops.convert_to_numpy(keras.ops.sum(keras.ops.ones((2, 3))))
     from keraskit import tfruntime
-    return {"python": sys.version.split()[0], "numpy": numpy.__version__, "keras": keras.__version__,
-            "sum": float(value), "kit_graph_options": tfruntime.applied()}
+    return {**found, "keras": keras.__version__, "sum": float(value), "kit_graph_options": tfruntime.applied()}
 
 
 def _try(action):

@@ -109,7 +109,7 @@ def _check_not_exposing_repo(paths: list[Path], package: Path) -> None:
             raise RuntimeError(f"refusing to expose {path}: it contains the reference solutions")
 
 
-def bwrap_command(control_fd: int) -> list[str]:
+def bwrap_command(control_fd: int, worker_args: list[str] = ()) -> list[str]:
     package = keraskit_package_dir()
     roots = python_roots()
     _check_not_exposing_repo(roots, package)
@@ -132,7 +132,7 @@ def bwrap_command(control_fd: int) -> list[str]:
     # which also freezes the folders bwrap made for the binds, the server's sys.path[0] included
     cmd += ["--ro-bind", str(package), f"{SANDBOX_LIB}/keraskit", "--tmpfs", "/dev/shm",
             "--remount-ro", "/dev", "--remount-ro", "/", "--chdir", SANDBOX_SCRATCH]
-    extra = ["--confine", "seccomp", "--private", "/tmp", "--private", "/dev/shm"]
+    extra = ["--confine", "seccomp", "--private", "/tmp", "--private", "/dev/shm", *worker_args]
     return cmd + _python_command(control_fd, SANDBOX_SCRATCH, SANDBOX_LIB, extra)
 
 
@@ -549,10 +549,13 @@ class WorkerServer:
     # every server object, to find those (re)started by a forked judge child (``close_started_here``)
     _all: "weakref.WeakSet[WorkerServer]" = weakref.WeakSet()
 
-    def __init__(self, limits: Limits, *, use_bwrap: bool | None = None, mode: str | None = None):
+    def __init__(self, limits: Limits, *, use_bwrap: bool | None = None, mode: str | None = None,
+                 keras: bool = True):
         """``mode``: one of MODES; default :func:`choose_mode`. ``use_bwrap`` (older callers):
-        True is ``bwrap``, False the best mode without it."""
+        True is ``bwrap``, False the best mode without it. ``keras``: the server imports Keras
+        for its children (False: a numpy-only grading, see :mod:`keraskit.autograde.worker`)."""
         self.limits = limits
+        self.keras = keras
         if mode is None and use_bwrap is not None:
             mode = "bwrap" if use_bwrap else ("landlock" if landlock_works()[0] else "rlimits")
         if mode is None:
@@ -590,18 +593,22 @@ class WorkerServer:
         scratch.mkdir(mode=0o711 if self.run_as is not None else 0o700)
         os.chmod(base, 0o711 if self.run_as is not None else 0o700)  # children reach only their own folder
         extra = ["--run-as", str(self.run_as)] if self.run_as is not None else []
+        extra += self._keras_args()
         if self.mode == "landlock":
             extra += ["--confine", "landlock"]
             for path in [*landlock_reads(), lib]:
                 extra += ["--read", str(path)]
         return _python_command(fd, str(scratch), str(lib), extra)
 
+    def _keras_args(self) -> list[str]:
+        return [] if self.keras else ["--without-keras"]
+
     def start(self) -> None:
         self.owner = os.getpid()
         ours, theirs = socket.socketpair()
         fd = theirs.fileno()
         if self.use_bwrap:
-            cmd, env = bwrap_command(fd), worker_environment(SANDBOX_SCRATCH)
+            cmd, env = bwrap_command(fd, self._keras_args()), worker_environment(SANDBOX_SCRATCH)
         else:
             self.run_as = floor_uid()
             gap = signal_isolation_gap(self.mode, self.run_as)
@@ -668,10 +675,11 @@ class WorkerServer:
 
     def check(self) -> None:
         """A worker that cannot import what grading needs must never grade: a child imports numpy,
-        keras and stdlib modules loaded lazily (secrets...) in the real sandbox, or this raises.
-        Nor one whose children would trace Keras functions otherwise than the judge's oracle."""
-        facts = self.call({"keraskit_probe": SELF_CHECK.read_bytes()}, "keraskit_probe", "imports")
-        if not facts.get("kit_graph_options"):
+        keras (unless the server runs without it) and stdlib modules loaded lazily (secrets...) in
+        the real sandbox, or this raises. Nor one whose children would trace Keras functions
+        otherwise than the judge's oracle."""
+        facts = self.call({"keraskit_probe": SELF_CHECK.read_bytes()}, "keraskit_probe", "imports", self.keras)
+        if self.keras and not facts.get("kit_graph_options"):
             raise RuntimeError("the worker's children do not run with the kit's TensorFlow graph options "
                                "(keraskit.tfruntime): the student's code and the oracle would not run alike")
 
