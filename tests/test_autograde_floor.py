@@ -121,7 +121,7 @@ def test_a_worker_that_cannot_import_never_grades(monkeypatch):
     the server's start with the cause, never grade with a broken worker."""
     package = sandbox.keraskit_package_dir()
     monkeypatch.setattr(sandbox, "landlock_reads", lambda: [*sandbox.system_reads(), package])
-    server = WorkerServer(Limits(call_timeout=30, submission_timeout=60), mode="landlock")
+    server = WorkerServer(Limits(call_timeout=30, submission_timeout=60), mode="landlock", keras=False)
     try:
         with pytest.raises(RuntimeError, match="No module named|cannot|Permission"):
             server.start()
@@ -333,7 +333,8 @@ def test_the_server_cgroup_caps_processes_where_one_is_writable():
     parent = sandbox.pids_cgroup_parent()
     if parent is None:
         pytest.skip("no writable pids cgroup (v1 hierarchy or delegated v2 subtree) on this machine")
-    server = WorkerServer(Limits(call_timeout=30, submission_timeout=60, processes=7), mode=FLOOR_MODE)
+    server = WorkerServer(Limits(call_timeout=30, submission_timeout=60, processes=7), mode=FLOOR_MODE,
+                          keras=False)
     server.start()
     try:
         assert server.cgroup is not None and server.cgroup.parent == parent

@@ -269,10 +269,16 @@ def test_a_killed_process_not_yet_reaped_is_not_running():
     assert not procs.is_running(pid)
 
 
+# A function that never returns. It sleeps rather than spins: the time limit is what is tested
+# here, and a spinning loop would burn a core for the whole limit (the red-team suite's hang
+# attack spins, ignoring signals).
 HANG = b"""
+import time
+
+
 def samples_first(x, sample_axis):
     while True:
-        pass
+        time.sleep(60)
 """
 
 
