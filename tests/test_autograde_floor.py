@@ -19,6 +19,8 @@ from keraskit.autograde.sandbox import Limits, WorkerServer
 ROOT = Path(__file__).resolve().parents[1]
 MODES = sandbox.available_modes()
 needs_landlock = pytest.mark.skipif("landlock" not in MODES, reason=f"no Landlock: {sandbox.landlock_works()[1]}")
+# Where Keras plays no part (a server's start, restart, close, refusal), the server starts without
+# it (``keras=False``), as it does to grade a numpy topic: about 3 s of CPU less each.
 
 CONFINED = """
 import json, os, socket, sys
@@ -216,8 +218,6 @@ def test_an_interpreter_under_a_0700_folder_grades_in_every_mode(tmp_path, mode)
 
 
 FLOOR_MODE = "landlock" if "landlock" in MODES else "rlimits"
-# Where Keras plays no part (a server's start, restart, close, refusal), the server starts without
-# it (``keras=False``), as it does to grade a numpy topic: about 3 s of CPU less each.
 
 DETACHED = b"""
 import os, time
