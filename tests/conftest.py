@@ -60,10 +60,26 @@ def pytest_configure_node(node):
 
 
 def pytest_collection_modifyitems(config, items):
-    """On a worker: slow files first (xdist hands out files in collection order); a file keeps its order."""
+    """The slow tier apart unless asked for; on a worker, slow files first (xdist hands out files in
+    collection order); a file keeps its order."""
+    _keep_slow_tier_apart(config, items)
     if getattr(config, "workerinput", {}).get(SLOW_FIRST_INPUT):
         rank = {name: i for i, name in enumerate(SLOW_FILES)}
         items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
+def _keep_slow_tier_apart(config, items):
+    """``pytest tests/`` leaves out the tests marked ``slow``; ``pytest tests/ -m slow`` runs only them.
+
+    The slow tier holds proofs too long for the main run's time budget (CI runs it right after
+    the main run). Any ``-m`` expression decides by itself, so ``-m "slow or not slow"`` runs all.
+    """
+    if config.getoption("markexpr"):
+        return
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if not item.get_closest_marker("slow")]
 
 
 @pytest.fixture(scope="session")
