@@ -6,7 +6,11 @@ The activation is what makes a network more than one big linear map: without it,
 Dense layers computes exactly what a single layer could.
 Keras 3 names them in ``keras.activations`` (``relu``, ``sigmoid``, ``softmax``, ...) and accepts
 their names as strings: ``keras.layers.Dense(10, activation="relu")``.
+Graded code may import only numpy, keras, tensorflow, the standard library and keraskit: the
+grader provides nothing else (no scipy, pandas or scikit-learn), and ``pytest`` and
+``keraskit check`` name a module that imports anything else before its tests run.
 神经元与激活函数：神经元计算 z = x·w + b 再经过激活函数；没有激活函数，多层网络等于一层。
+评分代码只能导入 numpy、keras、tensorflow、标准库和 keraskit；评分环境不提供其他包。
 """
 
 import numpy as np

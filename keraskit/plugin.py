@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from keraskit import board, catalogue, layout, outcome, quiet, selection, target, tfruntime
+from keraskit import board, catalogue, imports, layout, outcome, quiet, selection, target, tfruntime
 from keraskit.expect import LINE_LIMIT, TYPE, VALUES, ExpectationFailed
 from keraskit.i18n import current_language, notice_sink_active, notices_to, t
 
@@ -154,6 +154,15 @@ def pytest_ignore_collect(collection_path, config):
     return None
 
 
+def pytest_report_collectionfinish(config, items):
+    """Before any test runs: each graded module that imports what the grader lacks (its tests fail
+    with the same line, as at the grader)."""
+    loader = loader_of(config)
+    if isinstance(loader, target.LocalLoader):
+        return imports.folder_messages(loader.root, {catalogue.topic_of(e) for e in map(exercise_of, items) if e})
+    return None
+
+
 def _explicit_paths(config) -> frozenset:
     """The files and folders named on the command line (without ::test parts), resolved."""
     if EXPLICIT_PATHS_KEY not in config.stash:
@@ -219,6 +228,8 @@ def _explain_failure(item, call, exercise_id: str) -> tuple[str, str]:
     log = item.stash.get(CALL_LOG_KEY, None)
     if excinfo.errisinstance(target.ModuleMissing):
         lines.append(t("failure.missing_module", module=exercise.topic, root=getattr(loader, "root", "")))
+    elif excinfo.errisinstance(imports.ForeignImport):
+        lines.append(str(excinfo.value))
     elif _raised_while_importing(excinfo):
         lines.append(t("failure.import_failed", path=path, error=_one_line(excinfo)))
     else:

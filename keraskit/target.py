@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from keraskit import tfruntime
+from keraskit import imports, tfruntime
 from keraskit.layout import find_module_file, module_name
 
 INSTRUCTOR_ENV = "KERASKIT_INSTRUCTOR"
@@ -99,6 +99,7 @@ class LocalLoader:
             path = find_module_file(self.root, module)
             if path is None:
                 raise ModuleMissing(f"no {module}.py in {self.root}")
+            imports.check_file(path)  # the grader's rule on imports, before the module runs
             self._cache[module] = load_module_file(path, module)
         return self._cache[module]
 

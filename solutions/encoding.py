@@ -4,7 +4,11 @@ A neural network only reads numbers, so categories must be encoded first. A colu
 values (the book's male/female) becomes one 0/1 column; a class label with k values becomes k
 0/1 columns, one per class ("one-hot"), which is what ``categorical_crossentropy`` expects.
 A network's k outputs are turned back into a label by taking the largest.
+Graded code may import only numpy, keras, tensorflow, the standard library and keraskit: the
+grader provides nothing else (no scipy, pandas or scikit-learn), and ``pytest`` and
+``keraskit check`` name a module that imports anything else before its tests run.
 类别数据编码：神经网络只读数字，类别要先编码成 0/1 或独热（one-hot）向量。
+评分代码只能导入 numpy、keras、tensorflow、标准库和 keraskit；评分环境不提供其他包。
 """
 
 import numpy as np

@@ -11,7 +11,11 @@ Every loss here returns one value per sample, the mean over the last axis, exact
 first, as Keras does: subtracting (n,) from (n, 1) would silently broadcast to an (n, n) table.
 ``reduce_loss`` then turns the per-sample values into the single number that ``model.fit``
 reports. Probabilities are clipped to [eps, 1 - eps] with Keras's ``eps = 1e-7``.
+Graded code may import only numpy, keras, tensorflow, the standard library and keraskit: the
+grader provides nothing else (no scipy, pandas or scikit-learn), and ``pytest`` and
+``keraskit check`` name a module that imports anything else before its tests run.
 损失函数：衡量预测与目标的差距；每个函数返回每个样本的损失（对最后一个轴取平均），与 keras.losses 一致。
+评分代码只能导入 numpy、keras、tensorflow、标准库和 keraskit；评分环境不提供其他包。
 """
 
 import numbers

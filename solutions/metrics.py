@@ -8,7 +8,11 @@ Counting the four kinds of right and wrong answers (the confusion counts) shows 
 of mistakes the model makes.
 Keras 3 equivalents: ``keras.metrics.BinaryAccuracy``, ``CategoricalAccuracy``,
 ``SparseCategoricalAccuracy``, passed to ``model.compile(metrics=[...])``.
+Graded code may import only numpy, keras, tensorflow, the standard library and keraskit: the
+grader provides nothing else (no scipy, pandas or scikit-learn), and ``pytest`` and
+``keraskit check`` name a module that imports anything else before its tests run.
 评估指标：准确率、阈值与混淆计数，用来判断预测的好坏。
+评分代码只能导入 numpy、keras、tensorflow、标准库和 keraskit；评分环境不提供其他包。
 """
 
 import numpy as np

@@ -6,7 +6,11 @@ its own, ``Dropout`` switches off a random fraction of its inputs while training
 starts a model with ``keras.Input(shape=(n_features,))`` (the book's ``input_dim=`` argument
 is gone), which builds the weights at once, so ``model.summary()`` and ``count_params()`` work
 before any data is seen. ``compile`` then fixes the optimizer, the loss and the metrics.
+Graded code may import only numpy, keras, tensorflow, the standard library and keraskit: the
+grader provides nothing else (no scipy, pandas or scikit-learn), and ``pytest`` and
+``keraskit check`` name a module that imports anything else before its tests run.
 用 Keras 组装模型：层的堆叠、参数个数、compile 时选择优化器、损失和指标。
+评分代码只能导入 numpy、keras、tensorflow、标准库和 keraskit；评分环境不提供其他包。
 """
 
 import numbers

@@ -7,7 +7,11 @@ momentum remembers the previous steps; Adam also scales each weight's step by a 
 average of its squared gradients.
 The book's Keras 2 arguments are gone in Keras 3: ``lr=`` is now ``learning_rate=``,
 ``decay=`` is replaced by a learning-rate schedule, and Adam's ``epsilon=None`` by 1e-7.
+Graded code may import only numpy, keras, tensorflow, the standard library and keraskit: the
+grader provides nothing else (no scipy, pandas or scikit-learn), and ``pytest`` and
+``keraskit check`` name a module that imports anything else before its tests run.
 优化器：权重如何按梯度一步步更新（批次、迭代、SGD、动量、Adam、学习率衰减）。
+评分代码只能导入 numpy、keras、tensorflow、标准库和 keraskit；评分环境不提供其他包。
 """
 
 import numbers

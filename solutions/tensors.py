@@ -5,7 +5,11 @@ samples. A table of 500 houses with 13 features is a (500, 13) tensor; 100 colou
 512x512 pixels are a (100, 512, 512, 3) tensor (``channels_last``, Keras's default).
 Before training, features are put on a common scale, and the data is split into training,
 validation and test parts.
+Graded code may import only numpy, keras, tensorflow, the standard library and keraskit: the
+grader provides nothing else (no scipy, pandas or scikit-learn), and ``pytest`` and
+``keraskit check`` name a module that imports anything else before its tests run.
 输入数据：张量。Keras 的输入都是张量，第一个轴是样本。
+评分代码只能导入 numpy、keras、tensorflow、标准库和 keraskit；评分环境不提供其他包。
 """
 
 import numpy as np

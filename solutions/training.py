@@ -6,7 +6,11 @@ epoch for the loss and every metric (``val_``-prefixed for the validation data).
 ``model.evaluate`` scores a trained model on held-out data; ``model.predict`` returns its
 outputs. Comparing training and validation scores shows overfitting. The chapter ends with the
 Boston housing regression, done end to end.
+Graded code may import only numpy, keras, tensorflow, the standard library and keraskit: the
+grader provides nothing else (no scipy, pandas or scikit-learn), and ``pytest`` and
+``keraskit check`` name a module that imports anything else before its tests run.
 训练、评估与预测：fit 返回每个 epoch 的损失和指标，evaluate 给出测试成绩，predict 给出预测。
+评分代码只能导入 numpy、keras、tensorflow、标准库和 keraskit；评分环境不提供其他包。
 """
 
 import numbers

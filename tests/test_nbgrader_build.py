@@ -266,3 +266,12 @@ def test_cli_builds_and_refuses_to_overwrite(tmp_path, capsys):
     assert cli.main(["nbgrader", "extract", str(tmp_path / "c" / "source" / topic / f"{topic}.ipynb"),
                      "--out", str(out)]) == 0
     assert (out / f"{topic}.py").is_file()
+
+
+def test_the_english_intro_has_no_chinese_line_and_says_the_kernel_needs_keraskit(course):
+    import re
+    for topic in TOPICS:
+        intro = _notebook(course, topic).cells[0].source
+        assert not re.search(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]", intro), f"{topic}: {intro}"
+        assert "kernel whose Python has keraskit installed" in intro, topic
+        assert "the standard library and keraskit" in intro, f"{topic}: the import rule, from the docstring"

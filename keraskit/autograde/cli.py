@@ -24,6 +24,7 @@ from keraskit.commands import (
 )
 from keraskit.errors import INTERRUPTED
 from keraskit.i18n import t
+from keraskit.target import display_path
 
 SELF_CHECK_FAILED = 3  # the exit status when the grader refuses to grade (see keraskit.autograde.selfcheck)
 
@@ -61,10 +62,15 @@ def _limits(args) -> Limits:
 def _check_arguments(args, name: str) -> None:
     """Bad options and paths stop the command with one line, before anything starts."""
     if name in ("grade", "autograde"):
+        if not sys.platform.startswith("linux"):  # the sandbox is Linux's (namespaces, Landlock, fork)
+            raise CommandError(t("autograde.linux_only"))
         require_positive("--timeout", args.timeout)
         require_positive("--submission-timeout", args.submission_timeout)
         require_positive("--memory", args.memory)
         require_known_exercises(args.exercise)
+        # A copy of the kit without hidden tests (a student release) would print a 0/0 score.
+        if not layout.graded_topics(layout.KIT.hidden_tests):
+            raise CommandError(t("autograde.no_hidden_tests", folder=display_path(layout.KIT.hidden_tests)))
     if name == "grade":
         require_existing("SUBMISSION", Path(args.submission))
         if args.json:

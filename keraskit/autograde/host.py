@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from keraskit import catalogue, layout, oracle, quiet
+from keraskit import catalogue, imports, layout, oracle, quiet
 from keraskit.autograde import judge, results, selfcheck, submissions
 from keraskit.autograde.record import JUDGE_ERROR, GradeRecord
 from keraskit.autograde.sandbox import Limits, WorkerServer
@@ -33,19 +33,6 @@ quiet.silence_tensorflow()
 
 # Top-level packages whose import loads TensorFlow in the worker child (the kit's own modules too).
 KERAS_PACKAGES = frozenset({"keras", "tensorflow", "tf_keras", "keraskit"})
-
-
-def _imported_names(node: ast.AST) -> list[str]:
-    """The module names an import statement, or a call given a literal name
-    (``importlib.import_module("keras")``, ``__import__("tensorflow")``), loads."""
-    if isinstance(node, ast.Import):
-        return [alias.name for alias in node.names]
-    if isinstance(node, ast.ImportFrom) and not node.level and node.module:
-        return [node.module]
-    if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
-            and isinstance(node.args[0].value, str):
-        return [node.args[0].value]
-    return []
 
 
 def imports_keras(source: bytes) -> bool:
@@ -59,7 +46,7 @@ def imports_keras(source: bytes) -> bool:
         return False
     except Exception:  # noqa: BLE001 - MemoryError, RecursionError: a hostile source
         return True
-    return any(name.partition(".")[0] in KERAS_PACKAGES for node in ast.walk(tree) for name in _imported_names(node))
+    return any(package in KERAS_PACKAGES for package in imports.imported_packages(tree))
 
 
 def worker_needs_keras(files: dict[str, bytes], topic_ids) -> bool:

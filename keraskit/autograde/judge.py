@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pytest
 
-from keraskit import layout, plugin, quiet, runner, target
+from keraskit import imports, layout, plugin, quiet, runner, target
 from keraskit.autograde import kernel, modelguard, procs, wire
 from keraskit.autograde.record import JUDGE_ERROR
 from keraskit.autograde.sandbox import Limits, WorkerServer
@@ -313,13 +313,18 @@ class IsolatedLoader:
             return value
         if module not in self.session.sources:
             raise target.ModuleMissing(f"no {module}.py in {self.root}")
+        try:  # the rule the student's own runs apply too, whatever the worker has installed
+            imports.check_source(layout.module_name(module), self.session.sources[module])
+        except imports.ForeignImport as exc:
+            self._loaded[module] = exc
+            raise
         header, _ = self.session.request({"op": "load", "module": module})
         if header.get("missing"):
             outcome = target.ModuleMissing(f"no {module}.py in {self.root}")
         elif "error" in header:
             error = header["error"]
-            outcome = _import_error_class(str(error.get("type", "")))(
-                f"{error.get('type')}: {str(error.get('message', ''))[:2000]}")
+            # Named after the student's error already: the plugin shows "Type: message" once.
+            outcome = _import_error_class(str(error.get("type", "")))(str(error.get("message", ""))[:2000])
         else:
             outcome = _ModuleProxy(self.session, module, [str(f) for f in header.get("functions", [])])
         if not isinstance(outcome, WorkerError):

@@ -31,7 +31,10 @@ def run(args, name: str) -> int:
     if args.out.is_dir():
         raise CommandError(t("cli.is_a_folder_arg", name="--out", path=args.out))
     kit = Layout(find_project_root())
-    folder = kit.solutions if args.instructor or target.instructor_enabled() else kit.exercises
+    released = not kit.solutions.is_dir()  # a student release: no reference to train
+    if args.instructor and released:
+        raise CommandError(t("plot.no_reference"))
+    folder = kit.solutions if (args.instructor or target.instructor_enabled()) and not released else kit.exercises
     args.out.parent.mkdir(parents=True, exist_ok=True)  # before training: a bad --out fails at once
     from keraskit.quiet import silence_tensorflow
     silence_tensorflow()
@@ -39,7 +42,8 @@ def run(args, name: str) -> int:
         training = target.LocalLoader(folder).load("training")
         plot_history(training.boston_experiment(epochs=args.epochs)["history"], args.out)
     except Exception as exc:  # noqa: BLE001 - the student's code may fail in any way; say so plainly
-        print(t("plot.needs_training", error=f"{type(exc).__name__}: {exc}"), file=sys.stderr)
+        error = f"{type(exc).__name__}: {exc}".rstrip(": ")
+        print(t("plot.needs_training_release" if released else "plot.needs_training", error=error), file=sys.stderr)
         return 1
     print(t("plot.saved", path=args.out))
     return 0

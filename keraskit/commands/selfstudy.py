@@ -7,7 +7,7 @@ import difflib
 import sys
 from pathlib import Path
 
-from keraskit import board, catalogue, layout, outcome, runner, target
+from keraskit import board, catalogue, imports, layout, outcome, runner, target
 from keraskit.commands import CommandError, require_folder
 from keraskit.i18n import current_language, t
 from keraskit.layout import find_project_root
@@ -60,6 +60,8 @@ def check(args, root: Path) -> int:
         raise CommandError(t("check.unknown_topic", topic=args.topic, topics=", ".join(cat.topic_ids)))
     topics = [args.topic] if args.topic else list(cat.topic_ids)
     graded = require_folder("--target", Path(args.target)).resolve() if args.target else layout.Layout(root).exercises
+    for line in imports.folder_messages(graded, topics):  # the grader's rule, said before the tests run
+        print(line, flush=True)
     result = run_visible(root, topics, target_dir=graded)
     statuses = result.statuses()
     progress = Progress.load(root)
@@ -95,7 +97,9 @@ def hint(args, root: Path) -> int:
     for number in range(first, shown):
         print(t("hint.line", shown=number + 1, total=len(hints), exercise=exercise.id, text=hints[number]))
     if shown == len(hints):
-        print(t("hint.last", exercise=exercise.id))
+        # A student release has no solutions/: promising `keraskit solution` there would be untrue.
+        released = not layout.Layout(root).solutions.is_dir()
+        print(t("hint.last_release") if released else t("hint.last", exercise=exercise.id))
     return 0
 
 
@@ -104,6 +108,9 @@ def hint(args, root: Path) -> int:
 def solution(args, root: Path) -> int:
     exercise = resolve_exercise(args.exercise)
     reference = layout.topic_paths(exercise.topic, root).reference
+    if not reference.parent.is_dir():  # a student release: no reference at all, whatever the code does
+        print(t("solution.release", exercise=exercise.id), file=sys.stderr)
+        return 1
     if not reference.exists():
         print(t("solution.unavailable", exercise=exercise.id, module=exercise.topic), file=sys.stderr)
         return 1

@@ -67,6 +67,17 @@ def _without_title_line(docstring: str, topic: catalogue.Topic) -> str:
     return docstring
 
 
+_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _in_language(docstring: str, lang: str) -> str:
+    """The docstring for a notebook in ``lang``: an English notebook leaves out the Chinese
+    summary lines (a Chinese one keeps the English text beside them, as the docstring has it)."""
+    if lang != "en":
+        return docstring
+    return "\n".join(line for line in docstring.splitlines() if not _CJK.search(line))
+
+
 def _check_markers(text: str, where: str) -> None:
     for marker in (BEGIN_SOLUTION, END_SOLUTION, BEGIN_HIDDEN, END_HIDDEN):
         if marker in text:
@@ -162,7 +173,8 @@ def topic_notebook(src: TopicSource, visible_file: Path, lang: str):
     cells = [
         v4.new_markdown_cell("\n\n".join([
             f"# {topic.title_in(lang)}",
-            _markdown(_without_title_line(src.docstring, topic)),
+            _markdown(_in_language(_without_title_line(src.docstring, topic), lang)),
+            t("nbgrader.nb_kernel", lang),
             t("nbgrader.nb_how_to", lang, points=topic.points, tests=f"{checks.VISIBLE_DIR}/{visible_file.name}"),
         ]), metadata={"keraskit": {"role": "explanation"}}),
         v4.new_code_cell(setup_cell_source(lang), metadata={
