@@ -70,16 +70,31 @@ def _with_import(copy, line: str, in_function: bool) -> None:
     path.write_text(changed, encoding="utf-8")
 
 
-def _run(copy, *args):
+def _run(copy, *args, path=None):
     environ = {k: v for k, v in os.environ.items() if not k.startswith("KERASKIT_")}
     environ["KERASKIT_LANG"] = "en"
+    if path:
+        environ["PYTHONPATH"] = str(path)
     return subprocess.run([sys.executable, *args], cwd=copy, env=environ, capture_output=True, text=True,
                           timeout=300)
 
 
-def test_pytest_flags_the_module_before_the_tests_and_each_test_fails_with_the_rule(copy, cat):
+def _scipy_installed(folder: Path) -> Path:
+    """A stand-in scipy with a working ``scipy.special.expit``: as on Colab, the import succeeds."""
+    (folder / "scipy").mkdir(parents=True)
+    (folder / "scipy" / "__init__.py").write_text("", encoding="utf-8")
+    (folder / "scipy" / "special.py").write_text(
+        "import numpy as np\n\ndef expit(z):\n    return 1 / (1 + np.exp(-np.asarray(z, dtype=float)))\n",
+        encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("installed", [False, True], ids=["without scipy", "with scipy"])
+def test_pytest_flags_the_module_before_the_tests_and_each_test_fails_with_the_rule(copy, cat, installed, tmp_path):
     _with_import(copy, "from scipy.special import expit", in_function=False)
-    result = _run(copy, "-m", "pytest", "exercises/tests/test_activations.py", "-q", "-p", "no:cacheprovider")
+    path = _scipy_installed(tmp_path / "site") if installed else None
+    result = _run(copy, "-m", "pytest", "exercises/tests/test_activations.py", "-q", "-p", "no:cacheprovider",
+                  path=path)
     out = result.stdout
     assert result.returncode == 1, out
     assert RULE in out, out
