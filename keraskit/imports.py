@@ -20,6 +20,9 @@ from keraskit.layout import find_module_file
 PROVIDED = frozenset({"numpy", "keras", "tensorflow", "keraskit"})
 # Calls that import the module named by their first argument, when it is a literal string.
 IMPORT_CALLS = frozenset({"import_module", "__import__"})
+# A message names at most this many packages, each in at most this many characters: one line.
+MAX_NAMED = 5
+MAX_NAME = 40
 
 
 class ForeignImport(ImportError):
@@ -44,8 +47,8 @@ def imported_names(node: ast.AST) -> list[str]:
 
 
 def imported_packages(tree: ast.AST) -> list[str]:
-    """The top-level packages a parsed module imports anywhere (function bodies included),
-    in the order first met."""
+    """The top-level packages a parsed module imports anywhere (function bodies included), each
+    once, in the order ``ast.walk`` meets them (the module's own statements first)."""
     found: dict[str, None] = {}
     for node in ast.walk(tree):
         for name in imported_names(node):
@@ -70,10 +73,15 @@ def foreign_packages(source: str | bytes) -> list[str]:
 
 
 def rule_message(file_name: str, packages: list[str]) -> str | None:
-    """One line saying that ``file_name`` imports ``packages`` (None when there are none)."""
+    """One line saying that ``file_name`` imports ``packages`` (None when there are none). A name
+    given to ``import_module`` as a string may be anything: it is quoted and cut short."""
     if not packages:
         return None
-    return t("imports.foreign", file=file_name, packages=", ".join(packages))
+    shown = [name if name.isidentifier() else repr(name) for name in packages[:MAX_NAMED]]
+    shown = [name if len(name) <= MAX_NAME else name[:MAX_NAME - 3] + "..." for name in shown]
+    if len(packages) > MAX_NAMED:
+        shown.append("...")
+    return t("imports.foreign", file=file_name, packages=", ".join(shown))
 
 
 def check_source(file_name: str, source: str | bytes) -> None:

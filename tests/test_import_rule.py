@@ -46,6 +46,16 @@ def test_what_the_grader_provides_or_only_names_a_package_passes(source):
     assert imports.foreign_packages(source) == []
 
 
+def test_the_message_stays_one_short_line_whatever_the_source_names():
+    many = "import importlib\n" + "".join(f"importlib.import_module('p{i}')\n" for i in range(9))
+    assert imports.rule_message("tensors.py", imports.foreign_packages(many)).startswith(
+        "tensors.py imports p0, p1, p2, p3, p4, ..., which the grader does not provide")
+    odd = "import importlib\nimportlib.import_module('bad\\nname')\n__import__('" + "y" * 500 + "')\n"
+    assert imports.foreign_packages(odd) == ["bad\nname", "y" * 500]
+    message = imports.rule_message("tensors.py", imports.foreign_packages(odd))
+    assert "\n" not in message and len(message) < 300, message
+
+
 @pytest.mark.parametrize("folder", ["exercises", "solutions"])
 def test_the_stubs_and_the_reference_keep_the_rule(folder, cat):
     assert imports.folder_messages(ROOT / folder, cat.topic_ids) == []
