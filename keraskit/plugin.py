@@ -280,9 +280,11 @@ def _explain_result(excinfo, error, log, exercise) -> tuple[str, str, list[str]]
     grader_what = getattr(type(error), "failure_what", None) if from_call else None
     if grader_what is not None:  # the isolated grader's own account: a time limit, a worker that ended
         return CRASH, t(f"what.{grader_what}"), [t("failure.grader", error=str(error).strip()[:LINE_LIMIT])]
-    if from_call:
-        detail = [t("failure.raised", error=_one_line(excinfo))]
-        return CRASH, t("kind.crash"), detail + ([t("failure.at", location=graded_line)] if graded_line else [])
+    if from_call:  # the isolated grader sees no line of the student's code: the what-line says so
+        raised = [t("failure.raised", error=_one_line(excinfo))]
+        if graded_line is None:
+            return CRASH, t("what.raised"), raised
+        return CRASH, t("kind.crash"), [*raised, t("failure.at", location=graded_line)]
     # The call returned; the test's own code raised while using the result.
     detail = [t("failure.test_raised", error=_one_line(excinfo))]
     if log is not None and log.returned_none:
