@@ -68,6 +68,22 @@ W_HISTORY_TYPE, W_HISTORY_KEYS, W_HISTORY_EPOCHS, W_HISTORY_VALUES = (
 WHATS = (W_NONE, W_LENGTH, W_SHAPE, W_SCALAR, W_ITEMS, W_KEYS, W_CHECK, W_NOT_A_MODEL, W_NAMED_VALUES, W_PROGRESS,
          W_HISTORY_TYPE, W_HISTORY_KEYS, W_HISTORY_EPOCHS, W_HISTORY_VALUES)
 
+# An error that is no answer of the graded code (a module or function that is missing, a file that
+# does not import, a call the isolated grader stopped): a check that wants a ValueError lets it
+# through, so that the failure names it for what it is. Marked by this attribute, on the error's
+# class or on the error itself.
+NOT_AN_ANSWER = "keraskit_not_an_answer"
+
+
+def is_not_an_answer(error: BaseException) -> bool:
+    return getattr(error, NOT_AN_ANSWER, False) is True
+
+
+def mark_not_an_answer(error: BaseException) -> None:
+    with contextlib.suppress(Exception):  # an exception type without a __dict__ stays unmarked
+        setattr(error, NOT_AN_ANSWER, True)
+
+
 # No line of a message is longer than this: a long value is summarized, never dumped.
 LINE_LIMIT = 300
 
@@ -519,8 +535,8 @@ def raises_value_error(argument: str, *alternatives: str):
     except (NotImplementedError, ExpectationFailed):
         raise
     except Exception as exc:  # any other error is the wrong answer, reported plainly
-        if getattr(type(exc), "failure_what", None) is not None:
-            raise  # the isolated grader stopped the call (a time limit, an ended worker): not an answer
+        if is_not_an_answer(exc):
+            raise
         raise ExpectationFailed(t("expect.wrong_exception", argument=argument,
                                   error=quote_error(exc)), WRONG_ERROR) from None
     else:

@@ -36,7 +36,6 @@ PROP_MESSAGE = "keraskit_message"
 PROP_WHAT = "keraskit_what"
 PROP_DETAIL = "keraskit_detail"
 PROP_HINT = "keraskit_hint"
-PROP_KIND = "keraskit_kind"
 
 
 def pytest_addoption(parser):
@@ -205,7 +204,7 @@ def pytest_runtest_makereport(item, call):
         report.user_properties.append((PROP_MESSAGE, failure.message))
         if failure.what is not None:
             report.user_properties += [(PROP_WHAT, failure.what), (PROP_DETAIL, "\n".join(failure.detail)),
-                                       (PROP_HINT, failure.hint), (PROP_KIND, failure.kind)]
+                                       (PROP_HINT, failure.hint)]
         report.longrepr = failure.message
         # Library log records (TensorFlow's among them) are noise to a student; their own prints stay.
         report.sections = [(title, text) for title, text in report.sections if "Captured log" not in title]
@@ -229,7 +228,7 @@ class Failure:
     what: str | None = None
     detail: tuple[str, ...] = ()
     hint: str | None = None
-    kind: str | None = None
+    kind: str | None = None  # the failure kind that picked the hint; None: no hint is for it
 
 
 def _explain_failure(item, call, exercise_id: str) -> Failure:
@@ -249,25 +248,27 @@ def _explain_failure(item, call, exercise_id: str) -> Failure:
     log = item.stash.get(CALL_LOG_KEY, None)
     called = [t("failure.called", call=log.calls[-1])] if log and log.calls else []
     error = excinfo.value
+    # An exercise's hints are about its method: none answers a missing module or function, a file
+    # that does not import, or a call the grader stopped (kind None: no hint is looked for).
     if excinfo.errisinstance(target.ModuleMissing):
-        kind, what = CRASH, t("what.missing_module", module=f"{exercise.topic}.py")
+        kind, what = None, t("what.missing_module", module=f"{exercise.topic}.py")
         detail = [t("failure.missing_module", module=exercise.topic, root=getattr(loader, "root", ""))]
     elif _raised_while_importing(excinfo):
-        kind, what = CRASH, t("what.import_failed")
+        kind, what = None, t("what.import_failed")
         detail = [t("failure.import_failed", path=path, error=_one_line(excinfo))]
     elif excinfo.errisinstance(target.FunctionMissing):
-        kind, what = CRASH, t("what.missing_function", function=exercise.function)
+        kind, what = None, t("what.missing_function", function=exercise.function)
         detail = [t("failure.raised", error=_one_line(excinfo))]
     else:
         kind, what, detail = _explain_result(excinfo, error, log, exercise)
-    hint = hint_for_failure(exercise, kind, error, current_language())
+    hint = None if kind is None else hint_for_failure(exercise, kind, error, current_language())
     lines = [exercise_id, *called, what, *detail]
     if hint:
         lines.append(t("failure.hint", hint=hint))
     return Failure(outcome.TEST_FAILED, "\n".join(lines), what, (*called, *detail), hint, kind)
 
 
-def _explain_result(excinfo, error, log, exercise) -> tuple[str, str, list[str]]:
+def _explain_result(excinfo, error, log, exercise) -> tuple[str | None, str, list[str]]:
     """(kind, what-line, detail) of a failure after the module loaded: a comparison, the grader, the
     student's call raising, or the test's own code choking on what the call returned."""
     graded_line = _student_location(excinfo)
@@ -279,7 +280,7 @@ def _explain_result(excinfo, error, log, exercise) -> tuple[str, str, list[str]]
         return VALUES, t("what.check"), [str(error).strip() or t("failure.assertion_failed")]
     grader_what = getattr(type(error), "failure_what", None) if from_call else None
     if grader_what is not None:  # the isolated grader's own account: a time limit, a worker that ended
-        return CRASH, t(f"what.{grader_what}"), [t("failure.grader", error=str(error).strip()[:LINE_LIMIT])]
+        return None, t(f"what.{grader_what}"), [t("failure.grader", error=str(error).strip()[:LINE_LIMIT])]
     if from_call:  # the isolated grader sees no line of the student's code: the what-line says so
         raised = [t("failure.raised", error=_one_line(excinfo))]
         if graded_line is None:

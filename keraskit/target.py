@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from keraskit import tfruntime
+from keraskit import expect, tfruntime
 from keraskit.layout import find_module_file, module_name
 
 INSTRUCTOR_ENV = "KERASKIT_INSTRUCTOR"
@@ -201,13 +201,18 @@ class GradedModule:
         self.__log = log
 
     def __getattr__(self, attr: str):
-        module = self.__loader.load(self.__name)
+        try:
+            module = self.__loader.load(self.__name)
+        except BaseException as exc:  # missing, or does not import: no answer to any check
+            expect.mark_not_an_answer(exc)
+            raise
         try:
             value = getattr(module, attr)
         except AttributeError:
-            raise FunctionMissing(
-                f"{self.__name}.py has no `{attr}`: keep the exercise's function name and signature"
-            ) from None
+            missing = FunctionMissing(
+                f"{self.__name}.py has no `{attr}`: keep the exercise's function name and signature")
+            expect.mark_not_an_answer(missing)
+            raise missing from None
         if not callable(value):
             return value
         log = self.__log

@@ -319,6 +319,8 @@ def test_the_grader_names_a_time_out_an_ended_worker_and_a_crash_first(graded, e
     if what == "what.raised":  # a test that wants a ValueError says the error is the wrong one
         failed = [x for x in failed if x != t("kind.wrong_error")]
     assert failed and all(x == t(what) for x in failed)  # a time-out inside raises_value_error too
+    if what != "what.raised":  # no hint of the exercise's method answers a call the grader stopped
+        assert all(x.hint is None for x in row.tests)
 
 
 def test_a_missing_module_is_named_and_every_failure_has_a_hint_or_the_way_to_one(graded):
@@ -330,6 +332,7 @@ def test_a_missing_module_is_named_and_every_failure_has_a_hint_or_the_way_to_on
         if row.status is outcome.Status.FAILING:
             assert _rows(feedback, row.id)[-1].startswith("  - hint:")
     assert f"keraskit hint {graded.exercises[0].id}" in feedback  # no hint fits a time-out: the command
+    assert all(x.hint is None for row in graded.exercises if row.topic == "encoding" for x in row.tests)
 
 
 def test_not_started_exercises_take_one_line_per_topic(graded):
@@ -371,3 +374,12 @@ def test_the_hint_of_a_failure_is_chosen_in_one_place(monkeypatch, tmp_path):
             return n_samples // batch_size
     """, tmp_path)
     assert failed[0].hint == "HINT-FOR-THIS-FAILURE" and failed[0].message.endswith("HINT-FOR-THIS-FAILURE")
+
+
+def test_no_hint_of_the_method_answers_a_missing_module_or_a_stopped_call(monkeypatch):
+    monkeypatch.setattr(plugin, "hint_for_failure", lambda exercise, kind, error, lang: "A HINT OF THE METHOD")
+    result = runner.run([VISIBLE / "test_tensors.py", VISIBLE / "test_encoding.py"], plugins=[_GraderLoader()],
+                        rootdir=ROOT, exercises=["tensors.samples_first", "tensors.standardize", "encoding.one_hot"])
+    hints = {x.exercise: x.hint for x in result.tests if x.outcome == outcome.TEST_FAILED}
+    assert hints == {"tensors.samples_first": None, "encoding.one_hot": None,
+                     "tensors.standardize": "A HINT OF THE METHOD"}  # the student's own error has one

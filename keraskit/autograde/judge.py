@@ -75,11 +75,13 @@ class WorkerError(Exception):
 class WorkerFailed(WorkerError):
     """The worker ended during a call, was restarted too often, or answered something unreadable."""
     failure_what = "worker_failed"
+    keraskit_not_an_answer = True  # see expect.NOT_AN_ANSWER
 
 
 class ResultRefused(WorkerError):
     """The call returned, but its value cannot be brought back to be graded."""
     failure_what = "refused"
+    keraskit_not_an_answer = True
 
 
 class _NotThisCallsReply(Exception):
@@ -89,6 +91,7 @@ class _NotThisCallsReply(Exception):
 class WorkerTimeout(WorkerError):
     """A call exceeded its time limit (or the submission its budget); the worker was killed."""
     failure_what = "timeout"
+    keraskit_not_an_answer = True
 
 
 def _import_error_class(name: str) -> type:
