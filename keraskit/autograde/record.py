@@ -211,6 +211,10 @@ def _topic_feedback(topic: str, rows: list[ExerciseRecord], lang: str | None, de
         return [f"{heading}: {t('autograde.feedback_topic_not_started', lang, points=points)}"]
     if len(ungraded) == len(rows):
         return [f"{heading}: {t('autograde.feedback_topic_not_graded', lang, points=points)}"]
+    shared = _shared_failure(rows)
+    if shared is not None:  # a missing module, a file that does not import: said once for the topic
+        return [heading, "", "- " + t("autograde.feedback_topic_failing", lang, count=len(rows), points=points),
+                *_failure_feedback(rows[0].id, shared, lang, detail)]
     lines = [heading, ""]
     for row in rows:
         if row in untouched or row in ungraded:
@@ -226,6 +230,18 @@ def _topic_feedback(topic: str, rows: list[ExerciseRecord], lang: str | None, de
             lines.append("- " + t(key, lang, points=sum(row.points for row in skipped),
                                   exercises=", ".join(f"`{row.id}`" for row in skipped)))
     return lines
+
+
+def _shared_failure(rows: list[ExerciseRecord]) -> TestRecord | None:
+    """The one failure every exercise of a topic has, if they all fail alike with no hint of their
+    own (the module is missing or does not import): its first test, else None."""
+    if len(rows) < 2 or any(x.outcome == outcome.TEST_PASSED for row in rows for x in row.tests):
+        return None
+    firsts = [next((x for x in row.tests if x.outcome == outcome.TEST_FAILED), None) for row in rows]
+    if any(x is None or x.what is None or x.hint is not None for x in firsts):
+        return None
+    causes = {(x.what, x.detail) for x in firsts}
+    return firsts[0] if len(causes) == 1 else None
 
 
 def _failure_feedback(exercise_id: str, test: TestRecord, lang: str | None, detail: str) -> list[str]:
