@@ -345,6 +345,9 @@ def equal(got, expected, *, where: str | None = None) -> None:
 
     Containers are compared element by element with the expected type at every level. An
     expected integer array accepts any array-like of integers (any int dtype, lists, tensors).
+    The message names the first differing place from ``where`` ("len(result[1])", "result[0][1]");
+    without ``where`` the value is taken to be the function's result itself, so a test comparing a
+    part or a value derived from it (``sorted(result)``) passes ``where``.
     """
     if isinstance(expected, np.ndarray):
         got_arr = _require_shape(as_array(got, where=where), expected, where)

@@ -44,8 +44,8 @@ def test_batch_slices_keep_the_smaller_last_batch(optimizers):
 def test_batch_slices_of_the_books_epoch(optimizers):
     slices = optimizers.batch_slices(500, 64)
     expect.length(slices, 8)
-    expect.equal(slices[0], (0, 64))
-    expect.equal(slices[-1], (448, 500))  # the last batch holds the remaining 52 samples
+    expect.equal(slices[0], (0, 64), where="result[0]")
+    expect.equal(slices[-1], (448, 500), where="result[-1]")  # the last batch holds the remaining 52 samples
 
 
 @pytest.mark.exercise("optimizers.batch_slices")
