@@ -388,3 +388,13 @@ def test_no_hint_of_the_method_answers_a_missing_module_or_a_stopped_call(monkey
     hints = {x.exercise: x.hint for x in result.tests if x.outcome == outcome.TEST_FAILED}
     assert hints == {"tensors.samples_first": None, "encoding.one_hot": None,
                      "tensors.standardize": "A HINT OF THE METHOD"}  # the student's own error has one
+
+
+def test_a_missing_function_is_named_even_where_a_valueerror_is_wanted(tmp_path):
+    failed = _run("tensors", "tensors.split_validation_tail", """
+        del split_validation_tail
+    """, tmp_path)
+    assert len(failed) == 2  # the test of the book's split and the one that wants a ValueError
+    for test in failed:
+        assert t("what.missing_function", function="split_validation_tail") in _lines(test.message)
+        assert "keep the exercise's function name and signature" in test.message and test.hint is None
