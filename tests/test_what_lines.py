@@ -398,3 +398,11 @@ def test_a_missing_function_is_named_even_where_a_valueerror_is_wanted(tmp_path)
     for test in failed:
         assert t("what.missing_function", function="split_validation_tail") in _lines(test.message)
         assert "keep the exercise's function name and signature" in test.message and test.hint is None
+
+
+def test_a_failures_parts_survive_the_record_json(graded):
+    """A judge host sends the record as JSON; the coordinator writes the feedback from it."""
+    import json
+    back = GradeRecord.from_json(json.loads(json.dumps(graded.to_json())))
+    assert back == graded and back.to_feedback("en", FEEDBACK_FULL) == graded.to_feedback("en", FEEDBACK_FULL)
+    assert any(x.what and x.detail for row in back.exercises for x in row.tests)
