@@ -406,3 +406,16 @@ def test_a_failures_parts_survive_the_record_json(graded):
     back = GradeRecord.from_json(json.loads(json.dumps(graded.to_json())))
     assert back == graded and back.to_feedback("en", FEEDBACK_FULL) == graded.to_feedback("en", FEEDBACK_FULL)
     assert any(x.what and x.detail for row in back.exercises for x in row.tests)
+
+
+def test_autograde_writes_finished_feedback_again_in_the_mode_asked(graded, tmp_path):
+    """The instructor's choice holds for the whole class, also for submissions graded before."""
+    from keraskit.autograde import batch, results
+    (tmp_path / "class" / "student").mkdir(parents=True)
+    out = tmp_path / "out"
+    results.write_submission(out, graded)  # brief, by an earlier run
+    assert (out / "feedback" / "student.md").read_text() == graded.to_feedback(detail=FEEDBACK_BRIEF)
+    batch.autograde(tmp_path / "class", out, feedback=FEEDBACK_FULL, progress=False, check=False)
+    assert (out / "feedback" / "student.md").read_text() == graded.to_feedback(detail=FEEDBACK_FULL)
+    with pytest.raises(ValueError, match="feedback must be one of"):
+        batch.autograde(tmp_path / "class", out, feedback="all", progress=False, check=False)
