@@ -31,8 +31,9 @@ import numpy as np
 
 from keraskit.i18n import t
 
-__all__ = ["close", "equal", "scalar", "as_array", "as_scalar", "raises_value_error", "value_or_value_error",
-           "no_warnings", "ExpectationFailed", "that", "summarize", "KINDS", "FLOAT32_RTOL", "FLOAT32_ATOL"]
+__all__ = ["close", "equal", "scalar", "shape_of", "length", "as_array", "as_scalar", "raises_value_error",
+           "value_or_value_error", "no_warnings", "ExpectationFailed", "that", "summarize", "KINDS", "WHATS",
+           "FLOAT32_RTOL", "FLOAT32_ATOL"]
 
 # Float32 has a 6e-8 unit roundoff; a few operations (log, exp, a mean over a row) stay within 1e-5.
 FLOAT32_RTOL = 1e-5
@@ -56,6 +57,33 @@ NO_RAISE, WRONG_ERROR, WARNING = "no_raise", "wrong_error", "warning"
 STRUCTURE, HISTORY = "structure", "history"
 KINDS = (TYPE, DTYPE, SHAPE, NONFINITE, VALUES, NO_RAISE, WRONG_ERROR, WARNING, STRUCTURE, HISTORY)
 
+# The what-line of a failure, when the kind's own text (``kind.<name>``) would say more than was
+# measured: locale key ``what.<name>``, chosen by the comparison that failed. The kind still picks
+# the hint; the what-line only states what this comparison found.
+W_NONE, W_LENGTH, W_SHAPE, W_SCALAR, W_ITEMS, W_KEYS, W_CHECK = (
+    "none", "length", "shape", "scalar", "items", "keys", "check")
+W_NOT_A_MODEL, W_NAMED_VALUES, W_PROGRESS = "not_a_model", "named_values", "progress"
+W_HISTORY_TYPE, W_HISTORY_KEYS, W_HISTORY_EPOCHS, W_HISTORY_VALUES = (
+    "history_type", "history_keys", "history_epochs", "history_values")
+WHATS = (W_NONE, W_LENGTH, W_SHAPE, W_SCALAR, W_ITEMS, W_KEYS, W_CHECK, W_NOT_A_MODEL, W_NAMED_VALUES, W_PROGRESS,
+         W_HISTORY_TYPE, W_HISTORY_KEYS, W_HISTORY_EPOCHS, W_HISTORY_VALUES)
+
+# An error that is no answer of the graded code (a module or function that is missing, a file that
+# does not import, a call the isolated grader stopped): a check that wants a ValueError lets it
+# through, so that the failure names it for what it is. Marked by this attribute, on the error's
+# class or on the error itself.
+NOT_AN_ANSWER = "keraskit_not_an_answer"
+
+
+def is_not_an_answer(error: BaseException) -> bool:
+    return getattr(error, NOT_AN_ANSWER, False) is True
+
+
+def mark_not_an_answer(error: BaseException) -> None:
+    with contextlib.suppress(Exception):  # an exception type without a __dict__ stays unmarked
+        setattr(error, NOT_AN_ANSWER, True)
+
+
 # No line of a message is longer than this: a long value is summarized, never dumped.
 LINE_LIMIT = 300
 
@@ -64,26 +92,34 @@ class ExpectationFailed(AssertionError):
     """A graded answer differs from the expected one; the message says how.
 
     ``kind`` is one of ``KINDS``; ``where`` points into a composite result ("result[1][1]")
-    and is shown on a line of its own before the detail.
+    and is shown on a line of its own before the detail. ``what`` (one of ``WHATS``, or None for
+    the kind's own text) names the what-line shown above it.
     """
 
-    def __init__(self, detail: str, kind: str = VALUES, where: str | None = None):
+    def __init__(self, detail: str, kind: str = VALUES, where: str | None = None, what: str | None = None):
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
-        self.detail, self.kind, self.where = detail, kind, where
+        if what is not None and what not in WHATS:
+            raise ValueError(f"what must be one of {', '.join(WHATS)} or None, got {what!r}")
+        self.detail, self.kind, self.where, self.what = detail, kind, where, what
         super().__init__(detail if where is None else f"{t('expect.where', where=where)}\n{detail}")
 
-    def __reduce__(self):  # kind and where survive a trip to another process
-        return ExpectationFailed, (self.detail, self.kind, self.where)
+    def what_key(self) -> str:
+        """The locale key of this failure's what-line."""
+        return f"what.{self.what}" if self.what is not None else f"kind.{self.kind}"
+
+    def __reduce__(self):  # kind, where and what survive a trip to another process
+        return ExpectationFailed, (self.detail, self.kind, self.where, self.what)
 
 
 def that(condition, key: str, /, kind: str = VALUES, where: str | None = None, **values) -> None:
     """A test's own check: passes when ``condition`` holds, else fails with the locale message ``key``.
 
-    Tests never write their failure text inline: it would stay English in every language.
+    Tests never write their failure text inline: it would stay English in every language. A
+    check of kind VALUES compared no array, so its what-line says only that a check failed.
     """
     if not condition:
-        raise ExpectationFailed(t(key, **values), kind, where)
+        raise ExpectationFailed(t(key, **values), kind, where, W_CHECK if kind == VALUES else None)
 
 
 def summarize(value, limit: int = LINE_LIMIT) -> str:
@@ -196,6 +232,8 @@ def as_array(got, *, where: str | None = None) -> np.ndarray:
     Accepts numpy arrays (exact type) of int or float dtype, Python and numpy numbers (not
     bool), lists and tuples of these (nested, not ragged), TensorFlow/Keras tensors and variables.
     """
+    if got is None:
+        raise _none_returned(where)
     tensor_types = _tensor_types()
     try:
         plain = _plain(got, tensor_types)
@@ -213,6 +251,11 @@ def as_array(got, *, where: str | None = None) -> np.ndarray:
         raise ExpectationFailed(t("expect.dtype", expected=t("expect.a_numeric_dtype"), got=array.dtype.name),
                                 DTYPE, where)
     return array
+
+
+def _none_returned(where: str | None) -> ExpectationFailed:
+    """The failure of a result (or part) that is None: most often a missing ``return``."""
+    return ExpectationFailed(t("expect.type", expected=t("expect.a_value"), got="None"), TYPE, where, W_NONE)
 
 
 def _require_shape(got: np.ndarray, expected: np.ndarray, where: str | None = None) -> np.ndarray:
@@ -248,6 +291,8 @@ def _compare(got_f: np.ndarray, expected: np.ndarray, rtol, atol, float64: bool,
     # Infinities must match exactly, and NaN only NaN (isclose already does both).
     if ok.all():
         return
+    if expected.ndim == 0:
+        _scalar_differs(got_f, expected, rtol, atol, shown, where)
     bad = np.argwhere(~ok)
     first = tuple(int(i) for i in bad[0])
     # A NaN or infinity where a number was expected is its own failure: a difference cannot show it.
@@ -270,6 +315,19 @@ def _compare(got_f: np.ndarray, expected: np.ndarray, rtol, atol, float64: bool,
     raise ExpectationFailed("\n".join(lines), NONFINITE if nonfinite.any() else VALUES, where)
 
 
+def _scalar_differs(got_f: np.ndarray, expected: np.ndarray, rtol, atol, shown, where) -> None:
+    """One number against one number: the values and their difference; a scalar has no positions."""
+    lines = [t("expect.expected", value=_fmt(expected)), t("expect.got", value=_fmt(shown))]
+    if not np.isfinite(got_f) and np.isfinite(expected):
+        raise ExpectationFailed("\n".join([t("expect.nonfinite_scalar", value=_item(got_f)), *lines]),
+                                NONFINITE, where)
+    with np.errstate(invalid="ignore", over="ignore"):
+        error = float(np.abs(got_f - expected))
+    if np.isfinite(error):
+        lines.append(t("expect.scalar_error", error=error, rtol=rtol, atol=atol))
+    raise ExpectationFailed("\n".join(lines), VALUES, where, W_SCALAR)
+
+
 def close(got, expected, *, rtol: float | None = None, atol: float | None = None, float64: bool = False,
           where: str | None = None) -> None:
     """``got`` is a numeric array (see :func:`as_array`) of ``expected``'s shape, equal within tolerance.
@@ -287,11 +345,17 @@ def equal(got, expected, *, where: str | None = None) -> None:
 
     Containers are compared element by element with the expected type at every level. An
     expected integer array accepts any array-like of integers (any int dtype, lists, tensors).
+    The message names the first differing place from ``where`` ("len(result[1])", "result[0][1]");
+    without ``where`` the value is taken to be the function's result itself, so a test comparing a
+    part or a value derived from it (``sorted(result)``) passes ``where``.
     """
     if isinstance(expected, np.ndarray):
         got_arr = _require_shape(as_array(got, where=where), expected, where)
         same_kind = (got_arr.dtype.kind in "iu" if expected.dtype.kind in "iu"
                      else got_arr.dtype.kind == expected.dtype.kind) or got_arr.size == 0
+        if same_kind and expected.ndim == 0 and not np.array_equal(got_arr, expected):
+            raise ExpectationFailed("\n".join([t("expect.expected", value=_fmt(expected)),
+                                               t("expect.got", value=_fmt(got_arr))]), VALUES, where, W_SCALAR)
         if not same_kind or not np.array_equal(got_arr, expected):
             raise ExpectationFailed("\n".join([
                 t("expect.dtype", expected=expected.dtype.name, got=got_arr.dtype.name)
@@ -303,10 +367,73 @@ def equal(got, expected, *, where: str | None = None) -> None:
             ]), VALUES if same_kind else DTYPE, where)
         return
     if not _plain_equal(got, expected):
+        what, first = _first_plain_difference(got, expected, where or "result")
         raise ExpectationFailed("\n".join([
+            *first,
             t("expect.expected", value=_fmt(expected)),
             t("expect.got", value=_fmt(got) if _is_plain(got) else f"<{_type_name(got)}>"),
-        ]), _plain_kind(got, expected), where)
+        ]), _plain_kind(got, expected), where, what)
+
+
+def _first_plain_difference(got, expected, path: str) -> tuple[str | None, list[str]]:
+    """(what, lines) of the first place where ``got`` differs from ``expected`` (walked together).
+
+    The what is measured at that place: None returned, a wrong length, other keys, one wrong
+    number, a wrong item of a container, or (None) a value of the wrong type, the kind's text.
+    """
+    if got is None:
+        return W_NONE, []
+    if isinstance(expected, (list, tuple)) and type(got) is type(expected):
+        if len(got) != len(expected):
+            return W_LENGTH, [t("expect.length", where=f"len({path})", expected=len(expected), got=len(got))]
+        for index, (g, e) in enumerate(zip(got, expected)):
+            if not _plain_equal(g, e):
+                return _item_difference(g, e, f"{path}[{index}]")
+        return None, []
+    if isinstance(expected, dict) and type(got) is dict:
+        if set(got) != set(expected):
+            return W_KEYS, [t("expect.keys", where=path, expected=sorted(expected, key=repr),
+                              got=sorted(got, key=repr))]
+        for key in expected:
+            if not _plain_equal(got[key], expected[key]):
+                return _item_difference(got[key], expected[key], f"{path}[{key!r}]")
+        return None, []
+    if _plain_kind(got, expected) == TYPE:
+        return None, []
+    return W_SCALAR, []
+
+
+def _item_difference(got, expected, path: str) -> tuple[str | None, list[str]]:
+    """The difference inside a container: nested ones are walked; a leaf is shown by its path."""
+    if got is not None and isinstance(expected, (list, tuple, dict)) and type(got) is type(expected):
+        return _first_plain_difference(got, expected, path)
+    line = t("expect.item_differs", where=path, expected=_clip(_fmt(expected), 120),
+             got=_clip(_fmt(got) if _is_plain(got) else f"<{_type_name(got)}>", 120))
+    return (W_ITEMS if _plain_kind(got, expected) != TYPE else None), [line]
+
+
+def shape_of(got, expected: tuple, *, where: str | None = None, kind: str = SHAPE) -> None:
+    """``got`` is a numeric array (see :func:`as_array`) of shape ``expected``; its values are free.
+
+    ``kind`` picks the hint: a model's output of the wrong shape is a STRUCTURE failure."""
+    array = as_array(got, where=where)
+    if array.shape != tuple(expected):
+        raise ExpectationFailed(t("expect.shape", expected=tuple(expected), got=array.shape), kind, where, W_SHAPE)
+
+
+def length(got, expected: int, *, where: str | None = None, kind: str = VALUES) -> None:
+    """``got`` is a list, tuple or array of ``expected`` items (``len(got) == expected``).
+
+    The message says ``len(result)`` (or of the part ``where`` names): a count by itself would not
+    say what was counted."""
+    path = where or "result"
+    if got is None:
+        raise _none_returned(where)
+    if type(got) not in (list, tuple, np.ndarray) or (type(got) is np.ndarray and got.ndim == 0):
+        raise ExpectationFailed(t("expect.type", expected=t("expect.a_sequence"), got=_type_name(got)), TYPE, where)
+    if len(got) != expected:
+        raise ExpectationFailed(t("expect.length", where=f"len({path})", expected=expected, got=len(got)),
+                                kind, where, W_LENGTH)
 
 
 def _plain_kind(got, expected) -> str:
@@ -353,6 +480,8 @@ def as_scalar(got, *, where: str | None = None) -> float:
     """``got`` as a float if it is a real number: Python/numpy number (not bool), 0-d array or tensor."""
     if type(got) in _NUMBER_TYPES:
         return float(got)
+    if got is None:
+        raise _none_returned(where)
     try:
         array = as_array(got)
     except ExpectationFailed:
@@ -408,7 +537,9 @@ def raises_value_error(argument: str, *alternatives: str):
             raise failure from None
     except (NotImplementedError, ExpectationFailed):
         raise
-    except Exception as exc:  # noqa: BLE001 - any other error is the wrong answer, reported plainly
+    except Exception as exc:  # any other error is the wrong answer, reported plainly
+        if is_not_an_answer(exc):
+            raise
         raise ExpectationFailed(t("expect.wrong_exception", argument=argument,
                                   error=quote_error(exc)), WRONG_ERROR) from None
     else:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from keraskit import expect
 from keraskit.expect import HISTORY, STRUCTURE, ExpectationFailed
 from keraskit.i18n import t
 from keraskit.quiet import silence_tensorflow
@@ -36,8 +37,10 @@ def _structure_failure(detail: str) -> ExpectationFailed:
     return ExpectationFailed(detail, STRUCTURE)
 
 
-def _history_failure(detail: str) -> ExpectationFailed:
-    return ExpectationFailed(detail, HISTORY)
+def _history_failure(detail: str, what: str) -> ExpectationFailed:
+    """A failure of a training result; ``what`` says which part was measured wrong (the kind's own
+    text speaks of fit(), so it is never shown for a function that does not train)."""
+    return ExpectationFailed(detail, HISTORY, what=what)
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,8 @@ def require_model(model) -> keras.Model:
     """The graded function returned a Keras model (any subclass: Sequential, functional)."""
     if not isinstance(model, keras.Model):
         got = "None" if model is None else type(model).__name__
-        raise _structure_failure(t("model.not_a_model", got=got))
+        raise ExpectationFailed(t("model.not_a_model", got=got), STRUCTURE,
+                                what=expect.W_NONE if model is None else expect.W_NOT_A_MODEL)
     return model
 
 
@@ -324,18 +328,21 @@ def check_named_values(got, expected: dict, *, rtol: float = 1e-6, atol: float =
 
     ``what`` names the value in messages (default: "result", in the user's language)."""
     what = what or t("model.result")
+    named = expect.W_NAMED_VALUES
     if type(got) is not dict:
-        raise _history_failure(t("model.dict_expected", what=what, keys=sorted(expected), got=type(got).__name__))
+        raise _history_failure(t("model.dict_expected", what=what, keys=sorted(expected), got=type(got).__name__),
+                               expect.W_NONE if got is None else named)
     if set(got) != set(expected):
         raise _history_failure(t("model.keys_expected", what=what, expected=sorted(expected),
-                                  got=sorted(map(str, got))))
+                                 got=sorted(map(str, got))), named)
     for key, want in expected.items():
         value = got[key]
         if not _is_real(value):
-            raise _history_failure(t("model.float_expected", what=what, key=repr(key), got=type(value).__name__))
+            raise _history_failure(t("model.float_expected", what=what, key=repr(key), got=type(value).__name__),
+                                   named)
         if not math.isclose(float(value), want, rel_tol=rtol, abs_tol=atol):
             raise _history_failure(t("model.value_expected", what=what, key=repr(key), expected=repr(want),
-                                      got=repr(float(value))))
+                                     got=repr(float(value))), named)
 
 
 def check_history(got, expected: dict, *, rtol: float = 1e-6, atol: float = 1e-9) -> None:
@@ -344,21 +351,25 @@ def check_history(got, expected: dict, *, rtol: float = 1e-6, atol: float = 1e-9
         got_type = type(got).__name__
         if hasattr(got, "history"):
             got_type = t("model.history_object", got=got_type)
-        raise _history_failure(t("model.history_not_dict", got=got_type))
+        raise _history_failure(t("model.history_not_dict", got=got_type),
+                               expect.W_NONE if got is None else expect.W_HISTORY_TYPE)
     if set(got) != set(expected):
-        raise _history_failure(t("model.history_keys", expected=sorted(expected), got=sorted(map(str, got))))
+        raise _history_failure(t("model.history_keys", expected=sorted(expected), got=sorted(map(str, got))),
+                               expect.W_HISTORY_KEYS)
     for key, want in expected.items():
         values = got[key]
         if not isinstance(values, list) or not all(_is_real(v) for v in values):
-            raise _history_failure(t("model.history_not_list", key=repr(key), got=type(values).__name__))
+            raise _history_failure(t("model.history_not_list", key=repr(key), got=type(values).__name__),
+                                   expect.W_HISTORY_TYPE)
         if len(values) != len(want):
-            raise _history_failure(t("model.history_epochs", key=repr(key), expected=len(want), got=len(values)))
+            raise _history_failure(t("model.history_epochs", key=repr(key), expected=len(want), got=len(values)),
+                                   expect.W_HISTORY_EPOCHS)
         for epoch, (value, target) in enumerate(zip(values, want), start=1):
             if not math.isclose(float(value), target, rel_tol=rtol, abs_tol=atol):
                 raise _history_failure("\n".join([
                     t("model.history_value", key=repr(key), epoch=epoch, expected=repr(target),
                       got=repr(float(value))),
-                    t("expect.expected", value=want), t("expect.got", value=values)]))
+                    t("expect.expected", value=want), t("expect.got", value=values)]), expect.W_HISTORY_VALUES)
 
 
 # What Keras prints while fitting with verbose=1 or 2: "Epoch 1/3", the bar, "12ms/step".
@@ -370,4 +381,4 @@ def check_no_progress_output(captured: str) -> None:
     found = [mark for mark in PROGRESS_MARKS if mark in captured]
     if found:
         first = next(line for line in captured.splitlines() if any(m in line for m in found))
-        raise _history_failure(t("model.progress_printed", line=repr(first.strip()[:80])))
+        raise _history_failure(t("model.progress_printed", line=repr(first.strip()[:80])), expect.W_PROGRESS)

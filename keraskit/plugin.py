@@ -10,6 +10,7 @@ import difflib
 import os
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,11 @@ CALL_LOG_KEY = pytest.StashKey[target.CallLog]()
 PROP_EXERCISE = "keraskit_exercise"
 PROP_OUTCOME = "keraskit_outcome"
 PROP_MESSAGE = "keraskit_message"
+# The parts of a failure's message, for the autograder's feedback: its what-line, what was measured
+# (the lines between the what-line and the hint, the inputs among them) and the hint (or None).
+PROP_WHAT = "keraskit_what"
+PROP_DETAIL = "keraskit_detail"
+PROP_HINT = "keraskit_hint"
 
 
 def pytest_addoption(parser):
@@ -202,10 +208,13 @@ def pytest_runtest_makereport(item, call):
     if report.passed:
         report.user_properties.append((PROP_OUTCOME, outcome.TEST_PASSED))
     else:
-        failed_as, message = _explain_failure(item, call, exercise_id)
-        report.user_properties.append((PROP_OUTCOME, failed_as))
-        report.user_properties.append((PROP_MESSAGE, message))
-        report.longrepr = message
+        failure = _explain_failure(item, call, exercise_id)
+        report.user_properties.append((PROP_OUTCOME, failure.outcome))
+        report.user_properties.append((PROP_MESSAGE, failure.message))
+        if failure.what is not None:
+            report.user_properties += [(PROP_WHAT, failure.what), (PROP_DETAIL, "\n".join(failure.detail)),
+                                       (PROP_HINT, failure.hint)]
+        report.longrepr = failure.message
         # Library log records (TensorFlow's among them) are noise to a student; their own prints stay.
         report.sections = [(title, text) for title, text in report.sections if "Captured log" not in title]
     report.user_properties.append((PROP_EXERCISE, exercise_id))
@@ -216,59 +225,91 @@ def _discarded_repr(excinfo, style=None) -> str:
     return "replaced by the keraskit message"
 
 
-def _explain_failure(item, call, exercise_id: str) -> tuple[str, str]:
-    """(outcome, the short message a student sees) for a failed exercise test."""
+CRASH = "crash"  # graded code raised an error of its own (the kind that picks a hint)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A failed exercise test, as a student reads it: the outcome, the whole message, and its parts
+    (the what-line, the lines under it, the hint) for the autograder's feedback."""
+    outcome: str
+    message: str
+    what: str | None = None
+    detail: tuple[str, ...] = ()
+    hint: str | None = None
+    kind: str | None = None  # the failure kind that picked the hint; None: no hint is for it
+
+
+def _explain_failure(item, call, exercise_id: str) -> Failure:
+    """The failure of an exercise test: the exercise, the call, the what-line, what was measured, the hint.
+
+    The what-line follows from where the error came from: the module (missing, not importing, no
+    such function), the grader (a time limit, a worker that ended, a value it could not take back),
+    the student's call (it raised), or the test's own code after the call returned (a result it
+    could not use: None, the wrong kind of object), or a comparison (it names what it measured).
+    """
     loader = loader_of(item.config)
     exercise = catalogue.load().exercise(exercise_id)
     path = loader.describe(exercise.topic)
     excinfo = call.excinfo
     if excinfo.errisinstance(NotImplementedError):
-        return outcome.TEST_NOT_STARTED, t("failure.not_started", exercise=exercise_id, path=path)
-    lines = [exercise_id]
+        return Failure(outcome.TEST_NOT_STARTED, t("failure.not_started", exercise=exercise_id, path=path))
     log = item.stash.get(CALL_LOG_KEY, None)
+    called = [t("failure.called", call=log.calls[-1])] if log and log.calls else []
+    error = excinfo.value
+    # An exercise's hints are about its method: none answers a missing module or function, a file
+    # that does not import, or a call the grader stopped (kind None: no hint is looked for).
     if excinfo.errisinstance(target.ModuleMissing):
-        lines.append(t("failure.missing_module", module=exercise.topic, root=getattr(loader, "root", "")))
+        kind, what = None, t("what.missing_module", module=f"{exercise.topic}.py")
+        detail = [t("failure.missing_module", module=exercise.topic, root=getattr(loader, "root", ""))]
     elif excinfo.errisinstance(imports.ForeignImport):
-        lines.append(str(excinfo.value))
+        kind, what, detail = None, str(excinfo.value), []
     elif _raised_while_importing(excinfo):
-        lines.append(t("failure.import_failed", path=path, error=_one_line(excinfo)))
+        kind, what = None, t("what.import_failed")
+        detail = [t("failure.import_failed", path=path, error=_one_line(excinfo))]
+    elif excinfo.errisinstance(target.FunctionMissing):
+        kind, what = None, t("what.missing_function", function=exercise.function)
+        detail = [t("failure.raised", error=_one_line(excinfo))]
     else:
-        if log and log.calls:
-            lines.append(t("failure.called", call=log.calls[-1]))
-        where = _student_location(excinfo)
-        kind = failure_kind(excinfo.value, raised_in_graded_code=where is not None)
-        lines.append(t(f"kind.{kind}"))
-        if excinfo.errisinstance(ExpectationFailed):
-            failure = excinfo.value
-            if failure.where is not None:
-                lines.append(t("expect.where", where=name_parts(failure.where, exercise)))
-            lines.append(failure.detail.strip())
-        elif excinfo.errisinstance(AssertionError):
-            lines.append(str(excinfo.value).strip() or t("failure.assertion_failed"))
-        else:
-            lines.append(t("failure.raised", error=_one_line(excinfo)))
-            if where:
-                lines.append(t("failure.at", location=where))
-        hint = exercise.hint_for(kind, current_language())
-        if hint:
-            lines.append(t("failure.hint", hint=hint))
-    return outcome.TEST_FAILED, "\n".join(lines)
+        kind, what, detail = _explain_result(excinfo, error, log, exercise)
+    hint = None if kind is None else hint_for_failure(exercise, kind, error, current_language())
+    lines = [exercise_id, *called, what, *detail]
+    if hint:
+        lines.append(t("failure.hint", hint=hint))
+    return Failure(outcome.TEST_FAILED, "\n".join(lines), what, (*called, *detail), hint, kind)
 
 
-CRASH = "crash"  # graded code raised an error of its own
-
-
-def failure_kind(error: BaseException, raised_in_graded_code: bool) -> str:
-    """The kind of a failure (``expect.KINDS`` or CRASH): it picks the teaching text and the hint.
-
-    An error raised by the test itself, outside graded code, is the test choking on what the
-    function returned ('list' object has no attribute 'shape'): a result of the wrong type.
-    """
+def _explain_result(excinfo, error, log, exercise) -> tuple[str | None, str, list[str]]:
+    """(kind, what-line, detail) of a failure after the module loaded: a comparison, the grader, the
+    student's call raising, or the test's own code choking on what the call returned."""
+    graded_line = _student_location(excinfo)
+    from_call = target.raised_by_call(error) or graded_line is not None
     if isinstance(error, ExpectationFailed):
-        return error.kind
+        detail = [t("expect.where", where=name_parts(error.where, exercise))] if error.where is not None else []
+        return error.kind, t(error.what_key()), detail + [error.detail.strip()]
     if isinstance(error, AssertionError):
-        return VALUES
-    return CRASH if raised_in_graded_code else TYPE
+        return VALUES, t("what.check"), [str(error).strip() or t("failure.assertion_failed")]
+    grader_what = getattr(type(error), "failure_what", None) if from_call else None
+    if grader_what is not None:  # the isolated grader's own account: a time limit, a worker that ended
+        return None, t(f"what.{grader_what}"), [t("failure.grader", error=str(error).strip()[:LINE_LIMIT])]
+    if from_call:  # the isolated grader sees no line of the student's code: the what-line says so
+        raised = [t("failure.raised", error=_one_line(excinfo))]
+        if graded_line is None:
+            return CRASH, t("what.raised"), raised
+        return CRASH, t("kind.crash"), [*raised, t("failure.at", location=graded_line)]
+    # The call returned; the test's own code raised while using the result.
+    detail = [t("failure.test_raised", error=_one_line(excinfo))]
+    if log is not None and log.returned_none:
+        return TYPE, t("what.none"), detail
+    return TYPE, t("what.unusable"), detail
+
+
+def hint_for_failure(exercise, kind: str, error: BaseException, lang: str) -> str | None:
+    """The hint shown for this failure, or None when no hint of the exercise fits it.
+
+    The one place a failure's hint is chosen: the failure block and the autograder's feedback
+    both show what it returns."""
+    return exercise.hint_for(kind, lang)
 
 
 _PART_INDEX = re.compile(r"\[(\d+)\]")

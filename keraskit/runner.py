@@ -18,7 +18,15 @@ from pathlib import Path
 import pytest
 
 from keraskit import outcome
-from keraskit.plugin import PROP_EXERCISE, PROP_MESSAGE, PROP_OUTCOME, report_property
+from keraskit.plugin import (
+    PROP_DETAIL,
+    PROP_EXERCISE,
+    PROP_HINT,
+    PROP_MESSAGE,
+    PROP_OUTCOME,
+    PROP_WHAT,
+    report_property,
+)
 
 
 @dataclass(frozen=True)
@@ -27,6 +35,10 @@ class TestResult:
     exercise: str
     outcome: str  # outcome.TEST_PASSED / TEST_FAILED / TEST_NOT_STARTED
     message: str | None
+    # A failure's parts (see plugin.Failure): its what-line, the lines under it, its hint.
+    what: str | None = None
+    detail: str | None = None
+    hint: str | None = None
 
 
 @dataclass
@@ -64,7 +76,8 @@ class _Collector:
         exercise = report_property(report, PROP_EXERCISE)
         if exercise is not None:
             self.tests.append(TestResult(report.nodeid, exercise, report_property(report, PROP_OUTCOME),
-                                         report_property(report, PROP_MESSAGE)))
+                                         report_property(report, PROP_MESSAGE), report_property(report, PROP_WHAT),
+                                         report_property(report, PROP_DETAIL), report_property(report, PROP_HINT)))
 
 
 def run(paths, *, target: Path | str | None = None, instructor: bool = False,

@@ -8,6 +8,7 @@ submission can never pick up another copy of a module by accident.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import itertools
 import os
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from keraskit import imports, tfruntime
+from keraskit import expect, imports, tfruntime
 from keraskit.layout import find_module_file, module_name
 
 INSTRUCTOR_ENV = "KERASKIT_INSTRUCTOR"
@@ -156,14 +157,36 @@ def describe_call(function: str, args: tuple, kwargs: dict) -> str:
     return text if len(text) <= CALL_LIMIT else text[: CALL_LIMIT - 5] + " ...)"
 
 
+class FunctionMissing(AttributeError):
+    """The graded module has no function of the name a test asked for."""
+
+
 @dataclass
 class CallLog:
     """The calls a test made into graded code, newest last, for failure messages."""
     calls: list[str] = field(default_factory=list)
+    # Whether the newest call returned None: an error the test raises afterwards (unpacking it,
+    # reading .shape) is then a missing return, not the student's code raising.
+    returned_none: bool = False
 
     def record(self, text: str) -> None:
         self.calls.append(text)
         del self.calls[:-3]
+
+
+# An attribute set on an exception that left graded code through a logged call (or its lookup):
+# the student's code raised it, not the test's own checks after the call returned. An attribute,
+# not a reference kept in the log, so a failed test's frames can be let go.
+RAISED_BY_CALL = "_keraskit_raised_by_call"
+
+
+def mark_raised_by_call(error: BaseException) -> None:
+    with contextlib.suppress(Exception):  # an exception type without a __dict__ stays unmarked
+        setattr(error, RAISED_BY_CALL, True)
+
+
+def raised_by_call(error: BaseException) -> bool:
+    return getattr(error, RAISED_BY_CALL, False) is True
 
 
 class GradedModule:
@@ -179,13 +202,18 @@ class GradedModule:
         self.__log = log
 
     def __getattr__(self, attr: str):
-        module = self.__loader.load(self.__name)
+        try:
+            module = self.__loader.load(self.__name)
+        except BaseException as exc:  # missing, or does not import: no answer to any check
+            expect.mark_not_an_answer(exc)
+            raise
         try:
             value = getattr(module, attr)
         except AttributeError:
-            raise AttributeError(
-                f"{self.__name}.py has no `{attr}`: keep the exercise's function name and signature"
-            ) from None
+            missing = FunctionMissing(
+                f"{self.__name}.py has no `{attr}`: keep the exercise's function name and signature")
+            expect.mark_not_an_answer(missing)
+            raise missing from None
         if not callable(value):
             return value
         log = self.__log
@@ -193,8 +221,15 @@ class GradedModule:
 
         def call(*args, **kwargs):
             log.record(describe_call(f"{name}.{attr}", args, kwargs))
+            log.returned_none = False
             tfruntime.configure()  # the answer's module may have imported TensorFlow just now
-            return value(*args, **kwargs)
+            try:
+                result = value(*args, **kwargs)
+            except BaseException as exc:
+                mark_raised_by_call(exc)
+                raise
+            log.returned_none = result is None
+            return result
 
         call.__name__ = attr
         call.__wrapped__ = value

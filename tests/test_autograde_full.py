@@ -2,6 +2,7 @@
 none, through `keraskit autograde`, is proven by the class run of `test_fairness_class.py`.)"""
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -9,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from keraskit import i18n
+from keraskit.i18n import t
 from kitdev.environ import grading_environ
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,3 +38,12 @@ def test_a_progress_bar_printed_in_the_sandbox_is_judged_as_in_process(tmp_path)
     report = json.loads((tmp_path / "verbose.json").read_text())
     train = next(t for t in report["tests"] if t["name"] == "training.train")
     assert train["score"] == 0, train
+    # The printed feedback (brief, the default) names the progress bar first, then a hint or the way
+    # to one, and no training-history line: nothing else was wrong.
+    lang = next((i18n.normalize_language(os.environ[var]) for var in ("LC_ALL", "LC_MESSAGES", "LANG")
+                 if os.environ.get(var, "").strip()), i18n.DEFAULT_LANG)  # the command's, not this test's
+    lines = result.stdout.splitlines()
+    row = next(i for i, line in enumerate(lines) if line.startswith("- `training.train`"))
+    assert lines[row + 1] == "  - " + " ".join(t("what.progress", lang).split()), lines[row:row + 4]
+    assert lines[row + 2].startswith("  - " + t("failure.hint", lang, hint="").split()[0]), lines[row:row + 4]
+    assert "called:" not in result.stdout  # brief: the hidden test's inputs are not shown

@@ -19,6 +19,7 @@ import pytest
 from keraskit.autograde import judge, procs, sandbox, submissions, wire
 from keraskit.autograde.record import RecordStatus
 from keraskit.autograde.sandbox import Limits
+from keraskit.i18n import t
 from kitdev.hostproc import HostProcess
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -158,6 +159,21 @@ def _messages(record, exercise) -> list[str]:
     return [t.message or "" for t in row.tests if t.outcome != "passed"]
 
 
+def _feedback_under(record, exercise) -> list[str]:
+    """The lines under an exercise's row of the student's feedback (full: with the inputs)."""
+    lines = record.to_feedback(None, "full").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"- `{exercise}`"))
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith(("- ", "#"))), len(lines))
+    return lines[start + 1:end]
+
+
+def _names_first(record, exercise, what: str) -> None:
+    """The feedback names the cause first (not after a "kind of object" line) and ends with a hint."""
+    rows = _feedback_under(record, exercise)
+    assert rows[0] == "  - " + " ".join(t(what).split()), rows  # the language the host graded in
+    assert rows[-1].startswith("  - " + t("failure.hint", hint="").split()[0]), rows
+
+
 def _why(record) -> str:
     """What a failed grade assertion shows: the control's messages, the worker's events, the cost."""
     return (f"earned {_earned(record)}; control messages {_messages(record, CONTROL)}; "
@@ -225,6 +241,7 @@ def test_killing_or_crashing_the_worker_costs_only_the_calls_that_do_it(host, ho
     assert earned[CONTROL] == _earned(honest)[CONTROL], _why(record)
     if attack != "kill_server_later":  # that one answers correctly; its kills may cost it its own calls
         assert earned[ATTACKED] == 0
+        _names_first(record, ATTACKED, "what.worker_failed")  # no answer came: the worker ended
     # A dead server ends the call at once (its children die with it): no call waits for the limit.
     assert "timeout" not in record.events, _why(record)
     assert not any("Connection reset" in m for m in _messages(record, CONTROL))
@@ -290,6 +307,7 @@ def test_a_hanging_function_costs_one_time_out_not_one_per_test(host, honest, tm
     assert len(messages) == len(calls) > 5  # every test of the exercise failed...
     assert record.events.count("timeout") == 1  # ...but only one of them waited for the limit
     assert all(f"no answer within {LIMITS.call_timeout:.0f} s" in m for m in messages), messages
+    _names_first(record, ATTACKED, "what.timeout")
 
 
 TENSORS = b"""

@@ -5,6 +5,7 @@ import pytest
 
 from keraskit import modelcheck as mc
 from keraskit.expect import ExpectationFailed
+from keraskit.i18n import t
 
 BOSTON_LAYERS = [mc.dense(13, "relu", mc.RANDOM_NORMAL_BOOK), mc.dense(6, "relu", mc.RANDOM_NORMAL_BOOK),
                  mc.dense(1, "linear", mc.RANDOM_NORMAL_BOOK)]
@@ -86,3 +87,33 @@ def test_history_and_named_values_checks():
     with pytest.raises(ExpectationFailed, match="Epoch 1/3"):
         mc.check_no_progress_output("Epoch 1/3\n1/1 ━━━━ 0s 3ms/step - loss: 0.5\n")
     mc.check_no_progress_output("")
+
+
+def _what(check) -> str:
+    with pytest.raises(ExpectationFailed) as caught:
+        check()
+    return caught.value.what_key()
+
+
+def test_training_what_lines_name_what_was_measured():
+    """A progress bar is not a wrong history, a dict of evaluate()'s values is not training, and a
+    history with the right keys and epochs has wrong values, not a wrong fit() return."""
+    assert _what(lambda: mc.check_no_progress_output("Epoch 1/2\n")) == "what.progress"
+    assert _what(lambda: mc.check_named_values({"loss": 0.9}, {"loss": 0.5})) == "what.named_values"
+    assert _what(lambda: mc.check_named_values(None, {"loss": 0.5})) == "what.none"
+    assert _what(lambda: mc.check_history(None, {"loss": [1.0]})) == "what.none"
+    assert _what(lambda: mc.check_history({"loss": [1.0]}, {"loss": [1.0], "val_loss": [1.0]})) == "what.history_keys"
+    assert _what(lambda: mc.check_history({"loss": [1.0]}, {"loss": [1.0, 0.5]})) == "what.history_epochs"
+    assert _what(lambda: mc.check_history({"loss": [597.92]}, {"loss": [597.06]})) == "what.history_values"
+    assert _what(lambda: mc.check_layers(None, [mc.dense(1)])) == "what.none"
+    assert _what(lambda: mc.check_layers("model", [mc.dense(1)])) == "what.not_a_model"
+    for key in ("what.progress", "what.named_values"):  # neither speaks of fit()'s history
+        assert "fit() returned" not in t(key, "en") and "history" not in t(key, "en")
+
+
+def test_a_layer_kind_reads_without_a_wrong_article():
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2)])
+    with pytest.raises(ExpectationFailed) as caught:
+        mc.check_layers(model, [mc.dense(2), mc.activation("relu")])
+    assert "missing: layer 2: Activation('relu')" in str(caught.value)
+    assert " a Activation" not in str(caught.value)

@@ -64,7 +64,7 @@ def test_a_wrong_answer_shows_call_expected_got_and_hint(tmp_path, cat):
     assert result.returncode == 1
     out = result.stdout
     assert "called:   tensors.samples_first(<array shape=(8, 6, 3, 5) dtype=float64>, 3)" in out
-    assert "expected: (5, 8, 6, 3)" in out and "got:      (5, 6, 3, 8)" in out
+    assert "shape: expected (5, 8, 6, 3), got (5, 6, 3, 8)" in out
     assert f"hint:     {cat.exercise('tensors.samples_first').hints['en'][0]}" in out
     assert "keraskit/" not in out.split("keraskit board")[0], "a frame of the kit is shown"
     assert "Traceback" not in out

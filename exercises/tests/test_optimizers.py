@@ -22,6 +22,10 @@ def test_iterations_per_epoch_the_books_500_samples_at_batch_64(optimizers):
 @pytest.mark.exercise("optimizers.iterations_per_epoch")
 def test_iterations_per_epoch_when_the_batches_fit_exactly(optimizers):
     expect.equal(optimizers.iterations_per_epoch(512, 64), 8)
+
+
+@pytest.mark.exercise("optimizers.iterations_per_epoch")
+def test_iterations_per_epoch_of_fewer_samples_than_one_batch(optimizers):
     expect.equal(optimizers.iterations_per_epoch(10, 32), 1)  # one batch, smaller than batch_size
 
 
@@ -39,9 +43,9 @@ def test_batch_slices_keep_the_smaller_last_batch(optimizers):
 @pytest.mark.exercise("optimizers.batch_slices")
 def test_batch_slices_of_the_books_epoch(optimizers):
     slices = optimizers.batch_slices(500, 64)
-    expect.equal(len(slices), 8)
-    expect.equal(slices[0], (0, 64))
-    expect.equal(slices[-1], (448, 500))  # the last batch holds the remaining 52 samples
+    expect.length(slices, 8)
+    expect.equal(slices[0], (0, 64), where="result[0]")
+    expect.equal(slices[-1], (448, 500), where="result[-1]")  # the last batch holds the remaining 52 samples
 
 
 @pytest.mark.exercise("optimizers.batch_slices")

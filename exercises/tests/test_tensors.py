@@ -9,7 +9,7 @@ from keraskit import expect
 @pytest.mark.exercise("tensors.samples_first")
 def test_samples_first_moves_the_book_images_axis(tensors):
     images = np.zeros((8, 6, 3, 5))  # the book's 512x512x3x100, shrunk: 5 images of 8x6 pixels
-    expect.equal(expect.as_array(tensors.samples_first(images, 3)).shape, (5, 8, 6, 3))
+    expect.shape_of(tensors.samples_first(images, 3), (5, 8, 6, 3))
 
 
 @pytest.mark.exercise("tensors.samples_first")
@@ -148,8 +148,8 @@ def test_split_validation_tail_does_not_train_on_the_validation_rows(tensors):
     x = np.arange(404 * 13, dtype=float).reshape(404, 13)
     y = np.arange(404, dtype=float)
     (x_train, y_train), (x_val, y_val) = tensors.split_validation_tail(x, y, 300)
-    expect.equal(expect.as_array(x_train, where="result[0][0]").shape, (300, 13), where="result[0][0].shape")
-    expect.equal(expect.as_array(x_val, where="result[1][0]").shape, (104, 13), where="result[1][0].shape")
+    expect.shape_of(x_train, (300, 13), where="result[0][0]")
+    expect.shape_of(x_val, (104, 13), where="result[1][0]")
     expect.close(y_train, y[:300], where="result[0][1]")
     expect.close(y_val, y[300:], where="result[1][1]")
 

@@ -27,8 +27,8 @@ def classifier(metrics=("accuracy",)):
 def test_train_returns_the_history_dict_without_a_progress_bar(training, capsys):
     history = training.train(classifier(), X, Y, X_VAL, Y_VAL, epochs=2, batch_size=8)
     mc.check_no_progress_output(capsys.readouterr().out)
-    expect.equal(sorted(history), ["accuracy", "loss", "val_accuracy", "val_loss"])
-    expect.equal(len(history["loss"]), 2)
+    expect.equal(sorted(history), ["accuracy", "loss", "val_accuracy", "val_loss"], where="sorted(result)")
+    expect.length(history["loss"], 2, where="result['loss']")
 
 
 @pytest.mark.exercise("training.train")
@@ -88,9 +88,9 @@ def test_overfitting_gap_without_validation_lists_the_keys(training):
 @pytest.mark.exercise("training.boston_experiment")
 def test_boston_experiment_returns_history_and_test_scores(training):
     result = training.boston_experiment(epochs=2, batch_size=300)
-    expect.equal(sorted(result), ["history", "test_loss", "test_mape"])
-    expect.equal(len(result["history"]["loss"]), 2)
-    expect.equal(len(result["history"]["val_loss"]), 2)
+    expect.equal(sorted(result), ["history", "test_loss", "test_mape"], where="sorted(result)")
+    expect.length(result["history"]["loss"], 2, where="result['history']['loss']")
+    expect.length(result["history"]["val_loss"], 2, where="result['history']['val_loss']")
     assert np.isfinite(result["test_loss"]) and result["test_loss"] > 0
     assert np.isfinite(result["test_mape"]) and result["test_mape"] > 0
 

@@ -230,7 +230,7 @@ def test_predict_labels_agree_with_keras_binary_accuracy(metrics):
     probabilities = RNG.uniform(size=30)
     y_true = RNG.integers(0, 2, size=30)
     labels = expect.as_array(metrics.predict_labels(probabilities, threshold=0.75))
-    expect.equal(labels.shape, y_true.shape)
+    expect.shape_of(labels, y_true.shape)
     expect.scalar(float(np.mean(labels == y_true)), _keras_binary_accuracy(y_true, probabilities, 0.75), rtol=RTOL)
 
 

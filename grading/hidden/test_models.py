@@ -32,7 +32,7 @@ def _check_twice(model, **expected):
 
 def _predicts_one_value_per_row(model, input_dim):
     out = np.asarray(model.predict(np.zeros((3, input_dim)), verbose=0))
-    expect.equal(out.shape, (3, 1))
+    expect.shape_of(out, (3, 1), where="model.predict(x)", kind=expect.STRUCTURE)
 
 
 # ------------------------------------------------------------------ counting
@@ -107,7 +107,7 @@ def test_build_single_layer_other_sizes(models, input_dim, units):
 def test_build_single_layer_relu_really_clips_negative_outputs(models):
     model = models.build_single_layer(input_dim=3, units=4)
     out = np.asarray(model.predict(RNG.normal(size=(20, 3)) * 10, verbose=0))
-    expect.equal(out.shape, (20, 4))
+    expect.shape_of(out, (20, 4), where="model.predict(x)", kind=expect.STRUCTURE)
     expect.that(out.min() >= 0.0, "test.relu_outputs", kind=expect.STRUCTURE, smallest=f"{out.min():.3g}")
 
 

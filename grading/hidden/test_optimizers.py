@@ -100,11 +100,11 @@ def test_batch_slices_match_an_explicit_list(optimizers, n_samples, batch_size):
 @pytest.mark.parametrize("n_samples, batch_size", [(1000, 7), (404, 32), (2, 2), (97, 10)])
 def test_batch_slices_cover_every_sample_once_in_order(optimizers, n_samples, batch_size):
     slices = optimizers.batch_slices(n_samples, batch_size)
-    expect.equal(len(slices), math.ceil(n_samples / batch_size))
+    expect.length(slices, math.ceil(n_samples / batch_size))
     covered = np.concatenate([np.arange(start, stop) for start, stop in slices])
-    expect.equal(covered, np.arange(n_samples))
+    expect.equal(covered, np.arange(n_samples), where="[i for start, stop in result for i in range(start, stop)]")
     sizes = [stop - start for start, stop in slices]
-    expect.equal(sizes[:-1], [batch_size] * (len(sizes) - 1))
+    expect.equal(sizes[:-1], [batch_size] * (len(sizes) - 1), where="[stop - start for start, stop in result][:-1]")
     expect.equal(sizes[-1] == n_samples - batch_size * (len(sizes) - 1), True)
 
 

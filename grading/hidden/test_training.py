@@ -105,7 +105,7 @@ def test_train_reports_every_metric_with_its_validation_pair(training, capsys):
     history = training.train(model, X, Y + 1.0, X_VAL, Y_VAL + 1.0, 2, 10, seed=5)
     mc.check_no_progress_output(capsys.readouterr().out)
     names = ["loss", "mae", "mean_absolute_percentage_error"]
-    expect.equal(sorted(history), sorted(names + [f"val_{name}" for name in names]))
+    expect.equal(sorted(history), sorted(names + [f"val_{name}" for name in names]), where="sorted(result)")
 
 
 @pytest.mark.exercise("training.train")
@@ -272,12 +272,13 @@ def _first_epoch(history):
 
 def _check_result_shape(result, epochs):
     expect.equal(type(result).__name__, "dict")
-    expect.equal(sorted(result), ["history", "test_loss", "test_mape"])
+    expect.equal(sorted(result), ["history", "test_loss", "test_mape"], where="sorted(result)")
     history = result["history"]
     expect.equal(type(history).__name__, "dict")
     mape = [name for name in MAPE_NAMES if name in history]
     expect.that(mape, "test.history_mape", kind=expect.HISTORY, keys=sorted(history))
-    expect.equal(sorted(history), sorted(["loss", "val_loss", mape[0], "val_" + mape[0]]))
+    expect.equal(sorted(history), sorted(["loss", "val_loss", mape[0], "val_" + mape[0]]),
+                 where="sorted(result['history'])")
     for key, values in history.items():
         expect.that(isinstance(values, list) and len(values) == epochs, "test.history_count", kind=expect.HISTORY,
                     key=repr(key), epochs=epochs)

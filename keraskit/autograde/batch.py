@@ -23,7 +23,7 @@ from pathlib import Path
 from keraskit import board, catalogue, layout
 from keraskit.atomic import write_atomic
 from keraskit.autograde import procs, results, sandbox, selfcheck, submissions
-from keraskit.autograde.record import JUDGE_ERROR, GradeRecord, RecordStatus
+from keraskit.autograde.record import FEEDBACK_BRIEF, FEEDBACK_MODES, JUDGE_ERROR, GradeRecord, RecordStatus
 from keraskit.autograde.sandbox import Limits
 from keraskit.errors import INTERRUPTED
 
@@ -224,10 +224,15 @@ def _grade_queue(pool: _Pool, queue: list, job_base: dict, exercises, finished) 
 
 
 def autograde(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Limits(), force: bool = False,
-              exercises=(), topics=None, progress: bool = True, check: bool = True) -> list[GradeRecord]:
+              exercises=(), topics=None, progress: bool = True, check: bool = True,
+              feedback: str = FEEDBACK_BRIEF) -> list[GradeRecord]:
     """Grade every submission in ``folder`` into ``out``; ``check``: the self-check first
-    (``selfcheck.SelfCheckFailed`` if the grader does not grade the reference right here).
-    Returns the records, in the class's order."""
+    (``selfcheck.SelfCheckFailed`` if the grader does not grade the reference right here);
+    ``feedback``: how much of a failure the feedback files show (``record.FEEDBACK_MODES``; the
+    feedback of submissions finished before is written again in it). Returns the records, in the
+    class's order."""
+    if feedback not in FEEDBACK_MODES:
+        raise ValueError(f"feedback must be one of {', '.join(FEEDBACK_MODES)}, got {feedback!r}")
     if jobs < 1:
         raise ValueError(f"--jobs must be at least 1, got {jobs}")
     out = Path(out)
@@ -235,6 +240,8 @@ def autograde(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Limits
     _remove_stale_temporaries(out)
     everyone = submissions.discover(folder)
     records, todo = _finished_records(out, everyone, force)
+    for record in records.values():
+        results.write_feedback(out, record, feedback)
     if records or not todo:  # what a killed run finished is summarised before anything else
         write_summaries(out, everyone, records)
     if not todo:
@@ -244,7 +251,7 @@ def autograde(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Limits
 
     def finished(sub, record: GradeRecord) -> None:
         nonlocal done
-        results.write_submission(out, record)
+        results.write_submission(out, record, feedback)
         records[sub.student] = record
         done += 1
         if progress:

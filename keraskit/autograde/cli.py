@@ -11,6 +11,7 @@ from pathlib import Path
 
 from keraskit import layout
 from keraskit.atomic import write_atomic
+from keraskit.autograde.record import FEEDBACK_BRIEF, FEEDBACK_MODES
 from keraskit.autograde.sandbox import Limits
 from keraskit.commands import (
     CommandError,
@@ -36,6 +37,9 @@ def _limit_arguments(parser) -> None:
     parser.add_argument("--memory", type=int, default=2048, help="MB of memory per worker (default 2048)")
     parser.add_argument("--exercise", action="append", default=[], metavar="ID",
                         help="grade only this exercise (module.function); repeatable")
+    parser.add_argument("--feedback", choices=FEEDBACK_MODES, default=FEEDBACK_BRIEF,
+                        help="how much of a failure the feedback shows: brief (default), what went wrong and "
+                             "a hint; full, also the first failing hidden test's inputs, expected and got")
 
 
 def add_arguments(parser, name: str) -> None:
@@ -93,7 +97,8 @@ def run(args, name: str) -> int:
         from keraskit.autograde import batch, selfcheck
         try:
             records = batch.autograde(Path(args.submissions), Path(args.out), jobs=args.jobs,
-                                      limits=_limits(args), force=args.force, exercises=tuple(args.exercise))
+                                      limits=_limits(args), force=args.force, exercises=tuple(args.exercise),
+                                      feedback=args.feedback)
         except selfcheck.SelfCheckFailed as exc:
             print(exc, file=sys.stderr)
             return SELF_CHECK_FAILED
@@ -164,7 +169,7 @@ def _grade(args) -> int:
     finally:
         if host is not None:
             host.close()
-    print(record.to_feedback())
+    print(record.to_feedback(detail=args.feedback))
     if args.json:
         write_atomic(Path(args.json), json.dumps(record.to_gradescope(), indent=2))
     return 0

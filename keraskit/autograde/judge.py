@@ -65,7 +65,23 @@ PASSTHROUGH_WARNINGS = {cls.__name__: cls for cls in (
 
 
 class WorkerError(Exception):
-    """A student's exception of a type the judge does not re-create, or a worker failure."""
+    """A student's exception of a type the judge does not re-create, or a worker failure.
+
+    ``failure_what`` names the what-line of a failure it causes (``what.<name>``, see the
+    plugin); None: the student's code raised it."""
+    failure_what: str | None = None
+
+
+class WorkerFailed(WorkerError):
+    """The worker ended during a call, was restarted too often, or answered something unreadable."""
+    failure_what = "worker_failed"
+    keraskit_not_an_answer = True  # see expect.NOT_AN_ANSWER
+
+
+class ResultRefused(WorkerError):
+    """The call returned, but its value cannot be brought back to be graded."""
+    failure_what = "refused"
+    keraskit_not_an_answer = True
 
 
 class _NotThisCallsReply(Exception):
@@ -74,6 +90,8 @@ class _NotThisCallsReply(Exception):
 
 class WorkerTimeout(WorkerError):
     """A call exceeded its time limit (or the submission its budget); the worker was killed."""
+    failure_what = "timeout"
+    keraskit_not_an_answer = True
 
 
 def _import_error_class(name: str) -> type:
@@ -115,7 +133,7 @@ class WorkerSession:
     def _ensure_channel(self):
         if self.channel is None:
             if self.restarts > MAX_RESTARTS:
-                raise WorkerError("the worker was restarted too often; no more calls for this submission")
+                raise WorkerFailed("the worker was restarted too often; no more calls for this submission")
             self.server.kill_children()
             self.channel = self.server.spawn(self.sources)
             self.restarts += 1
@@ -152,7 +170,7 @@ class WorkerSession:
         try:
             return self._exchange(header, frame)
         except (wire.ConnectionLost, _NotThisCallsReply) as exc:
-            error = WorkerError(str(exc) if isinstance(exc, _NotThisCallsReply) else
+            error = WorkerFailed(str(exc) if isinstance(exc, _NotThisCallsReply) else
                                 "the worker process ended during the call (exit, crash or memory limit)")
             if key is not None:
                 self.given_up[key] = error
@@ -186,7 +204,7 @@ class WorkerSession:
             raise
         except (wire.WireError, OSError, RuntimeError) as exc:  # RuntimeError: a server that did not start
             self._drop_channel("bad reply")
-            raise WorkerError(f"the worker sent an unreadable reply: {exc}") from None
+            raise WorkerFailed(f"the worker sent an unreadable reply: {exc}") from None
         return reply, blobs
 
     def _give_up_on_time(self, header: dict, limit: float):
@@ -255,7 +273,7 @@ class _ModuleProxy:
                 return wire.decode_values(header, blobs, ("result",),
                                           model_guard=session.model_guard).get("result")
             except Exception as exc:  # noqa: BLE001 - a value the judge will not rebuild fails the test
-                raise WorkerError(f"the returned value was refused: {exc}") from None
+                raise ResultRefused(f"the returned value was refused: {exc}") from None
 
         call.__name__ = name
         return call
@@ -263,10 +281,10 @@ class _ModuleProxy:
 
 def _rebuild_error(error) -> BaseException:
     if type(error) is not dict:
-        return WorkerError("malformed error from the worker")
+        return WorkerFailed("malformed error from the worker")
     name, message = str(error.get("type", ""))[:80], str(error.get("message", ""))[:2000]
     if error.get("phase") == "result":
-        return WorkerError(f"the returned value cannot be graded: {message}")
+        return ResultRefused(f"the returned value cannot be graded: {message}")
     cls = PASSTHROUGH_ERRORS.get(name)
     if cls is not None and getattr(builtins, name, None) is cls:
         return cls(message)

@@ -23,7 +23,13 @@ from keraskit.i18n import t
 JUDGE_ERROR = "judge_error"
 
 GRADESCOPE_MESSAGE_LIMIT = 4000  # characters of a failing test's message shown on Gradescope
-FEEDBACK_FAILURE_LINES = 4  # lines of the first failure's message in the feedback
+FEEDBACK_DETAIL_LINES = 12  # lines of what the first failing test measured, in full feedback
+
+# How much of a failure the feedback shows (``keraskit grade|autograde --feedback``): ``brief``, the
+# what-line and the hint, keeps the hidden tests' inputs and values from the students; ``full``
+# adds what the first failing test measured (its call, expected and got).
+FEEDBACK_BRIEF, FEEDBACK_FULL = "brief", "full"
+FEEDBACK_MODES = (FEEDBACK_BRIEF, FEEDBACK_FULL)
 
 
 class RecordStatus(str, Enum):
@@ -34,20 +40,31 @@ class RecordStatus(str, Enum):
 
 @dataclass
 class TestRecord:
-    """One hidden test: its name, its exercise, its outcome (``keraskit.outcome``) and message."""
+    """One hidden test: its name, its exercise, its outcome (``keraskit.outcome``) and message.
+
+    A failure also keeps its parts (``plugin.Failure``): the what-line, what was measured (the
+    lines under it) and the hint; None where the run did not give them (older records)."""
     __test__ = False  # not a pytest test class, whatever its name
 
     name: str
     exercise: str
     outcome: str
     message: str | None = None
+    what: str | None = None
+    detail: str | None = None
+    hint: str | None = None
+
+    PARTS = ("what", "detail", "hint")
 
     def to_json(self) -> dict:
-        return {"name": self.name, "exercise": self.exercise, "outcome": self.outcome, "message": self.message}
+        data = {"name": self.name, "exercise": self.exercise, "outcome": self.outcome, "message": self.message}
+        data.update({name: getattr(self, name) for name in self.PARTS if getattr(self, name) is not None})
+        return data
 
     @classmethod
     def from_json(cls, data: dict) -> TestRecord:
-        return cls(data["name"], data["exercise"], data["outcome"], data.get("message"))
+        return cls(data["name"], data["exercise"], data["outcome"], data.get("message"),
+                   *(data.get(name) for name in cls.PARTS))
 
 
 @dataclass
@@ -154,28 +171,100 @@ class GradeRecord:
         return {"score": self.score, "output": "\n".join(self.problems), "tests": tests,
                 "visibility": "after_published", "stdout_visibility": "hidden"}
 
-    def to_feedback(self, lang: str | None = None) -> str:
-        """The student's feedback (Markdown): the total, the problems, then each exercise by topic."""
+    def to_feedback(self, lang: str | None = None, detail: str = FEEDBACK_BRIEF) -> str:
+        """The student's feedback (Markdown): the total, the problems, then each topic.
+
+        A failing exercise shows, for its first failing test, the what-line first (a time-out, a
+        crash, a missing module named as such), what that test measured when ``detail`` is
+        ``full``, and a hint, or the command that shows one. The not started exercises of a topic
+        take one line, a topic with nothing started (or not graded) only its heading."""
+        if detail not in FEEDBACK_MODES:
+            raise ValueError(f"detail must be one of {', '.join(FEEDBACK_MODES)}, got {detail!r}")
         lines = [f"# {t('autograde.feedback_title', lang, student=self.student)}", "",
                  t("autograde.feedback_total", lang, score=self.score, max_score=self.max_score), ""]
         for problem in self.problems:
             lines.append(f"- {t('autograde.feedback_problem', lang, problem=problem)}")
         if self.problems:
             lines.append("")
-        current = None
+        if detail == FEEDBACK_BRIEF:
+            lines += [t("autograde.feedback_brief_note", lang), ""]
+        topics: dict[str, list[ExerciseRecord]] = {}
         for row in self.exercises:
-            if row.topic != current:
-                current = row.topic
-                title = catalogue.load().topic(current).title_in(lang or "en")
-                lines += ["", f"## {title} (`{current}.py`)", ""]
-            lines.append(f"- `{row.id}`: {row.earned}/{row.points} — {row.status_text(lang)}")
-            failing = [x for x in row.tests if x.outcome == outcome.TEST_FAILED]
-            if failing and failing[0].message:
-                first = failing[0].message.strip().splitlines()[:FEEDBACK_FAILURE_LINES]
-                lines.append(f"  - {t('autograde.feedback_first_failure', lang, message=' / '.join(first))}")
+            topics.setdefault(row.topic, []).append(row)
+        for topic, rows in topics.items():
+            lines += ["", *_topic_feedback(topic, rows, lang, detail)]
         return "\n".join(lines) + "\n"
 
     def to_csv_row(self, topic_ids) -> list:
         """This record's row of grades.csv (see ``results.CSV_HEADER``): the total, then per topic."""
         return [self.student, self.score, self.max_score, self.status.value,
                 *(self.topics.get(topic, 0) for topic in topic_ids)]
+
+
+def _topic_feedback(topic: str, rows: list[ExerciseRecord], lang: str | None, detail: str) -> list[str]:
+    """A topic's part of the feedback: its heading, then its exercises (see ``to_feedback``)."""
+    heading = f"## {catalogue.load().topic(topic).title_in(lang or 'en')} (`{topic}.py`)"
+    untouched = [row for row in rows if row.status is outcome.Status.NOT_STARTED]
+    ungraded = [row for row in rows if not row.tests]
+    points = sum(row.points for row in rows)
+    if len(untouched) == len(rows):
+        return [f"{heading}: {t('autograde.feedback_topic_not_started', lang, points=points)}"]
+    if len(ungraded) == len(rows):
+        return [f"{heading}: {t('autograde.feedback_topic_not_graded', lang, points=points)}"]
+    shared = _shared_failure(rows)
+    if shared is not None:  # a missing module, a file that does not import: said once for the topic
+        return [heading, "", "- " + t("autograde.feedback_topic_failing", lang, count=len(rows), points=points),
+                *_failure_feedback(rows[0].id, shared, lang, detail)]
+    lines = [heading, ""]
+    for row in rows:
+        if row in untouched or row in ungraded:
+            continue
+        failing = [x for x in row.tests if x.outcome == outcome.TEST_FAILED]
+        count = t("autograde.feedback_failing_tests", lang, failed=len(failing), total=len(row.tests)) \
+            if failing else ""
+        lines.append(f"- `{row.id}`: {row.earned}/{row.points} — {row.status_text(lang)}{count}")
+        if failing:
+            lines += _failure_feedback(row.id, failing[0], lang, detail)
+    for key, skipped in (("autograde.feedback_not_started", untouched), ("autograde.feedback_not_graded", ungraded)):
+        if skipped:
+            lines.append("- " + t(key, lang, points=sum(row.points for row in skipped),
+                                  exercises=", ".join(f"`{row.id}`" for row in skipped)))
+    return lines
+
+
+def _shared_failure(rows: list[ExerciseRecord]) -> TestRecord | None:
+    """The one failure every exercise of a topic has, if they all fail alike with no hint of their
+    own (the module is missing or does not import): its first test, else None."""
+    if len(rows) < 2 or any(x.outcome == outcome.TEST_PASSED for row in rows for x in row.tests):
+        return None
+    firsts = [next((x for x in row.tests if x.outcome == outcome.TEST_FAILED), None) for row in rows]
+    if any(x is None or x.what is None or x.hint is not None for x in firsts):
+        return None
+    causes = {(x.what, x.detail) for x in firsts}
+    return firsts[0] if len(causes) == 1 else None
+
+
+def _failure_feedback(exercise_id: str, test: TestRecord, lang: str | None, detail: str) -> list[str]:
+    """The first failing test of an exercise: its what-line, what it measured (full), its hint."""
+    if test.what is not None:
+        what, measured = test.what, (test.detail or "").splitlines()
+    else:  # a record written before failures kept their parts: the message after its first line
+        message = (test.message or "").strip().splitlines()
+        what, measured = None, message[1:]
+    lines = [f"  - {_flat(what)}"] if what else []
+    if detail == FEEDBACK_FULL and measured:
+        lines.append(f"  - {t('autograde.feedback_test', lang, name=test.name)}")
+        kept = measured[:FEEDBACK_DETAIL_LINES]
+        lines += ["", "    ```", *(f"    {line}" for line in kept)]
+        if len(measured) > len(kept):
+            lines.append(f"    {t('autograde.feedback_more_lines', lang, count=len(measured) - len(kept))}")
+        lines += ["    ```", ""]
+    hint = t("failure.hint", lang, hint=test.hint) if test.hint else \
+        t("autograde.feedback_hint_command", lang, exercise=exercise_id)
+    lines.append(f"  - {_flat(hint)}")
+    return lines
+
+
+def _flat(line: str) -> str:
+    """A message line as Markdown list text: the column padding after its label is one space."""
+    return " ".join(line.split())

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from keraskit import catalogue
 from keraskit.atomic import write_atomic
-from keraskit.autograde.record import GradeRecord
+from keraskit.autograde.record import FEEDBACK_BRIEF, GradeRecord
 
 CSV_HEADER = ["student", "score", "max_score", "status"]  # then one column per topic
 
@@ -25,12 +25,20 @@ def graded_exercises(topics_with_tests, exercises=()) -> list[catalogue.Exercise
             if e.topic in topics_with_tests and (not chosen or e.id in chosen)]
 
 
-def write_submission(out: Path, record: GradeRecord) -> None:
-    """feedback and results first, the record last: its presence means "finished"."""
+def write_submission(out: Path, record: GradeRecord, feedback: str = FEEDBACK_BRIEF) -> None:
+    """feedback and results first, the record last: its presence means "finished".
+
+    ``feedback`` is how much of a failure the feedback file shows (``record.FEEDBACK_MODES``)."""
     student = record.student
-    write_atomic(out / "feedback" / f"{student}.md", record.to_feedback())
+    write_feedback(out, record, feedback)
     write_atomic(out / "results" / f"{student}.json", json.dumps(record.to_gradescope(), indent=2))
     write_atomic(out / "records" / f"{student}.json", json.dumps(record.to_json(), indent=2))
+
+
+def write_feedback(out: Path, record: GradeRecord, feedback: str = FEEDBACK_BRIEF) -> None:
+    """``feedback/<student>.md``: written again from the record alone, so a class graded before
+    is given the feedback mode of this run without being graded again."""
+    write_atomic(out / "feedback" / f"{record.student}.md", record.to_feedback(detail=feedback))
 
 
 def read_record(path: Path) -> GradeRecord:
