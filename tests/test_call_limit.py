@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -201,20 +202,30 @@ def hanging_copy(folder: Path, module: str, replacement: str) -> Path:
 
 
 def test_an_endless_loop_ends_the_exercise_in_seconds_with_its_line(tmp_path):
-    """The limit set by the environment variable (``check`` passes ``--call-limit`` on: test_selfstudy.py)."""
+    """The limit set by the environment variable (``check`` passes ``--call-limit`` on: test_selfstudy.py).
+
+    PYTEST_TIMEOUT, shorter still, is left alone by exercise tests: pytest-timeout never speaks."""
     submission = hanging_copy(tmp_path, "tensors", HANG)
     done, seconds = run_pytest("exercises/tests/test_tensors.py", "--target", str(submission),
-                               "--exercise", "tensors.samples_first", env={calllimit.LIMIT_ENV: "1"})
+                               "--exercise", "tensors.samples_first",
+                               env={calllimit.LIMIT_ENV: "1.5", "PYTEST_TIMEOUT": "1"})
     out = done.stdout
     assert done.returncode == 1 and seconds < 15, (seconds, out[-3000:])
-    assert out.count("did not return within 1 s (an endless loop?)") == 3, out[-3000:]
-    assert out.count("skipped: an earlier call did not return within 1 s") == 2
+    assert out.count("did not return within 1.5 s (an endless loop?)") == 3, out[-3000:]
+    assert out.count("skipped: an earlier call did not return within 1.5 s") == 2
     line = (submission / "tensors.py").read_text(encoding="utf-8").splitlines().index("    while True:") + 1
     assert f"at:       {submission / 'tensors.py'}:{line} in samples_first: while True:" in out \
         or f"at:       {submission / 'tensors.py'}:{line + 1} in samples_first: pass" in out
     assert "samples_first   1 pt  failing" in out
-    for pytest_timeout_text in ("Timeout", "timeout:", "Traceback", "raised an error before returning"):
+    for pytest_timeout_text in ("Timeout", "Traceback", "raised an error before returning"):
         assert pytest_timeout_text not in out + done.stderr
+
+
+def test_the_students_settings_give_pytest_timeout_nothing_to_say():
+    """pyproject.toml is the students' pytest configuration too: no per-test timeout there (the kit's
+    own tests get theirs from tests/conftest.py), so no timeout header and no timeout text."""
+    settings = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]
+    assert not any(key.startswith("timeout") for key in settings), settings
 
 
 def test_a_bad_limit_is_named(capsys):
