@@ -37,7 +37,8 @@ def catch_once():
             pass
     except BaseException:
         pass
-    while True:
+    give_up = time.monotonic() + 5  # without a second stop this returns late, never hangs the test
+    while time.monotonic() < give_up:
         pass
 
 def swallow_and_return():
@@ -100,6 +101,25 @@ def test_a_sleep_and_a_loop_that_catches_the_first_stop_are_stopped_too(graded):
         with pytest.raises(calllimit.CallTimedOut):
             limits().call("looping.x", LIMIT, function)
         assert time.monotonic() - started < LIMIT + calllimit.REFIRE + 2
+
+
+def test_a_module_that_never_finishes_loading_ends_its_tests_at_once(tmp_path):
+    # stuck for 5 s, not for ever: without a limit the test fails then instead of hanging
+    (tmp_path / "stuck.py").write_text("import time\n\ngive_up = time.monotonic() + 5\n"
+                                       "while time.monotonic() < give_up:\n    time.sleep(0.01)\n", encoding="utf-8")
+    guard = limits()
+    module = target.GradedModule("stuck", target.LocalLoader(tmp_path), target.CallLog(), guard, "stuck.f")
+    started = time.monotonic()
+    with pytest.raises(calllimit.CallTimedOut) as stopped:
+        module.f()
+    assert stopped.value.importing and time.monotonic() - started < LIMIT + 2
+    path, line, function, _ = stopped.value.where
+    assert (Path(path), function) == (tmp_path / "stuck.py", "<module>") and line in (4, 5)
+    for _ in range(2):  # every later test of the topic, whatever its exercise
+        again = target.GradedModule("stuck", target.LocalLoader(tmp_path), target.CallLog(), guard, "stuck.g")
+        with pytest.raises(calllimit.CallSkipped):
+            again.g()
+    assert time.monotonic() - started < LIMIT + 2
 
 
 def test_a_call_that_catches_the_stop_and_returns_late_still_timed_out(graded):
@@ -166,7 +186,8 @@ def test_limits_per_topic_and_what_the_option_accepts():
     assert defaults.for_topic("tensors") == calllimit.NUMPY_LIMIT == 10
     assert defaults.for_topic("training") == defaults.for_topic("models") == calllimit.MODEL_LIMIT == 60
     assert defaults.for_import("tensors") == calllimit.IMPORT_LIMIT  # an import may load TensorFlow
-    assert limits(2).for_topic("training") == 2 and limits(0).for_import("tensors") == 0
+    assert limits(2).for_topic("training") == limits(2).for_import("tensors") == 2
+    assert limits(0).for_import("tensors") == 0
     assert calllimit.parse_limit(" 2.5 ", "--call-limit") == 2.5
     for bad in ("soon", "-1", "nan", "inf", ""):
         with pytest.raises(ValueError, match="--call-limit"):
