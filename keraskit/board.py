@@ -66,8 +66,9 @@ def progress_bar(done: int, total: int, width: int = 20) -> str:
     return "[" + "#" * filled + "-" * (width - filled) + "]"
 
 
-def render(board: list[TopicRows], *, target: str, path_of, lang: str | None = None) -> str:
-    """The board as text. ``path_of(topic_id)`` says where a topic's module lives."""
+def render(board: list[TopicRows], *, target: str, path_of, lang: str | None = None, show_next: bool = True) -> str:
+    """The board as text. ``path_of(topic_id)`` says where a topic's module lives. Without
+    ``show_next`` it ends before its "Next:" line (the caller says what is next its own way)."""
     lang = lang or current_language()
     status_text = {s: t(f"board.status_{s.value}", lang) for s in Status}
     name_width = max((len(r.exercise.function) for topic in board for r in topic.rows), default=10)
@@ -92,7 +93,7 @@ def render(board: list[TopicRows], *, target: str, path_of, lang: str | None = N
     upcoming = next_exercise(board)
     if upcoming is None:
         lines.append(t("board.all_done", lang))
-    else:
+    elif show_next:
         lines.append(t("board.next", lang, exercise=upcoming.exercise.id, path=path_of(upcoming.exercise.topic)))
     return "\n".join(lines)
 

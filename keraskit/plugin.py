@@ -15,7 +15,19 @@ from pathlib import Path
 
 import pytest
 
-from keraskit import board, catalogue, imports, layout, outcome, quiet, selection, target, tfruntime
+from keraskit import (
+    board,
+    calllimit,
+    catalogue,
+    imports,
+    layout,
+    outcome,
+    quiet,
+    selection,
+    studentloop,
+    target,
+    tfruntime,
+)
 from keraskit.expect import LINE_LIMIT, TYPE, VALUES, ExpectationFailed
 from keraskit.i18n import current_language, notice_sink_active, notices_to, t
 
@@ -46,6 +58,9 @@ def pytest_addoption(parser):
                     help="grade the exercise modules found in DIR (also: KERASKIT_TARGET=DIR)")
     group.addoption("--exercise", metavar="ID", action="append", default=[],
                     help="run only the tests of this exercise (module.function); repeatable")
+    group.addoption("--call-limit", metavar="SECONDS", default=None,
+                    help=f"stop a call into the graded code after SECONDS (0: never; also: {calllimit.LIMIT_ENV}); "
+                         f"default {calllimit.NUMPY_LIMIT:g} s, {calllimit.MODEL_LIMIT:g} s in the model topics")
 
 
 def pytest_addhooks(pluginmanager):
@@ -56,6 +71,9 @@ def pytest_addhooks(pluginmanager):
 def pytest_configure(config):
     config.addinivalue_line("markers", "exercise(id): the catalogue exercise (module.function) a test grades")
     config.stash[LOADER_KEY] = _make_loader(config)
+    if getattr(config.stash[LOADER_KEY], "limits_calls", False):  # graded code runs in this process
+        config.stash[studentloop.LIMITS_KEY] = studentloop.make_limits(config)
+        config.pluginmanager.register(studentloop.StudentLoop(config), "keraskit-student-loop")
 
 
 def _make_loader(config) -> target.Loader:
@@ -88,7 +106,8 @@ def _graded_module_fixture(topic_id: str):
     @pytest.fixture(name=topic_id)
     def fixture(request):
         log = request.node.stash.setdefault(CALL_LOG_KEY, target.CallLog())
-        return target.GradedModule(topic_id, loader_of(request.config), log)
+        return target.GradedModule(topic_id, loader_of(request.config), log,
+                                   studentloop.limits_of(request.config), exercise_of(request.node))
 
     fixture.__name__ = f"graded_{topic_id}"
     return fixture
@@ -259,7 +278,13 @@ def _explain_failure(item, call, exercise_id: str) -> Failure:
     error = excinfo.value
     # An exercise's hints are about its method: none answers a missing module or function, a file
     # that does not import, or a call the grader stopped (kind None: no hint is looked for).
-    if excinfo.errisinstance(target.ModuleMissing):
+    if excinfo.errisinstance((calllimit.CallTimedOut, calllimit.CallSkipped)):
+        if not excinfo.errisinstance(calllimit.CallTimedOut) or error.importing:
+            called = []  # a skipped call was never made; a module load is no call of the student's
+        stopped = studentloop.timeout_lines(error, lambda where: t(
+            "failure.location", path=where[0], line=where[1], function=where[2], source=where[3]))
+        kind, what, detail = None, stopped[0], stopped[1:]
+    elif excinfo.errisinstance(target.ModuleMissing):
         kind, what = None, t("what.missing_module", module=f"{exercise.topic}.py")
         detail = [t("failure.missing_module", module=exercise.topic, root=getattr(loader, "root", ""))]
     elif excinfo.errisinstance(imports.ForeignImport):

@@ -41,11 +41,22 @@ class TestResult:
     hint: str | None = None
 
 
+class CollectionError(RuntimeError):
+    """pytest stopped the run because test files could not be collected; the message says which
+    and why. Not a Ctrl-C, and never a grade: a caller reports it as the kit's problem."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
 @dataclass
 class RunResult:
     exit_code: int
     tests: list[TestResult] = field(default_factory=list)
     output: str = ""
+    # Test files that could not be loaded, one message each (the run went on without them).
+    collection_errors: list[str] = field(default_factory=list)
 
     def outcomes(self) -> dict[str, list[str]]:
         """exercise id -> the outcomes of its tests."""
@@ -65,12 +76,19 @@ class _Collector:
     def __init__(self):
         self.tests: list[TestResult] = []
         self.interrupted = False
+        self.collection_errors: list[str] = []
 
     def pytest_keyboard_interrupt(self, excinfo):
         # pytest ends the session on Ctrl-C and returns; the caller (the board, ``watch``, a judge)
-        # must still hear of it, or a Ctrl-C that lands inside a run is lost.
-        if excinfo.errisinstance(KeyboardInterrupt):
+        # must still hear of it, or a Ctrl-C that lands inside a run is lost. pytest's own stops
+        # (errors during collection, -x) are KeyboardInterrupt subclasses too, but no Ctrl-C.
+        if excinfo.errisinstance(KeyboardInterrupt) and \
+                not excinfo.errisinstance((pytest.Session.Interrupted, pytest.Session.Failed)):
             self.interrupted = True
+
+    def pytest_collectreport(self, report):
+        if report.failed:
+            self.collection_errors.append(str(report.longrepr).strip())
 
     def pytest_runtest_logreport(self, report):
         exercise = report_property(report, PROP_EXERCISE)
@@ -112,7 +130,9 @@ def run(paths, *, target: Path | str | None = None, instructor: bool = False,
         forget_modules(before, lambda path: path.name.startswith(("test_", "conftest")))
     if collector.interrupted:
         raise KeyboardInterrupt
-    return RunResult(int(code), collector.tests, buffer.getvalue())
+    if code == pytest.ExitCode.INTERRUPTED and collector.collection_errors:
+        raise CollectionError(collector.collection_errors)
+    return RunResult(int(code), collector.tests, buffer.getvalue(), collector.collection_errors)
 
 
 def forget_modules(before: set[str], chosen: Callable[[Path], bool]) -> None:

@@ -19,11 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from keraskit import expect, imports, tfruntime
+from keraskit import calllimit, expect, imports, tfruntime
 from keraskit.layout import find_module_file, module_name
 
 INSTRUCTOR_ENV = "KERASKIT_INSTRUCTOR"
 TARGET_ENV = "KERASKIT_TARGET"
+
+GRADED_PREFIX = "_keraskit_graded_"  # the module name of every graded module loaded here
 
 _load_counter = itertools.count()
 
@@ -44,9 +46,14 @@ class ModuleMissing(ImportError):
     """The graded folder has no file for this topic."""
 
 
+def is_graded_frame(frame) -> bool:
+    """Does this frame run graded code (a module loaded by ``load_module_file``)?"""
+    return str(frame.f_globals.get("__name__", "")).startswith(GRADED_PREFIX)
+
+
 def load_module_file(path: Path, module: str) -> types.ModuleType:
     """Execute one module file under a fresh, unique name (never cached between runs)."""
-    name = f"_keraskit_graded_{next(_load_counter)}_{module}"
+    name = f"{GRADED_PREFIX}{next(_load_counter)}_{module}"
     spec = importlib.util.spec_from_file_location(name, path)
     mod = importlib.util.module_from_spec(spec)
     sys.modules[name] = mod  # dataclasses and pickling look the module up by name
@@ -62,7 +69,8 @@ def load_module_file(path: Path, module: str) -> types.ModuleType:
 class Loader(Protocol):
     """How the tests reach the graded code, one module (topic) at a time.
 
-    ``LocalLoader`` loads a folder in this process; the isolated grader's loader
+    ``LocalLoader`` loads a folder in this process (and sets ``limits_calls``: the tests time its
+    calls, ``keraskit.calllimit``); the isolated grader's loader
     (``keraskit.autograde.judge.IsolatedLoader``) runs the code in a sandboxed worker; a
     notebook's (``keraskit.nbgrader.checks.NotebookLoader``) hands over what the notebook defined.
     A plugin offers one through the ``pytest_keraskit_loader`` hook (``keraskit.hookspecs``).
@@ -86,6 +94,8 @@ def missing_loader_members(candidate) -> list[str]:
 
 class LocalLoader:
     """Loads the graded modules from a folder, in this process (a ``Loader``)."""
+
+    limits_calls = True  # graded code runs here: each call gets a time limit (keraskit.calllimit)
 
     def __init__(self, root: Path):
         self.root = Path(root)
@@ -193,17 +203,28 @@ class GradedModule:
     """What a test's module fixture returns: the graded module, with every call logged.
 
     Attribute access is resolved lazily, so a test of one exercise is not blocked by another
-    function missing from the file.
+    function missing from the file. With ``limits`` (code that runs in this process), loading the
+    module and each call are timed, and charged to ``exercise`` (the test's) when they time out.
     """
 
-    def __init__(self, name: str, loader, log: CallLog):
+    def __init__(self, name: str, loader, log: CallLog, limits: calllimit.CallLimits | None = None,
+                 exercise: str | None = None):
         self.__name = name
         self.__loader = loader
         self.__log = log
+        self.__limits = limits
+        self.__exercise = exercise
+
+    def __load(self):
+        limits = self.__limits
+        if limits is None:
+            return self.__loader.load(self.__name)
+        return limits.call(f"load:{self.__name}", limits.for_import(self.__name), self.__loader.load, self.__name,
+                           importing=True)
 
     def __getattr__(self, attr: str):
         try:
-            module = self.__loader.load(self.__name)
+            module = self.__load()
         except BaseException as exc:  # missing, or does not import: no answer to any check
             expect.mark_not_an_answer(exc)
             raise
@@ -218,13 +239,20 @@ class GradedModule:
             return value
         log = self.__log
         name = self.__name
+        limits = self.__limits
+        key = self.__exercise or f"{name}.{attr}"
 
         def call(*args, **kwargs):
+            if limits is not None:
+                limits.check(key)  # an earlier call of this exercise timed out: this one is not made
             log.record(describe_call(f"{name}.{attr}", args, kwargs))
             log.returned_none = False
             tfruntime.configure()  # the answer's module may have imported TensorFlow just now
             try:
-                result = value(*args, **kwargs)
+                if limits is None:
+                    result = value(*args, **kwargs)
+                else:
+                    result = limits.call(key, limits.for_topic(name), value, *args, **kwargs)
             except BaseException as exc:
                 mark_raised_by_call(exc)
                 raise

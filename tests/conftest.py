@@ -9,6 +9,7 @@ pytest 9.2 and xdist 3.8 it does not group at all: xdist can no longer tag a tes
 The students' ``pytest exercises/`` never loads this file.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -37,6 +38,21 @@ SLOW_FILES = ["test_fairness_class.py", "test_strength.py", "test_autograde_redt
               "test_nbgrader_pipeline.py", "test_judge_hardening.py", "test_autograde_floor.py",
               "test_autograde_sigkill.py", "test_selfcheck.py", "test_nbgrader_judge.py",
               "test_autograde_gradescope.py", "test_selfstudy.py", "test_feedback_selection.py"]
+
+
+# Each of the kit's own tests stops after this many seconds (pytest-timeout) unless --timeout,
+# PYTEST_TIMEOUT or an ini setting says otherwise. It is set here, not in pyproject.toml, which the
+# students' `pytest exercises/` reads too: there keraskit's own call limit stops a hanging call, and
+# pytest-timeout's header and messages must not appear.
+KIT_TEST_TIMEOUT = 300
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    """Before pytest-timeout reads its settings: the kit's tests get KIT_TEST_TIMEOUT by default."""
+    if config.pluginmanager.hasplugin("timeout") and config.getoption("timeout") is None \
+            and not os.environ.get("PYTEST_TIMEOUT") and not config.getini("timeout"):
+        config.option.timeout = KIT_TEST_TIMEOUT
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -118,11 +118,6 @@ def test_no_chinese_message_has_english_in_its_own_words():
         assert i18n.english_sentences(filled) == [], f"zh_CN {key}: {filled}"
 
 
-def test_the_two_next_lines_read_differently_in_chinese():
-    zh = i18n.messages("zh_CN")
-    assert zh["board.next"].split("：")[0] != zh["check.next_step"].split("：")[0]
-
-
 def _chinese(monkeypatch, produce) -> str:
     """The ExpectationFailed message ``produce()`` raises, with the language set to Chinese."""
     from keraskit.expect import ExpectationFailed

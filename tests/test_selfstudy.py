@@ -85,18 +85,56 @@ def test_solution_with_the_instructor_flag_and_without_a_reference(copy):
     assert missing.returncode == 1 and "no reference" in missing.stderr
 
 
-def test_check_shows_progress_current_exercise_and_next_step(copy, cat):
+def _next_lines(out: str) -> list[str]:
+    return [line for line in out.splitlines() if line.startswith("Next")]
+
+
+def test_check_shows_progress_why_the_current_exercise_fails_and_one_next_line(copy, cat):
     result = keraskit(copy, "check", "tensors")
     assert result.returncode == 1
     out = result.stdout
     assert "[----------]" in out and f"0/{len(cat.topic('tensors').exercises)} done" in out
     assert "(encoding)" not in out
-    assert "Current exercise: samples_first() in exercises/tensors.py" in out
-    assert "keraskit hint tensors.samples_first" in out
+    assert "tensors.samples_first is not started: replace `raise NotImplementedError` in exercises/tensors.py." in out
+    assert f"hint:     {cat.exercise('tensors.samples_first').hints['en'][0]}" in out
+    assert _next_lines(out) == ["Next: tensors.samples_first in exercises/tensors.py. Make it pass, then run "
+                                "`keraskit check` again. Stuck? `keraskit hint tensors.samples_first`"], out
+    assert "Current exercise" not in out
+    # a wrong answer: the first failure as the pytest board prints it
+    (copy / "exercises" / "tensors.py").write_text(
+        (ROOT / "solutions" / "tensors.py").read_text(encoding="utf-8")
+        + "\n\ndef samples_first(x, sample_axis):\n    return np.swapaxes(np.asarray(x), sample_axis, 0)\n",
+        encoding="utf-8")
+    wrong = keraskit(copy, "check", "tensors")
+    assert wrong.returncode == 1
+    assert "FAIL tensors.samples_first: 2 of 3 visible tests fail. The first:" in wrong.stdout, wrong.stdout
+    assert "expected: (5, 8, 6, 3)" in wrong.stdout and "got:      (5, 6, 3, 8)" in wrong.stdout
+    assert f"hint:     {cat.exercise('tensors.samples_first').hints['en'][0]}" in wrong.stdout
+    assert len(_next_lines(wrong.stdout)) == 1
     solve(copy, "tensors")
     solved = keraskit(copy, "check", "tensors")
     assert solved.returncode == 0 and "Every exercise here passes" in solved.stdout
+    assert _next_lines(solved.stdout) == []
     assert progress(copy)["done"] == [e.id for e in cat.topic("tensors").exercises]
+
+
+HANG = "\n\ndef samples_first(x, sample_axis):\n    while True:\n        pass\n"
+
+
+def test_check_names_the_running_exercise_and_stops_a_hang_in_seconds(copy):
+    tensors = copy / "exercises" / "tensors.py"
+    tensors.write_text((ROOT / "solutions" / "tensors.py").read_text(encoding="utf-8") + HANG, encoding="utf-8")
+    started = time.monotonic()
+    result = keraskit(copy, "check", "tensors", "--call-limit", "2")
+    assert result.returncode == 1 and time.monotonic() - started < 15
+    assert "running tensors.samples_first (a call that does not return is stopped after 2 s) ..." in result.stderr
+    assert "FAIL tensors.samples_first: 3 of 3 visible tests fail. The first:" in result.stdout
+    assert "what:     the call did not return within 2 s (an endless loop?)" in result.stdout
+    assert f"at:       {tensors}:" in result.stdout and "in samples_first:" in result.stdout
+    assert "7/8 done" in result.stdout  # the other exercises were checked as usual
+    bad = keraskit(copy, "check", "tensors", "--call-limit", "-1")
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == "keraskit check: --call-limit: expected a number of seconds (0: no limit), got '-1'"
 
 
 def test_check_rejects_an_unknown_topic(copy):
@@ -131,7 +169,7 @@ def _read_until(proc, text: str, timeout: float = 120) -> str:
 
 def test_watch_reruns_on_save_moves_on_and_quits_on_ctrl_c(copy):
     environ = {k: v for k, v in os.environ.items() if not k.startswith("KERASKIT_")}
-    environ["KERASKIT_LANG"] = "en"
+    environ.update({"KERASKIT_LANG": "en", "KERASKIT_CALL_LIMIT": "2"})
     proc = subprocess.Popen([sys.executable, "-m", "keraskit.cli", "watch", "--poll", "0.1"], cwd=copy,
                             env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             preexec_fn=hear_ctrl_c)
@@ -145,6 +183,10 @@ def test_watch_reruns_on_save_moves_on_and_quits_on_ctrl_c(copy):
         assert wrong != stub
         (copy / "exercises" / "tensors.py").write_text(wrong, encoding="utf-8")
         _read_until(proc, "FAIL tensors.samples_first")
+        hanging = wrong.replace("return np.asarray(x)", "while True:\n        pass")
+        (copy / "exercises" / "tensors.py").write_text(hanging, encoding="utf-8")
+        hung = _read_until(proc, "did not return within 2 s (an endless loop?)")
+        assert "FAIL tensors.samples_first: 3 of 3" in hung
         solve(copy, "tensors")
         out = _read_until(proc, "Now: tensors.image_batch_shape")
         assert "PASS tensors.samples_first" in out
@@ -152,6 +194,8 @@ def test_watch_reruns_on_save_moves_on_and_quits_on_ctrl_c(copy):
         rest, err = proc.communicate(timeout=60)
         assert "Stopped watching." in rest and proc.returncode == 0
         assert "Traceback" not in err
+        # named while the hanging run waited (a quick run prints no such line when not on a terminal)
+        assert "running tensors.samples_first (a call that does not return is stopped after 2 s) ..." in err
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -1,6 +1,7 @@
 """What a student sees: the board, "not started", short teaching failures, no TensorFlow noise."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -130,3 +131,46 @@ def test_ctrl_c_inside_an_in_process_run_reaches_the_caller(tmp_path):
         runner.run([tmp_path / "test_interrupted.py"], rootdir=tmp_path)
     (tmp_path / "test_interrupted.py").write_text("def test_calm():\n    pass\n")
     assert runner.run([tmp_path / "test_interrupted.py"], rootdir=tmp_path).exit_code == 0
+
+
+def test_a_collection_error_is_not_taken_for_ctrl_c(tmp_path):
+    """pytest stops a run at a collection error with its own KeyboardInterrupt subclass: the caller
+    hears of a CollectionError naming the file, never of a Ctrl-C."""
+    (tmp_path / "test_broken.py").write_text("raise RuntimeError('the file itself is broken')\n")
+    with pytest.raises(runner.CollectionError, match="the file itself is broken"):
+        runner.run([tmp_path / "test_broken.py"], rootdir=tmp_path)
+
+
+@pytest.fixture
+def broken_tensorflow(tmp_path):
+    """A TensorFlow that does not import, as after a protobuf mismatch on a hosted notebook."""
+    package = tmp_path / "site" / "tensorflow"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("from google.protobuf import runtime_version_of_another_release\n")
+    return {"PYTHONPATH": str(tmp_path / "site")}
+
+
+def test_a_tensorflow_that_does_not_import_is_one_line_and_the_board_still_shows(broken_tensorflow):
+    result = run_pytest("exercises/", env=broken_tensorflow)
+    out = result.stdout
+    assert result.returncode == 1, out[-3000:]  # failed, not interrupted (2)
+    for topic in ("models", "training"):
+        assert (f"exercises/tests/test_{topic}.py was not run: TensorFlow/Keras does not import in this Python "
+                "(ImportError: cannot import name 'runtime_version_of_another_release'") in out
+    assert "`keraskit doctor`" in out and "This is not your code" in out
+    assert "keraskit board" in out and "Next: tensors.samples_first in exercises/tensors.py" in out
+    for raw in ("Traceback", "keras/src/", "Interrupted", "errors during collection"):
+        assert raw not in out, f"{raw!r} on screen"
+
+
+def test_keraskit_check_with_a_broken_tensorflow_says_so_and_is_no_ctrl_c(broken_tensorflow, tmp_path):
+    work = tmp_path / "work"  # a working copy: check saves progress in it
+    shutil.copytree(ROOT / "exercises", work / "exercises", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(ROOT / "pyproject.toml", work / "pyproject.toml")
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("KERASKIT_", "TF_"))}
+    environ.update({**broken_tensorflow, "KERASKIT_LANG": "en"})
+    done = subprocess.run([sys.executable, "-m", "keraskit.cli", "check"], cwd=work, env=environ,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 1 and "interrupted" not in done.stderr, done.stderr[-2000:]
+    assert done.stdout.count("TensorFlow/Keras does not import in this Python") == 2
+    assert "keraskit board" in done.stdout and "(tensors)" in done.stdout and "(models)" not in done.stdout

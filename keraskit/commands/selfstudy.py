@@ -7,8 +7,9 @@ import difflib
 import sys
 from pathlib import Path
 
-from keraskit import board, catalogue, imports, layout, outcome, runner, target
+from keraskit import board, calllimit, catalogue, imports, layout, outcome, runner, target
 from keraskit.commands import CommandError, require_folder
+from keraskit.commands.running import ShowRunning
 from keraskit.i18n import current_language, t
 from keraskit.layout import find_project_root
 from keraskit.progress import Progress
@@ -18,6 +19,7 @@ def add_arguments(parser, name: str) -> None:
     if name == "check":
         parser.add_argument("topic", nargs="?", metavar="TOPIC", help=t("cli.arg.check_topic"))
         parser.add_argument("--target", metavar="DIR", help=t("cli.arg.check_target"))
+        add_call_limit(parser)
     elif name == "hint":
         parser.add_argument("exercise", metavar="ID", help=t("cli.arg.exercise_id"))
         parser.add_argument("--all", action="store_true", help=t("cli.arg.hint_all"))
@@ -46,10 +48,49 @@ def visible_tests(root: Path, topics) -> list[Path]:
     return [layout.topic_paths(topic, root).visible for topic in topics]
 
 
-def run_visible(root: Path, topics, exercises=(), target_dir=None) -> runner.RunResult:
-    """The visible tests of ``topics`` (optionally some exercises only), against exercises/ by default."""
-    return runner.run(visible_tests(root, topics), target=target_dir or layout.Layout(root).exercises,
-                      exercises=exercises, rootdir=root)
+def add_call_limit(parser) -> None:
+    parser.add_argument("--call-limit", metavar="SECONDS", default=None, help=t(
+        "cli.arg.call_limit", numpy=f"{calllimit.NUMPY_LIMIT:g}", model=f"{calllimit.MODEL_LIMIT:g}"))
+
+
+def call_limit_args(args) -> list[str]:
+    """The pytest arguments for ``--call-limit`` (checked here: a bad value is the command's error)."""
+    given = getattr(args, "call_limit", None)
+    try:
+        calllimit.configured_limit(given)
+    except ValueError as exc:
+        source, value = exc.args
+        raise CommandError(t("calllimit.bad_value", source=source, value=repr(value))) from None
+    return ["--call-limit", str(given)] if given is not None else []
+
+
+def run_visible(root: Path, topics, exercises=(), target_dir=None, extra_args=(),
+                show_running=False) -> runner.RunResult:
+    """The visible tests of ``topics`` (optionally some exercises only), against exercises/ by default.
+
+    With ``show_running``, the exercise being run is named while the student waits."""
+    plugins = [ShowRunning()] if show_running else []
+    try:
+        return runner.run(visible_tests(root, topics), target=target_dir or layout.Layout(root).exercises,
+                          exercises=exercises, rootdir=root, extra_args=extra_args, plugins=plugins)
+    finally:
+        for shown in plugins:
+            shown.close()
+
+
+def failure_report(exercise: catalogue.Exercise, result: runner.RunResult, path: str) -> list[str]:
+    """What ``check`` and ``watch`` show of an exercise that does not pass: the first failure as the
+    pytest board prints it (called, what, expected, got, hint), or how to start."""
+    tests = [test for test in result.tests if test.exercise == exercise.id]
+    status = outcome.exercise_status([test.outcome for test in tests]) if tests else outcome.Status.FAILING
+    if status is outcome.Status.NOT_STARTED:
+        return [t("watch.not_started", exercise=exercise.id, path=path),
+                t("failure.hint", hint=exercise.hints_in(current_language())[0])]
+    failed = [test for test in tests if test.outcome != outcome.TEST_PASSED]
+    lines = [t("check.failed", exercise=exercise.id, failed=len(failed), total=len(tests))]
+    if failed and failed[0].message:
+        lines.append(failed[0].message)
+    return lines
 
 
 # --------------------------------------------------------------------------- check
@@ -62,7 +103,14 @@ def check(args, root: Path) -> int:
     graded = require_folder("--target", Path(args.target)).resolve() if args.target else layout.Layout(root).exercises
     for line in imports.folder_messages(graded, topics):  # the grader's rule, said before the tests run
         print(line, flush=True)
-    result = run_visible(root, topics, target_dir=graded)
+    try:
+        result = run_visible(root, topics, target_dir=graded, extra_args=call_limit_args(args), show_running=True)
+    except runner.CollectionError as exc:  # files pytest could not collect: the kit's problem, said as such
+        print(exc, file=sys.stderr)
+        return 1
+    for line in result.collection_errors:  # a topic's file not loaded (TensorFlow broken); the rest ran
+        print(line)
+        print()
     statuses = result.statuses()
     progress = Progress.load(root)
     done_now = {e for e, s in statuses.items() if s is outcome.Status.DONE}
@@ -72,12 +120,15 @@ def check(args, root: Path) -> int:
     progress.save()
     rows = board.summarize(result.outcomes(), cat)
     loader = target.LocalLoader(graded)
-    print(board.render(rows, target=target.display_path(graded), path_of=loader.describe))
+    print(board.render(rows, target=target.display_path(graded), path_of=loader.describe, show_next=False))
     upcoming = board.next_exercise(rows)
     if upcoming is None:
-        return 0
-    print(t("check.current", function=upcoming.exercise.function, path=loader.describe(upcoming.exercise.topic)))
-    print(t("check.next_step", exercise=upcoming.exercise.id))
+        return 1 if result.collection_errors else 0
+    path = loader.describe(upcoming.exercise.topic)
+    print()
+    print("\n".join(failure_report(upcoming.exercise, result, path)))
+    print()
+    print(t("check.next", exercise=upcoming.exercise.id, path=path))
     return 1
 
 

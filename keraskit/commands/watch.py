@@ -9,10 +9,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from keraskit import catalogue, layout, outcome, target
+from keraskit import catalogue, layout, outcome, runner, target
 from keraskit.commands import require_positive
-from keraskit.commands.selfstudy import run_visible
-from keraskit.i18n import current_language, notices_shown_after, t
+from keraskit.commands.selfstudy import add_call_limit, call_limit_args, failure_report, run_visible
+from keraskit.i18n import notices_shown_after, t
 from keraskit.layout import find_project_root
 from keraskit.progress import Progress
 
@@ -20,11 +20,12 @@ from keraskit.progress import Progress
 def add_arguments(parser, name: str) -> None:
     parser.add_argument("--poll", type=float, default=0.5, metavar="SECONDS",
                         help=t("cli.arg.watch_poll"))
+    add_call_limit(parser)
 
 
 def run(args, name: str) -> int:
     require_positive("--poll", args.poll)
-    watcher = Watcher(find_project_root())
+    watcher = Watcher(find_project_root(), call_limit_args(args))
     print(t("watch.start", folder=target.display_path(watcher.folder)), flush=True)
     try:
         # The snapshot is taken before each run, so a save made while the tests run is not missed.
@@ -44,8 +45,9 @@ def run(args, name: str) -> int:
 
 
 class Watcher:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, extra_args=()):
         self.root = root
+        self.extra_args = list(extra_args)  # --call-limit, when given
         self.folder = layout.Layout(root).exercises
         self.order = [e.id for e in catalogue.load().exercises]
         self.progress = Progress.load(root)
@@ -60,7 +62,16 @@ class Watcher:
         while self.current is not None:
             exercise = catalogue.load().exercise(self.current)
             with notices_shown_after():  # at each run, not when the watch ends
-                result = run_visible(self.root, [exercise.topic], exercises=[exercise.id])
+                try:
+                    result = run_visible(self.root, [exercise.topic], exercises=[exercise.id],
+                                         extra_args=self.extra_args, show_running=True)
+                except runner.CollectionError as exc:  # the kit's test file does not load: not a FAIL
+                    print(exc, flush=True)
+                    return True
+            for line in result.collection_errors:  # TensorFlow broken: said plainly, not as a FAIL
+                print(line, flush=True)
+            if result.collection_errors and not result.tests:
+                return True
             status = result.statuses().get(exercise.id, outcome.Status.FAILING)
             total = len(result.tests)
             if status is not outcome.Status.DONE:
@@ -79,11 +90,9 @@ class Watcher:
     def _report_failure(self, exercise, status, result, total) -> None:
         path = self.loader.describe(exercise.topic)
         if status is outcome.Status.NOT_STARTED:
-            print(t("watch.not_started", exercise=exercise.id, path=path), flush=True)
-            print(t("failure.hint", hint=exercise.hints_in(current_language())[0]), flush=True)
+            print("\n".join(failure_report(exercise, result, path)), flush=True)
             return
         failed = result.failed_tests()
         print(t("watch.failed", exercise=exercise.id, failed=len(failed), total=total), flush=True)
         if failed and failed[0].message:
             print(failed[0].message, flush=True)  # it ends with the first hint
-
