@@ -108,7 +108,7 @@ def test_check_shows_progress_why_the_current_exercise_fails_and_one_next_line(c
     wrong = keraskit(copy, "check", "tensors")
     assert wrong.returncode == 1
     assert "FAIL tensors.samples_first: 2 of 3 visible tests fail. The first:" in wrong.stdout, wrong.stdout
-    assert "expected: (5, 8, 6, 3)" in wrong.stdout and "got:      (5, 6, 3, 8)" in wrong.stdout
+    assert "shape: expected (5, 8, 6, 3), got (5, 6, 3, 8)" in wrong.stdout, wrong.stdout
     assert f"hint:     {cat.exercise('tensors.samples_first').hints['en'][0]}" in wrong.stdout
     assert len(_next_lines(wrong.stdout)) == 1
     solve(copy, "tensors")
