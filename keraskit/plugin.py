@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from keraskit import board, catalogue, layout, outcome, quiet, selection, target, tfruntime
+from keraskit import board, catalogue, environment, layout, outcome, quiet, selection, target, tfruntime
 from keraskit.expect import LINE_LIMIT, TYPE, VALUES, ExpectationFailed
 from keraskit.i18n import current_language, notice_sink_active, notices_to, t
 
@@ -47,9 +47,16 @@ def pytest_addhooks(pluginmanager):
     pluginmanager.add_hookspecs(hookspecs)
 
 
+# Deprecation warnings that libraries raise about themselves are not the student's to act on.
+LIBRARY_DEPRECATIONS = (r"ignore::DeprecationWarning:"
+                        r"(keras|tensorflow|jax|jaxlib|numpy|google|absl|h5py|ml_dtypes|optree)(\.|$)")
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "exercise(id): the catalogue exercise (module.function) a test grades")
+    config.addinivalue_line("filterwarnings", LIBRARY_DEPRECATIONS)
     config.stash[LOADER_KEY] = _make_loader(config)
+    environment.forget_notes()
 
 
 def _make_loader(config) -> target.Loader:
@@ -192,6 +199,11 @@ def pytest_runtest_makereport(item, call):
         return report
     if report.passed:
         report.user_properties.append((PROP_OUTCOME, outcome.TEST_PASSED))
+    elif (problem := _environment_problem(call)) is not None:
+        # Not the student's failure: skipped, with the one line that says why, and off the board.
+        environment.note(problem)
+        report.outcome, report.longrepr = "skipped", (str(item.path), item.location[1] or 0, problem)
+        return report
     else:
         failed_as, message = _explain_failure(item, call, exercise_id)
         report.user_properties.append((PROP_OUTCOME, failed_as))
@@ -201,6 +213,22 @@ def pytest_runtest_makereport(item, call):
         report.sections = [(title, text) for title, text in report.sections if "Captured log" not in title]
     report.user_properties.append((PROP_EXERCISE, exercise_id))
     return report
+
+
+def _environment_problem(call) -> str | None:
+    """Why a failure is the environment's: TensorFlow does not import, or Keras was imported with
+    another backend before the kit could choose TensorFlow (keraskit/environment.py)."""
+    return environment.tensorflow_import_failure(call.excinfo.value) or environment.keras_backend_mismatch()
+
+
+def pytest_exception_interact(node, call, report):
+    """A test file that cannot be collected because TensorFlow does not import: one line naming
+    the error and ``keraskit doctor --student``, instead of TensorFlow's traceback."""
+    if isinstance(report, pytest.CollectReport) and call.excinfo is not None:
+        line = environment.tensorflow_import_failure(call.excinfo.value)
+        if line is not None:
+            environment.note(line)
+            report.longrepr = line
 
 
 def _discarded_repr(excinfo, style=None) -> str:
@@ -337,6 +365,8 @@ class BoardReporter:
             self.outcomes[exercise_id].append(report_property(report, PROP_OUTCOME))
 
     def pytest_terminal_summary(self, terminalreporter):
+        for line in environment.noted():  # TensorFlow does not import, or another backend
+            terminalreporter.write_line(line)
         if not self.outcomes:
             return
         loader = loader_of(self.config)

@@ -15,10 +15,19 @@ QUIET_ENV = {
 }
 
 
+BACKEND_ENV = "KERAS_BACKEND"
+
+
 def silence_tensorflow(environ=os.environ) -> None:
-    """Set the quiet defaults, leaving any value the user chose explicitly."""
+    """Set the quiet defaults, leaving any log setting the user chose explicitly; the backend is
+    always TensorFlow (a Keras imported after this call in this process, or in a child given
+    ``environ``, uses it)."""
     for key, value in QUIET_ENV.items():
         environ.setdefault(key, value)
+    # Assigned, not defaulted: the oracle, the golden files, the graph options and the grading are
+    # TensorFlow's, and a student's KERAS_BACKEND=jax would fail correct answers (environment.py
+    # tells when a Keras was imported with another backend before the kit could set this).
+    environ[BACKEND_ENV] = QUIET_ENV[BACKEND_ENV]
     # TensorFlow's Python side logs through this logger (e.g. "tf.function retracing" warnings);
     # it keeps a level set before TensorFlow is imported.
     logging.getLogger("tensorflow").setLevel(logging.ERROR)

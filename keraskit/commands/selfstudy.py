@@ -7,7 +7,7 @@ import difflib
 import sys
 from pathlib import Path
 
-from keraskit import board, catalogue, layout, outcome, runner, target
+from keraskit import board, catalogue, environment, layout, outcome, runner, target
 from keraskit.commands import CommandError, require_folder
 from keraskit.i18n import current_language, t
 from keraskit.layout import find_project_root
@@ -60,7 +60,16 @@ def check(args, root: Path) -> int:
         raise CommandError(t("check.unknown_topic", topic=args.topic, topics=", ".join(cat.topic_ids)))
     topics = [args.topic] if args.topic else list(cat.topic_ids)
     graded = require_folder("--target", Path(args.target)).resolve() if args.target else layout.Layout(root).exercises
-    result = run_visible(root, topics, target_dir=graded)
+    try:
+        result = run_visible(root, topics, target_dir=graded)
+    except KeyboardInterrupt:
+        # pytest ends a run whose test files cannot be collected like a Ctrl-C: when TensorFlow's
+        # import was the cause, say so in one line (environment.tensorflow_import_failure).
+        if environment.noted():
+            raise CommandError(environment.noted()[0]) from None
+        raise
+    for line in environment.noted():  # tests the environment kept from running, not failed
+        print(line, file=sys.stderr)
     statuses = result.statuses()
     progress = Progress.load(root)
     done_now = {e for e, s in statuses.items() if s is outcome.Status.DONE}
