@@ -31,7 +31,7 @@ KIT = "keraskit"
 TENSORFLOW = "tensorflow"  # the import package, and the one distribution the kit asks for
 DOCTOR_COMMAND = "keraskit doctor --student"
 IMPORT_TIMEOUT = 180.0  # seconds for the child that imports TensorFlow (a cold disk is slow)
-LINE_LIMIT = 200
+LINE_LIMIT = 160
 
 # Distributions known to write the ``tensorflow`` import package. Any other whose top_level.txt
 # or file list names it counts too; this list only covers metadata without either.
@@ -164,8 +164,12 @@ def try_tensorflow_import(python: str = sys.executable, timeout: float = IMPORT_
     return {"error": shorten(last)}
 
 
+_FOLDERS = re.compile(r"(?:[A-Za-z]:)?[/\\](?:[^\s:/\\]+[/\\])+")
+
+
 def shorten(line: str) -> str:
-    line = " ".join(line.split())
+    """One line of at most LINE_LIMIT characters; a file keeps its name, not its folders."""
+    line = _FOLDERS.sub("", " ".join(line.split()))
     return line if len(line) <= LINE_LIMIT else line[: LINE_LIMIT - 4] + " ..."
 
 

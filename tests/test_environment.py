@@ -103,7 +103,7 @@ def test_a_tensorflow_that_does_not_import_gives_its_error_in_one_line(tmp_path)
     report = check(dists(), imported={"error": error}, home=tmp_path)
     (finding,) = report.problems
     assert finding.key == "tensorflow_import"
-    assert finding.values["error"] == ("NotFoundError: /x/_pywrap_tensorflow_internal.so: "
+    assert finding.values["error"] == ("NotFoundError: _pywrap_tensorflow_internal.so: "
                                        "undefined symbol: _ZN3xla and more")
     assert finding.fix == 'pip install --force-reinstall "tensorflow==2.19.0"'
 
@@ -243,7 +243,7 @@ def test_the_kit_assigns_the_tensorflow_backend_over_the_users():
         assert sandbox.worker_environment("/tmp")["KERAS_BACKEND"] == "tensorflow"
 
 
-@pytest.mark.parametrize("module", ["keraskit.plugin", "keraskit.autograde.judge", "keraskit.autograde.host",
+@pytest.mark.parametrize("module", ["keraskit.plugin", "keraskit.autograde.judge",
                                     "keraskit.autograde.worker", "keraskit.nbgrader.checks"])
 def test_each_process_entry_point_chooses_tensorflow_on_import(module):
     code = f"import os, {module}; print(os.environ['KERAS_BACKEND'])"
@@ -258,3 +258,76 @@ def test_keras_under_the_plugin_runs_on_tensorflow_even_with_jax_asked():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
                           env={**os.environ, "KERAS_BACKEND": "jax"})
     assert done.stdout.strip().splitlines()[-1:] == ["tensorflow"], done.stderr[-2000:]
+
+
+# ---- the CPU wheel, chosen explicitly; the check CI runs after installing the kit ----------------
+
+def test_the_cpu_requirements_are_the_kits_with_the_cpu_wheel():
+    listed = [Requirement(line) for line in (ROOT / "requirements" / "cpu.txt").read_text().splitlines()
+              if line.strip() and not line.startswith("#")]
+    declared = [Requirement(line) for line in environment._pyproject_requirements() if "extra ==" not in line]
+    on_x86 = {"platform_machine": "x86_64"}
+    chosen = {(r.name, str(r.specifier)) for r in listed if r.marker is None or r.marker.evaluate(on_x86)}
+    expected = {("tensorflow-cpu" if r.name == "tensorflow" else r.name, str(r.specifier)) for r in declared}
+    assert chosen == expected
+    elsewhere = {r.name for r in listed if r.marker is None or r.marker.evaluate({"platform_machine": "aarch64"})}
+    assert "tensorflow" in elsewhere and "tensorflow-cpu" not in elsewhere  # no CPU wheel there
+
+
+def _install_check():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("check_tensorflow_install",
+                                                  ROOT / "scripts" / "check_tensorflow_install.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_install_check_finds_a_file_another_distribution_overwrote(tmp_path):
+    import base64
+    import hashlib
+    import importlib.metadata
+    package = tmp_path / "tensorflow"
+    package.mkdir()
+    (package / "__init__.py").write_bytes(b"built with CUDA\n")
+    (package / "other.py").write_bytes(b"x = 1\n")
+    info = tmp_path / "tensorflow-2.21.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: tensorflow\nVersion: 2.21.0\n")
+
+    def line(name):
+        digest = hashlib.sha256((tmp_path / name).read_bytes()).digest()
+        return f"{name},sha256={base64.urlsafe_b64encode(digest).rstrip(b'=').decode()},1"
+
+    (info / "RECORD").write_text("\n".join([line("tensorflow/__init__.py"), line("tensorflow/other.py"),
+                                            "tensorflow-2.21.0.dist-info/RECORD,,"]) + "\n")
+    dist = importlib.metadata.PathDistribution(info)
+    check = _install_check()
+    assert check.changed_files(dist) == (2, [])
+    (package / "__init__.py").write_bytes(b"built for the CPU only\n")  # what tensorflow-cpu did
+    (package / "other.py").unlink()
+    assert check.changed_files(dist) == (2, ["tensorflow/__init__.py", "tensorflow/other.py (missing)"])
+
+
+def test_keraskit_check_says_why_in_one_line_when_tensorflow_does_not_import(monkeypatch):
+    import argparse
+
+    from keraskit.commands import selfstudy
+    from keraskit.errors import CommandError
+    line = environment.tensorflow_import_failure(ModuleNotFoundError("No module named 'tensorflow'", name="tensorflow"))
+
+    def stopped(with_note):
+        def run_visible(*args, **kwargs):
+            if with_note:
+                environment.note(line)
+            raise KeyboardInterrupt  # what pytest does with a run whose test files cannot be collected
+        return run_visible
+
+    monkeypatch.setattr(environment, "_NOTED", [])
+    monkeypatch.setattr(selfstudy, "run_visible", stopped(with_note=True))
+    with pytest.raises(CommandError, match="keraskit doctor --student"):
+        selfstudy.check(argparse.Namespace(topic="models", target=None), ROOT)
+    monkeypatch.setattr(environment, "_NOTED", [])
+    monkeypatch.setattr(selfstudy, "run_visible", stopped(with_note=False))  # a real Ctrl-C
+    with pytest.raises(KeyboardInterrupt):
+        selfstudy.check(argparse.Namespace(topic="models", target=None), ROOT)
