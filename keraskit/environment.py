@@ -100,13 +100,18 @@ class Installed:
 
 
 def _provides_tensorflow(dist) -> bool:
+    """Does ``dist`` write files into the ``tensorflow`` package? Its file list (RECORD) decides
+    when there is one: a metapackage that only requires another (Windows' ``tensorflow`` requiring
+    ``tensorflow-intel``) writes nothing there."""
     top_level = dist.read_text("top_level.txt")
-    if top_level is not None:
-        return TENSORFLOW in top_level.split()
-    files = dist.files or ()
-    if any(str(f).replace("\\", "/") == f"{TENSORFLOW}/__init__.py" for f in files):
+    named = (top_level is not None and TENSORFLOW in top_level.split()) or \
+        _canonical(dist.metadata["Name"] or "") in KNOWN_TENSORFLOW_DISTRIBUTIONS
+    if not named:
+        return False
+    files = dist.files
+    if files is None:
         return True
-    return _canonical(dist.metadata["Name"] or "") in KNOWN_TENSORFLOW_DISTRIBUTIONS
+    return any(str(f).replace("\\", "/").startswith(f"{TENSORFLOW}/") for f in files)
 
 
 def tensorflow_distributions(dists: Iterable | None = None) -> list[Installed]:

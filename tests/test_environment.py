@@ -87,6 +87,15 @@ def test_every_distribution_of_the_tensorflow_package_counts(other, tmp_path):
     assert "tensorflow_twice" in keys(check(dists(other), home=tmp_path))
 
 
+def test_a_metapackage_that_writes_no_tensorflow_file_is_not_a_second_tensorflow(tmp_path):
+    """Windows' `tensorflow` that only requires `tensorflow-intel`: one distribution writes the package."""
+    shim = FakeDist("tensorflow", "2.19.0", "", files=["tensorflow-2.19.0.dist-info/METADATA"])
+    intel = FakeDist("tensorflow-intel", "2.19.0", "tensorflow\n", files=["tensorflow/__init__.py"])
+    installed = [d for d in dists(tensorflow=None)] + [shim, intel]
+    assert [d.name for d in environment.tensorflow_distributions(installed)] == ["tensorflow-intel"]
+    assert keys(check(installed, home=tmp_path)) == []
+
+
 def test_a_package_beside_tensorflow_is_not_a_second_tensorflow(tmp_path):
     gcs = FakeDist("tensorflow-io-gcs-filesystem", "0.37.1", "tensorflow_io_gcs_filesystem\n")
     assert keys(check(dists(gcs), home=tmp_path)) == []
