@@ -340,3 +340,33 @@ def test_keraskit_check_says_why_in_one_line_when_tensorflow_does_not_import(mon
     monkeypatch.setattr(selfstudy, "run_visible", stopped(with_note=False))  # a real Ctrl-C
     with pytest.raises(KeyboardInterrupt):
         selfstudy.check(argparse.Namespace(topic="models", target=None), ROOT)
+
+
+# ---- the full wheels' import-time log lines on descriptor 2 --------------------------------------
+
+@pytest.mark.parametrize("quieted", [True, False])
+def test_tensorflow_import_chatter_on_descriptor_2_is_silenced(tmp_path, quieted):
+    """A stand-in `tensorflow` that writes to fd 2 on import, as the full wheels do (CUDA probing)."""
+    package = tmp_path / "tensorflow"
+    package.mkdir()
+    (package / "__init__.py").write_text("import os\nos.write(2, b'Could not find cuda drivers\\n')\n"
+                                         "import tensorflow.sub\nvalue = tensorflow.sub.value\n")
+    (package / "sub.py").write_text("import os\nos.write(2, b'Unable to register cuDNN factory\\n')\nvalue = 42\n")
+    code = ("import sys\nfrom keraskit import quiet\n" + ("quiet.silence_tensorflow()\n" if quieted else "") +
+            "import tensorflow\nprint(tensorflow.value)\nprint('after', file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    assert done.stdout.strip() == "42"
+    if quieted:
+        assert done.stderr == "after\n", "stderr works again after the import"
+    else:
+        assert "Could not find cuda drivers" in done.stderr  # the stand-in shows the hazard
+
+
+def test_a_failing_tensorflow_import_still_raises_its_error(tmp_path):
+    (tmp_path / "tensorflow").mkdir()
+    (tmp_path / "tensorflow" / "__init__.py").write_text("raise ImportError('undefined symbol: TF_Foo')\n")
+    code = "from keraskit import quiet\nquiet.silence_tensorflow()\nimport tensorflow\n"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    assert done.returncode == 1 and "ImportError: undefined symbol: TF_Foo" in done.stderr
