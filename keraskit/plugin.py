@@ -19,6 +19,7 @@ from keraskit import (
     board,
     calllimit,
     catalogue,
+    environment,
     imports,
     layout,
     outcome,
@@ -68,12 +69,19 @@ def pytest_addhooks(pluginmanager):
     pluginmanager.add_hookspecs(hookspecs)
 
 
+# Deprecation warnings that libraries raise about themselves are not the student's to act on.
+LIBRARY_DEPRECATIONS = (r"ignore::DeprecationWarning:"
+                        r"(keras|tensorflow|jax|jaxlib|numpy|google|absl|h5py|ml_dtypes|optree)(\.|$)")
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "exercise(id): the catalogue exercise (module.function) a test grades")
+    config.addinivalue_line("filterwarnings", LIBRARY_DEPRECATIONS)
     config.stash[LOADER_KEY] = _make_loader(config)
     if getattr(config.stash[LOADER_KEY], "limits_calls", False):  # graded code runs in this process
         config.stash[studentloop.LIMITS_KEY] = studentloop.make_limits(config)
         config.pluginmanager.register(studentloop.StudentLoop(config), "keraskit-student-loop")
+    environment.forget_notes()
 
 
 def _make_loader(config) -> target.Loader:
@@ -226,6 +234,11 @@ def pytest_runtest_makereport(item, call):
         return report
     if report.passed:
         report.user_properties.append((PROP_OUTCOME, outcome.TEST_PASSED))
+    elif (problem := _environment_problem(call)) is not None:
+        # Not the student's failure: skipped, with the one line that says why, and off the board.
+        environment.note(problem)
+        report.outcome, report.longrepr = "skipped", (str(item.path), item.location[1] or 0, problem)
+        return report
     else:
         failure = _explain_failure(item, call, exercise_id)
         report.user_properties.append((PROP_OUTCOME, failure.outcome))
@@ -238,6 +251,12 @@ def pytest_runtest_makereport(item, call):
         report.sections = [(title, text) for title, text in report.sections if "Captured log" not in title]
     report.user_properties.append((PROP_EXERCISE, exercise_id))
     return report
+
+
+def _environment_problem(call) -> str | None:
+    """Why a failure is the environment's: TensorFlow does not import, or Keras was imported with
+    another backend before the kit could choose TensorFlow (keraskit/environment.py)."""
+    return environment.tensorflow_import_failure(call.excinfo.value) or environment.keras_backend_mismatch()
 
 
 def _discarded_repr(excinfo, style=None) -> str:
@@ -414,6 +433,8 @@ class BoardReporter:
             self.outcomes[exercise_id].append(report_property(report, PROP_OUTCOME))
 
     def pytest_terminal_summary(self, terminalreporter):
+        for line in environment.noted():  # TensorFlow does not import, or another backend
+            terminalreporter.write_line(line)
         if not self.outcomes:
             return
         loader = loader_of(self.config)

@@ -157,7 +157,7 @@ def test_a_tensorflow_that_does_not_import_is_one_line_and_the_board_still_shows
     for topic in ("models", "training"):
         assert (f"exercises/tests/test_{topic}.py was not run: TensorFlow/Keras does not import in this Python "
                 "(ImportError: cannot import name 'runtime_version_of_another_release'") in out
-    assert "`keraskit doctor`" in out and "This is not your code" in out
+    assert "`keraskit doctor --student`" in out and "This is not your code" in out
     assert "keraskit board" in out and "Next: tensors.samples_first in exercises/tensors.py" in out
     for raw in ("Traceback", "keras/src/", "Interrupted", "errors during collection"):
         assert raw not in out, f"{raw!r} on screen"

@@ -55,7 +55,9 @@ def add_arguments(parser, name: str) -> None:
         _limit_arguments(parser)
     elif name == "gradescope-bundle":
         parser.add_argument("file", metavar="FILE.zip")
-    elif name != "doctor":
+    elif name == "doctor":
+        parser.add_argument("--student", action="store_true", help=t("cli.arg.doctor_student"))
+    else:
         raise ValueError(f"name: unknown command {name!r}")
 
 
@@ -110,6 +112,9 @@ def run(args, name: str) -> int:
         print(f"{len(records)} submissions graded; see {Path(args.out) / 'grades.csv'}")
         return 0
     if name == "doctor":
+        if getattr(args, "student", False):
+            from keraskit import environment
+            return environment.run_student_doctor()
         return _doctor()
     if name == "gradescope-bundle":
         write_gradescope_bundle(Path(args.file))

@@ -7,7 +7,7 @@ import difflib
 import sys
 from pathlib import Path
 
-from keraskit import board, calllimit, catalogue, imports, layout, outcome, runner, target
+from keraskit import board, calllimit, catalogue, environment, imports, layout, outcome, runner, target
 from keraskit.commands import CommandError, require_folder
 from keraskit.commands.running import ShowRunning
 from keraskit.i18n import current_language, t
@@ -111,6 +111,8 @@ def check(args, root: Path) -> int:
     for line in result.collection_errors:  # a topic's file not loaded (TensorFlow broken); the rest ran
         print(line)
         print()
+    for line in environment.noted():  # tests the environment kept from running, not failed
+        print(line, file=sys.stderr)
     statuses = result.statuses()
     progress = Progress.load(root)
     done_now = {e for e, s in statuses.items() if s is outcome.Status.DONE}

@@ -161,6 +161,8 @@ def setup_cell_source(lang: str) -> str:
     # Assigned, not defaulted: a grader's shell settings must not decide a student's score.
     lines += [f'os.environ["{key}"] = "{value}"' for key, value in quiet.QUIET_ENV.items()]
     lines.append("")
+    # The full TensorFlow wheels log CUDA probing to stderr on import whatever the variables say.
+    lines.append("from keraskit.quiet import quiet_tensorflow_import; quiet_tensorflow_import()")
     lines.append("from keraskit.nbgrader.checks import check")
     return "\n".join(lines)
 

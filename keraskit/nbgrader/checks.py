@@ -20,7 +20,7 @@ import sys
 import types
 from pathlib import Path
 
-from keraskit import catalogue, layout, outcome, quiet
+from keraskit import catalogue, environment, layout, outcome, quiet
 from keraskit.i18n import t
 
 quiet.silence_tensorflow()  # the runner imports the plugin; nothing may wake TensorFlow loudly
@@ -155,6 +155,10 @@ def check(exercise_id: str, *, hidden: bool = False, namespace: dict | None = No
     test_file = hidden_tests(topic) if hidden else visible_tests(topic)
     result = run_checks(exercise_id, test_file, namespace if namespace is not None else _caller_namespace())
     passed, text = report(exercise_id, result, hidden=hidden)
+    if not passed and environment.noted():
+        # TensorFlow does not import, or Keras was imported with another backend before the kit:
+        # one line with the cause and the fix, and no test called the student's mistake.
+        raise ChecksUnavailable(environment.noted()[0])
     if not passed:
         raise CheckFailed(text)
     print(text)

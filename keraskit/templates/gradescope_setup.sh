@@ -12,6 +12,7 @@ if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
 fi
 "$PY" -m venv /autograder/keraskit-venv
 /autograder/keraskit-venv/bin/python -m pip install --upgrade pip
+# a venv of its own: the kit's one TensorFlow distribution (`tensorflow`) is the only one there
 /autograder/keraskit-venv/bin/python -m pip install /autograder/source/keraskit-kit
 # what isolation this image gives (bwrap often cannot create namespaces inside Docker: the
 # floor then applies: rlimits, own session, a separate uid for student code)
