@@ -103,6 +103,15 @@ def test_mean_squared_logarithmic_error_of_a_perfect_prediction_is_zero(losses):
 
 
 @pytest.mark.exercise("losses.mean_squared_logarithmic_error")
+def test_mean_squared_logarithmic_error_raises_negative_targets_and_predictions_to_eps(losses):
+    # A negative target and a negative prediction both become eps first: the same value, no loss.
+    # Raising only y_pred would compare ln(eps + 1) with ln(-0.5 + 1) = -0.69.
+    with expect.no_warnings():
+        got = losses.mean_squared_logarithmic_error([[-0.5, 2.0]], [[-3.0, 2.0]])
+    expect.close(got, [0.0], atol=1e-12)
+
+
+@pytest.mark.exercise("losses.mean_squared_logarithmic_error")
 def test_mean_squared_logarithmic_error_rejects_shapes_that_do_not_match(losses):
     with expect.raises_value_error("y_true"):
         losses.mean_squared_logarithmic_error([[1.0, 2.0]], [[1.0, 2.0], [3.0, 4.0]])
@@ -151,6 +160,15 @@ def test_categorical_crossentropy_is_minus_ln_of_the_true_class(losses):
 def test_categorical_crossentropy_rejects_shapes_that_do_not_match(losses):
     with expect.raises_value_error("y_true"):
         losses.categorical_crossentropy([[0, 1, 0]], [[0.3, 0.7]])
+
+
+@pytest.mark.exercise("losses.categorical_crossentropy")
+def test_categorical_crossentropy_from_huge_logits_is_finite_and_not_clipped(losses):
+    # ln softmax of [-1e4, 1e4] at class 0 is -2e4: a loss of 2e4. Clipping the probability to
+    # 1e-7 would give 16.1; exp(1e4) without subtracting the maximum overflows.
+    with expect.no_warnings():
+        got = losses.categorical_crossentropy([[1.0, 0.0]], [[-1e4, 1e4]], from_logits=True)
+    expect.close(got, [2e4])
 
 
 @pytest.mark.exercise("losses.sparse_categorical_crossentropy")

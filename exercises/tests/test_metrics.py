@@ -87,6 +87,16 @@ def test_confusion_counts_at_0_6_trade_false_alarms_for_misses(metrics):
 
 
 @pytest.mark.exercise("metrics.confusion_counts")
+def test_confusion_counts_are_python_ints(metrics):
+    # The docstring asks for Python ints: np.sum gives numpy integers, which json.dumps refuses.
+    counts = metrics.confusion_counts(np.array(LABELS), np.array([1, 1, 0, 1, 0, 1]))
+    expect.equal(counts, {"tp": 3, "fp": 1, "tn": 2, "fn": 0})
+    kinds = {key: type(value).__name__ for key, value in counts.items()}
+    expect.that(all(type(value) is int for value in counts.values()), "test.python_ints",
+                kind=expect.TYPE, kinds=kinds)
+
+
+@pytest.mark.exercise("metrics.confusion_counts")
 def test_confusion_counts_rejects_a_label_that_is_not_0_or_1(metrics):
     with expect.raises_value_error("y_true"):
         metrics.confusion_counts([1, 2, 0], [1, 1, 0])

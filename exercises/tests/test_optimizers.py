@@ -21,7 +21,11 @@ def test_iterations_per_epoch_the_books_500_samples_at_batch_64(optimizers):
 
 @pytest.mark.exercise("optimizers.iterations_per_epoch")
 def test_iterations_per_epoch_when_the_batches_fit_exactly(optimizers):
-    expect.equal(optimizers.iterations_per_epoch(512, 64), 8)
+    expect.equal(optimizers.iterations_per_epoch(512, 64), 8)  # 8 full batches, no ninth
+
+
+@pytest.mark.exercise("optimizers.iterations_per_epoch")
+def test_iterations_per_epoch_of_fewer_samples_than_one_batch(optimizers):
     expect.equal(optimizers.iterations_per_epoch(10, 32), 1)  # one batch, smaller than batch_size
 
 
@@ -29,6 +33,12 @@ def test_iterations_per_epoch_when_the_batches_fit_exactly(optimizers):
 def test_iterations_per_epoch_rejects_a_zero_batch_size(optimizers):
     with expect.raises_value_error("batch_size"):
         optimizers.iterations_per_epoch(500, 0)
+
+
+@pytest.mark.exercise("optimizers.iterations_per_epoch")
+def test_iterations_per_epoch_rejects_a_batch_size_that_is_not_an_integer(optimizers):
+    with expect.raises_value_error("batch_size"):
+        optimizers.iterations_per_epoch(500, 2.5)
 
 
 @pytest.mark.exercise("optimizers.batch_slices")
@@ -74,6 +84,21 @@ def test_linear_regression_gradients_vanish_at_a_perfect_fit(optimizers):
 def test_linear_regression_gradients_rejects_a_w_of_the_wrong_length(optimizers):
     with expect.raises_value_error("w"):
         optimizers.linear_regression_gradients(np.ones((3, 2)), np.ones(3), np.ones(3), 0.0)
+
+
+@pytest.mark.exercise("optimizers.linear_regression_gradients")
+def test_linear_regression_gradients_never_broadcast_targets_of_shape_n_1(optimizers):
+    # y as (n, 1) is read as (n,) (a refusal naming y is also accepted), never broadcast into an
+    # (n, n) table of errors. With w = 1 the predictions are 1, 2, 3 and the errors -1, -2, -3.
+    x = np.array([[1.0], [2.0], [3.0]])
+    y = np.array([[2.0], [4.0], [6.0]])
+
+    def check(result):
+        dw, db = result
+        expect.close(dw, [2 / 3 * -(1 * 1 + 2 * 2 + 3 * 3)], where="result[0]")  # -28/3
+        expect.scalar(db, 2 / 3 * -(1 + 2 + 3), where="result[1]")  # -4
+
+    expect.value_or_value_error(lambda: optimizers.linear_regression_gradients(x, y, np.array([1.0]), 0.0), "y", check)
 
 
 # ---------------------------------------------------------------- SGD, momentum, Nesterov

@@ -89,6 +89,18 @@ def test_one_hot_any_numeric_dtype_gives_float64(encoding, dtype):
 
 
 @pytest.mark.exercise("encoding.one_hot")
+@pytest.mark.parametrize("labels", [np.array([3, 0, 2], dtype=np.int32), [1, 0], np.array([[2.0], [0.0]])],
+                         ids=["int32", "list", "float-column"])
+def test_one_hot_entries_are_floats_whatever_the_labels(encoding, labels):
+    """The docstring: floats (float64 or float32), never ints, whatever the labels' dtype."""
+    got = expect.as_array(encoding.one_hot(labels))
+    if got.dtype.kind != "f":
+        raise expect.ExpectationFailed(t("expect.dtype", expected="float64 / float32", got=got.dtype.name),
+                                       expect.DTYPE)
+    expect.close(got, _keras_one_hot(labels))
+
+
+@pytest.mark.exercise("encoding.one_hot")
 def test_one_hot_lists_tuples_and_numpy_num_classes(encoding):
     expect.close(encoding.one_hot([1, 0, 2]), _keras_one_hot([1, 0, 2]))
     expect.close(encoding.one_hot((4, 4, 0)), _keras_one_hot((4, 4, 0)))

@@ -66,6 +66,8 @@ def image_batch_shape(n_images, height, width, channels=3):
     sizes = {"n_images": n_images, "height": height, "width": width, "channels": channels}
     shape = []
     for name, value in sizes.items():
+        if isinstance(value, bool):  # operator.index(True) is 1, but the docstring refuses bools
+            raise ValueError(f"{name} is a bool, not a size: {value!r}")
         try:
             size = operator.index(value)
         except TypeError:
