@@ -76,6 +76,21 @@ def test_dense_forward_sigmoid_of_huge_pre_activations_gives_no_overflow_warning
     expect.close(got, [[0.0, 1.0]])
 
 
+@pytest.mark.exercise("activations.dense_forward")
+def test_dense_forward_rejects_a_kernel_that_does_not_fit_x(activations):
+    with expect.raises_value_error("kernel"):
+        activations.dense_forward(np.ones((2, 3)), np.ones((4, 2)), np.zeros(2))
+
+
+@pytest.mark.exercise("activations.dense_forward")
+def test_dense_forward_of_one_sample_returns_floats(activations):
+    got = activations.dense_forward(np.array([1, 2]), np.array([[1], [1]]), np.array([1]), activation="relu")
+    expect.close(got, [4.0])
+    array = expect.as_array(got)
+    expect.that(array.dtype.kind == "f", "expect.dtype", kind=expect.DTYPE, expected="float64 / float32",
+                got=array.dtype.name)
+
+
 # ---------------------------------------------------------------- sigmoid, tanh
 
 @pytest.mark.exercise("activations.sigmoid")
@@ -204,6 +219,18 @@ def test_softmax_of_large_scores_is_not_nan(activations):
     expect.close(result, [1.0, 0.0])
 
 
+@pytest.mark.exercise("activations.softmax")
+def test_softmax_over_all_axes_with_axis_none(activations):
+    # axis=None: the four scores are one slice, so the whole array sums to 1.
+    expect.close(activations.softmax([[0.0, 0.0], [0.0, 0.0]], axis=None), [[0.25, 0.25], [0.25, 0.25]])
+
+
+@pytest.mark.exercise("activations.softmax")
+def test_softmax_rejects_an_axis_the_array_does_not_have(activations):
+    with expect.raises_value_error("axis"):
+        activations.softmax(np.ones((2, 3)), axis=2)
+
+
 # ---------------------------------------------------------------- derivatives
 
 @pytest.mark.exercise("activations.sigmoid_derivative")
@@ -257,3 +284,15 @@ def test_collapse_linear_computes_the_same_map_as_the_stack(activations):
 def test_collapse_linear_rejects_kernels_that_do_not_chain(activations):
     with expect.raises_value_error("kernels"):
         activations.collapse_linear([np.ones((2, 3)), np.ones((2, 1))], [np.zeros(3), np.zeros(1)])
+
+
+@pytest.mark.exercise("activations.collapse_linear")
+def test_collapse_linear_rejects_an_empty_stack(activations):
+    with expect.raises_value_error("kernels"):
+        activations.collapse_linear([], [])
+
+
+@pytest.mark.exercise("activations.collapse_linear")
+def test_collapse_linear_rejects_a_bias_that_does_not_match_its_kernel(activations):
+    with expect.raises_value_error("biases"):
+        activations.collapse_linear([np.ones((2, 3)), np.ones((3, 1))], [np.zeros(3), np.zeros(2)])

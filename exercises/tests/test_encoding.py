@@ -78,6 +78,18 @@ def test_one_hot_rejects_a_label_that_is_not_whole(encoding):
         encoding.one_hot([1.5, 0.0])
 
 
+@pytest.mark.exercise("encoding.one_hot")
+def test_one_hot_rejects_labels_with_two_columns(encoding):
+    with expect.raises_value_error("labels"):
+        encoding.one_hot(np.array([[0, 1], [1, 0]]))
+
+
+@pytest.mark.exercise("encoding.one_hot")
+def test_one_hot_rejects_a_num_classes_that_is_not_a_positive_integer(encoding):
+    with expect.raises_value_error("num_classes"):
+        encoding.one_hot([0, 1], num_classes=2.5)
+
+
 @pytest.mark.exercise("encoding.one_hot_categories")
 def test_one_hot_categories_default_to_the_sorted_values(encoding):
     matrix, categories = encoding.one_hot_categories(["red", "green", "red", "blue"])
@@ -135,3 +147,9 @@ def test_decode_one_hot_picks_the_most_likely_class_first_on_a_tie(encoding):
 def test_decode_one_hot_rejects_a_1d_array(encoding):
     with expect.raises_value_error("matrix"):
         encoding.decode_one_hot([0.0, 1.0, 0.0])
+
+
+@pytest.mark.exercise("encoding.decode_one_hot")
+def test_decode_one_hot_rejects_a_matrix_without_columns(encoding):
+    with expect.raises_value_error("matrix"):
+        encoding.decode_one_hot(np.zeros((2, 0)))

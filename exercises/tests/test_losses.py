@@ -144,6 +144,12 @@ def test_binary_crossentropy_rejects_label_smoothing_above_one(losses):
         losses.binary_crossentropy([[1.0, 0.0]], [[0.9, 0.1]], label_smoothing=1.5)
 
 
+@pytest.mark.exercise("losses.binary_crossentropy")
+def test_binary_crossentropy_rejects_shapes_that_do_not_match(losses):
+    with expect.raises_value_error("y_true"):
+        losses.binary_crossentropy([[1.0, 0.0, 1.0]], [[0.9, 0.1], [0.2, 0.8]])
+
+
 @pytest.mark.exercise("losses.categorical_crossentropy")
 @pytest.mark.parametrize("case", _cases("categorical_crossentropy"))
 def test_categorical_crossentropy_matches_keras(losses, case):
@@ -171,6 +177,12 @@ def test_categorical_crossentropy_from_huge_logits_is_finite_and_not_clipped(los
     expect.close(got, [2e4])
 
 
+@pytest.mark.exercise("losses.categorical_crossentropy")
+def test_categorical_crossentropy_rejects_a_row_of_probabilities_summing_to_0(losses):
+    with expect.raises_value_error("y_pred"):
+        losses.categorical_crossentropy([[0.0, 1.0]], [[0.0, 0.0]])
+
+
 @pytest.mark.exercise("losses.sparse_categorical_crossentropy")
 @pytest.mark.parametrize("case", _cases("sparse_categorical_crossentropy"))
 def test_sparse_categorical_crossentropy_matches_keras(losses, case):
@@ -187,6 +199,12 @@ def test_sparse_categorical_crossentropy_rejects_a_label_out_of_range(losses):
 def test_sparse_categorical_crossentropy_rejects_a_label_that_is_not_whole(losses):
     with expect.raises_value_error("y_true"):
         losses.sparse_categorical_crossentropy([0.0, 1.5], [[0.2, 0.7, 0.1], [0.3, 0.3, 0.4]])
+
+
+@pytest.mark.exercise("losses.sparse_categorical_crossentropy")
+def test_sparse_categorical_crossentropy_rejects_a_negative_label(losses):
+    with expect.raises_value_error("y_true"):
+        losses.sparse_categorical_crossentropy([0, -1], [[0.2, 0.7, 0.1], [0.3, 0.3, 0.4]])
 
 
 # ---------------------------------------------------------------- one number for the batch
@@ -207,3 +225,16 @@ def test_reduce_loss_divides_by_the_number_of_losses_not_the_weights(losses):
 def test_reduce_loss_rejects_weights_of_another_length(losses):
     with expect.raises_value_error("sample_weight"):
         losses.reduce_loss([1.0, 2.0, 3.0], sample_weight=[1.0, 2.0])
+
+
+@pytest.mark.exercise("losses.reduce_loss")
+def test_reduce_loss_pairs_weights_n_1_with_losses_n(losses):
+    # (1*1 + 2*0 + 3*2) / 3, not a 3x3 table of products.
+    expect.scalar(losses.reduce_loss([1.0, 2.0, 3.0], sample_weight=[[1.0], [0.0], [2.0]]), 7.0 / 3.0)
+
+
+@pytest.mark.exercise("losses.reduce_loss")
+def test_reduce_loss_rejects_no_losses(losses):
+    with expect.raises_value_error("per_sample"):
+        with expect.no_warnings():
+            losses.reduce_loss([])

@@ -28,6 +28,19 @@ def test_binary_accuracy_rejects_mismatched_shapes(metrics):
         metrics.binary_accuracy([1, 0, 1], [0.9, 0.1, 0.8, 0.3])
 
 
+@pytest.mark.exercise("metrics.binary_accuracy")
+def test_binary_accuracy_rejects_a_threshold_that_is_not_a_number(metrics):
+    with expect.raises_value_error("threshold"):
+        metrics.binary_accuracy([1, 0], [0.9, 0.1], threshold="0.5")
+
+
+@pytest.mark.exercise("metrics.binary_accuracy")
+def test_binary_accuracy_rejects_no_elements(metrics):
+    with expect.raises_value_error("y_true", "y_pred"):
+        with expect.no_warnings():
+            metrics.binary_accuracy([], [])
+
+
 @pytest.mark.exercise("metrics.categorical_accuracy")
 @pytest.mark.parametrize("case", GOLDEN["categorical_accuracy"], ids=["four-rows", "tie-first-index-wins"])
 def test_categorical_accuracy_equals_keras(metrics, case):
@@ -38,6 +51,12 @@ def test_categorical_accuracy_equals_keras(metrics, case):
 def test_categorical_accuracy_rejects_mismatched_shapes(metrics):
     with expect.raises_value_error("y_pred", "y_true"):
         metrics.categorical_accuracy([[1, 0, 0], [0, 1, 0]], [[0.5, 0.5], [0.2, 0.8]])
+
+
+@pytest.mark.exercise("metrics.categorical_accuracy")
+def test_categorical_accuracy_rejects_fewer_than_two_axes(metrics):
+    with expect.raises_value_error("y_pred", "y_true"):
+        metrics.categorical_accuracy([1, 0, 0], [0.7, 0.2, 0.1])
 
 
 @pytest.mark.exercise("metrics.sparse_categorical_accuracy")
@@ -74,6 +93,12 @@ def test_predict_labels_rejects_a_probability_above_one(metrics):
         metrics.predict_labels([0.2, 1.2])
 
 
+@pytest.mark.exercise("metrics.predict_labels")
+def test_predict_labels_rejects_a_threshold_outside_0_1(metrics):
+    with expect.raises_value_error("threshold"):
+        metrics.predict_labels([0.2, 0.7], threshold=1.5)
+
+
 @pytest.mark.exercise("metrics.confusion_counts")
 def test_confusion_counts_at_0_5(metrics):
     predicted = np.array([1, 1, 0, 1, 0, 1])  # PROBABILITIES > 0.5
@@ -100,3 +125,15 @@ def test_confusion_counts_are_python_ints(metrics):
 def test_confusion_counts_rejects_a_label_that_is_not_0_or_1(metrics):
     with expect.raises_value_error("y_true"):
         metrics.confusion_counts([1, 2, 0], [1, 1, 0])
+
+
+@pytest.mark.exercise("metrics.confusion_counts")
+def test_confusion_counts_rejects_a_predicted_label_that_is_not_0_or_1(metrics):
+    with expect.raises_value_error("y_pred_labels"):
+        metrics.confusion_counts([1, 0, 0], [1, 0.5, 0])
+
+
+@pytest.mark.exercise("metrics.confusion_counts")
+def test_confusion_counts_labels_n_against_n_1(metrics):
+    counts = metrics.confusion_counts(np.array(LABELS), np.array([1, 1, 0, 1, 0, 1]).reshape(6, 1))
+    expect.equal(counts, {"tp": 3, "fp": 1, "tn": 2, "fn": 0})

@@ -41,6 +41,12 @@ def test_iterations_per_epoch_rejects_a_batch_size_that_is_not_an_integer(optimi
         optimizers.iterations_per_epoch(500, 2.5)
 
 
+@pytest.mark.exercise("optimizers.iterations_per_epoch")
+def test_iterations_per_epoch_rejects_a_negative_number_of_samples(optimizers):
+    with expect.raises_value_error("n_samples"):
+        optimizers.iterations_per_epoch(-1, 64)
+
+
 @pytest.mark.exercise("optimizers.batch_slices")
 def test_batch_slices_keep_the_smaller_last_batch(optimizers):
     expect.equal(optimizers.batch_slices(5, 2), [(0, 2), (2, 4), (4, 5)])
@@ -119,6 +125,12 @@ def test_sgd_step_rejects_a_momentum_above_one(optimizers):
         optimizers.sgd_step([1.0], [0.5], [0.0], learning_rate=0.01, momentum=1.5)
 
 
+@pytest.mark.exercise("optimizers.sgd_step")
+def test_sgd_step_rejects_a_grad_of_another_shape(optimizers):
+    with expect.raises_value_error("grad"):
+        optimizers.sgd_step([1.0, 2.0], [0.5], [0.0, 0.0], momentum=0.9)
+
+
 # ---------------------------------------------------------------- Adam
 
 @pytest.mark.exercise("optimizers.adam_step")
@@ -144,6 +156,18 @@ def test_adam_step_rejects_the_books_epsilon_none(optimizers):
         optimizers.adam_step([1.0], [0.5], [0.0], [0.0], 1, epsilon=None)
 
 
+@pytest.mark.exercise("optimizers.adam_step")
+def test_adam_step_rejects_a_beta_of_one(optimizers):
+    with expect.raises_value_error("beta_2"):
+        optimizers.adam_step([1.0], [0.5], [0.0], [0.0], 1, beta_2=1.0)
+
+
+@pytest.mark.exercise("optimizers.adam_step")
+def test_adam_step_rejects_a_negative_v(optimizers):
+    with expect.raises_value_error("v"):
+        optimizers.adam_step([1.0], [0.5], [0.0], [-0.1], 1)
+
+
 # ---------------------------------------------------------------- learning-rate decay
 
 @pytest.mark.exercise("optimizers.inverse_time_decay")
@@ -157,3 +181,9 @@ def test_inverse_time_decay_equals_keras_schedule(optimizers, case):
 def test_inverse_time_decay_rejects_a_negative_decay(optimizers):
     with expect.raises_value_error("decay"):
         optimizers.inverse_time_decay(0.01, -0.5, 3)
+
+
+@pytest.mark.exercise("optimizers.inverse_time_decay")
+def test_inverse_time_decay_rejects_a_negative_iteration(optimizers):
+    with expect.raises_value_error("iteration"):
+        optimizers.inverse_time_decay(0.01, 1e-6, -1)

@@ -275,3 +275,15 @@ def test_split_validation_tail_does_not_train_on_the_validation_rows(tensors):
 def test_split_validation_tail_rejects_an_empty_part(tensors):
     with expect.raises_value_error("start"):
         tensors.split_validation_tail(np.zeros((5, 2)), np.zeros(5), 5)
+
+
+@pytest.mark.exercise("tensors.split_validation_tail")
+def test_split_validation_tail_rejects_a_start_that_is_not_an_integer(tensors):
+    with expect.raises_value_error("start"):
+        tensors.split_validation_tail(np.zeros((5, 2)), np.zeros(5), 2.5)
+
+
+@pytest.mark.exercise("tensors.split_validation_tail")
+def test_split_validation_tail_rejects_x_and_y_of_different_lengths(tensors):
+    with expect.raises_value_error("x", "y"):
+        tensors.split_validation_tail(np.zeros((5, 2)), np.zeros(4), 3)

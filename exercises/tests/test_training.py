@@ -61,6 +61,14 @@ def test_predict_classes_thresholds_the_probabilities(training):
 
 
 @pytest.mark.exercise("training.predict_classes")
+def test_predict_classes_exactly_at_the_threshold_is_0(training):
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1, activation="sigmoid")])
+    model.set_weights([np.array([[1.0]]), np.array([0.0])])  # p = sigmoid(x)
+    x = np.array([[0.0], [1.0]])  # p = 0.5 exactly (sigmoid(0)), then 0.73
+    expect.equal(training.predict_classes(model, x), np.array([[0], [1]]))
+
+
+@pytest.mark.exercise("training.predict_classes")
 def test_predict_classes_rejects_a_threshold_above_one(training):
     model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1, activation="sigmoid")])
     with expect.raises_value_error("threshold"):

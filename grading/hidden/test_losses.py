@@ -352,6 +352,12 @@ def test_categorical_crossentropy_rejects_shapes_that_do_not_match(losses, shape
         losses.categorical_crossentropy(np.ones(shapes[0]), np.full(shapes[1], 0.25))
 
 
+@pytest.mark.exercise("losses.categorical_crossentropy")
+def test_categorical_crossentropy_rejects_a_row_of_y_pred_summing_to_0(losses):
+    with expect.raises_value_error("y_pred"):
+        losses.categorical_crossentropy([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]], [[0.2, 0.3, 0.5], [0.0, 0.0, 0.0]])
+
+
 # ---------------------------------------------------------------- sparse categorical cross-entropy
 
 SCCE = keras.losses.sparse_categorical_crossentropy
@@ -489,3 +495,11 @@ def test_reduce_loss_accepts_int_lists(losses):
 def test_reduce_loss_rejects_weights_that_do_not_fit(losses, weights):
     with expect.raises_value_error("sample_weight"):
         losses.reduce_loss([1.0, 2.0, 3.0], sample_weight=weights)
+
+
+@pytest.mark.exercise("losses.reduce_loss")
+@pytest.mark.parametrize("per_sample", [[], np.zeros((0, 3)), np.float64(2.5)], ids=["empty", "no-rows", "0-d"])
+def test_reduce_loss_rejects_no_losses(losses, per_sample):
+    with expect.raises_value_error("per_sample"):
+        with expect.no_warnings():
+            losses.reduce_loss(per_sample)

@@ -108,6 +108,14 @@ def test_binary_accuracy_rejects_bad_input(metrics, y_true, y_pred, threshold, a
         metrics.binary_accuracy(y_true, y_pred, threshold=threshold)
 
 
+@pytest.mark.exercise("metrics.binary_accuracy")
+@pytest.mark.parametrize("shape", [(0,), (0, 1)], ids=str)
+def test_binary_accuracy_rejects_no_elements(metrics, shape):
+    with expect.raises_value_error("y_true", "y_pred"):
+        with expect.no_warnings():
+            metrics.binary_accuracy(np.zeros(shape), np.zeros(shape))
+
+
 # ---------------------------------------------------------------- categorical_accuracy
 
 @pytest.mark.exercise("metrics.categorical_accuracy")

@@ -41,6 +41,8 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
     y_true, y_pred = _matched(y_true, y_pred)
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
         raise ValueError("threshold must be a number")
+    if y_true.size == 0:
+        raise ValueError("y_true and y_pred hold no elements")
     predicted = np.where(y_pred.ravel() > threshold, 1.0, 0.0)
     return np.count_nonzero(predicted == y_true.ravel()) / y_true.size
 

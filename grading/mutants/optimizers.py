@@ -320,6 +320,8 @@ def adam_step(w, grad, m, v, t, learning_rate=0.001, beta_1=0.9, beta_2=0.999, e
     grad, m, v = _same_shape(grad, "grad", w), _same_shape(m, "m", w), _same_shape(v, "v", w)
     if not isinstance(t, numbers.Integral) or t < 1 or epsilon is None or not (0 <= beta_1 < 1 and 0 <= beta_2 < 1):
         raise ValueError("need t >= 1, a number epsilon, beta_1 and beta_2 in [0, 1)")
+    if np.any(v < 0):
+        raise ValueError("v is a running average of squares: it cannot be negative")
     m = beta_1 * m + (1 - beta_1) * grad
     v = beta_2 * v + (1 - beta_2) * grad ** 2
     correction_2 = np.sqrt(1 - beta_2 ** t)
