@@ -222,6 +222,20 @@ def test_one_hot_categories_rejects_repeated_categories(encoding):
         encoding.one_hot_categories(["a", "b"], categories=["a", "b", "a"])
 
 
+@pytest.mark.exercise("encoding.one_hot_categories")
+@pytest.mark.parametrize("values, categories", [(["red", "green", "red"], None), ((3, 1, 2, 3), [3, 2, 1])],
+                         ids=["strings", "given-order"])
+def test_one_hot_categories_matrix_holds_floats(encoding, values, categories):
+    """The docstring: floats (float64 or float32), never ints."""
+    matrix, order = encoding.one_hot_categories(values, categories)
+    got = expect.as_array(matrix, where="result[0]")
+    if got.dtype.kind != "f":
+        raise expect.ExpectationFailed(t("expect.dtype", expected="float64 / float32", got=got.dtype.name),
+                                       expect.DTYPE, "result[0]")
+    expected_order = sorted(set(values)) if categories is None else categories
+    expect.close(got, [[float(v == c) for c in expected_order] for v in values], where="result[0]")
+
+
 # ---------------------------------------------------------------- decode_one_hot
 
 @pytest.mark.exercise("encoding.decode_one_hot")

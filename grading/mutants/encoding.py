@@ -226,6 +226,18 @@ def one_hot_categories(values, categories=None):
     return matrix, order
 
 
+@wrong("encoding.one_hot_categories", "an int matrix of 0/1: the right numbers, but the docstring asks for floats")
+def one_hot_categories(values, categories=None):
+    items = _as_items(values, "values")
+    order = _sorted_distinct(items) if categories is None else _as_items(categories, "categories")
+    if len(set(order)) != len(order):
+        raise ValueError(f"categories must not repeat a value, got {order}")
+    unknown = [item for item in items if item not in order]
+    if unknown:
+        raise ValueError(f"value {unknown[0]!r} is not one of the categories {order}")
+    return np.array([[int(item == category) for category in order] for item in items]), order
+
+
 @right("encoding.one_hot_categories", "list.index per value and a comparison table")
 def one_hot_categories(values, categories=None):
     items = values.tolist() if isinstance(values, np.ndarray) else list(values)

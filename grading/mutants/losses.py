@@ -476,6 +476,18 @@ def reduce_loss(per_sample, sample_weight=None):
     return float(weighted.sum() / losses.size)
 
 
+@wrong("losses.reduce_loss", "no check for an empty per_sample: the mean of nothing is nan, with a warning")
+def reduce_loss(per_sample, sample_weight=None):
+    losses = _as_float_array(per_sample, "per_sample")
+    if sample_weight is None:
+        return float(np.mean(losses))
+    weights = _as_float_array(sample_weight, "sample_weight")
+    losses, weights = _align_trailing_axis(losses, weights)
+    if np.broadcast_shapes(losses.shape, weights.shape) != losses.shape:
+        raise ValueError(f"sample_weight of shape {weights.shape} does not fit per_sample")
+    return float(np.mean(losses * weights))
+
+
 @right("losses.reduce_loss", "squeeze the axis of 1 instead of adding one, then a mean of the products")
 def reduce_loss(per_sample, sample_weight=None):
     losses = np.array(per_sample, dtype=np.float64)

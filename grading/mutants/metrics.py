@@ -36,6 +36,12 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
     return float(np.sum(y_true == (y_pred > _number(threshold, "threshold"))))
 
 
+@wrong("metrics.binary_accuracy", "no check for no elements: the mean of nothing is nan, with a warning")
+def binary_accuracy(y_true, y_pred, threshold=0.5):
+    y_true, y_pred = _matched(y_true, y_pred)
+    return float(np.mean(y_true == (y_pred > _number(threshold, "threshold"))))
+
+
 @right("metrics.binary_accuracy", "count_nonzero over the flattened arrays")
 def binary_accuracy(y_true, y_pred, threshold=0.5):
     y_true, y_pred = _matched(y_true, y_pred)

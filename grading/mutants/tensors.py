@@ -129,6 +129,16 @@ def normalize(x):
     return (array - array.min(axis=0)) / np.where(span == 0, 1.0, span)
 
 
+@wrong("tensors.normalize", "fills np.zeros_like(x): int input gives ints, every fraction truncated")
+def normalize(x):
+    columns, was_1d = _as_columns(x, "x")
+    given = np.asarray(x)
+    low, high = columns.min(axis=0), columns.max(axis=0)
+    scaled = np.zeros_like(given.reshape(columns.shape))
+    scaled[...] = (columns - low) / np.where(high == low, 1.0, high - low)
+    return scaled[:, 0] if was_1d else scaled
+
+
 @right("tensors.normalize", "a loop over the columns with np.ptp")
 def normalize(x):
     array = np.array(x, dtype=float)
