@@ -16,6 +16,13 @@ LABELS = np.array([1, 1, 0, 0, 0, 1])
 
 
 @pytest.mark.exercise("metrics.binary_accuracy")
+def test_binary_accuracy_counts_a_prediction_at_the_threshold_as_0(metrics):
+    # Both predictions are exactly 0.5: not above 0.5, so both are 0 and both labels are right.
+    got = expect.as_scalar(metrics.binary_accuracy([0, 0], [0.5, 0.5]))
+    expect.that(got == 1.0, "test.strictly_above", call="binary_accuracy([0, 0], [0.5, 0.5])", expected=1.0, got=got)
+
+
+@pytest.mark.exercise("metrics.binary_accuracy")
 @pytest.mark.parametrize("case", GOLDEN["binary_accuracy"],
                          ids=["threshold-0.5", "threshold-0.6", "exactly-0.5-is-0", "labels-n-vs-n-1"])
 def test_binary_accuracy_equals_keras(metrics, case):
