@@ -47,6 +47,11 @@ def test_binary_encode_rejects_a_positive_that_never_occurs(encoding):
         encoding.binary_encode(["male", "female"], "Male")
 
 
+@pytest.mark.exercise("encoding.binary_encode")
+def test_binary_encode_keeps_the_shape_of_values(encoding):
+    expect.equal(encoding.binary_encode([["a", "b"], ["b", "b"]], "a"), np.array([[1, 0], [0, 0]]))
+
+
 @pytest.mark.exercise("encoding.one_hot")
 @pytest.mark.parametrize("case", GOLDEN["one_hot"], ids=lambda c: f"{c.args[0]}-{c.kwargs}")
 def test_one_hot_matches_keras_to_categorical(encoding, case):

@@ -54,6 +54,12 @@ def test_mean_squared_error_rejects_shapes_that_do_not_match(losses):
         losses.mean_squared_error([1.0, 2.0, 3.0], [1.0, 2.0])
 
 
+@pytest.mark.exercise("losses.mean_squared_error")
+def test_mean_squared_error_of_one_sample_is_a_number(losses):
+    # 1-d inputs are one sample: the mean over its last (only) axis, (0 + 4) / 2.
+    expect.scalar(losses.mean_squared_error([1.0, 2.0], [1.0, 4.0]), 2.0)
+
+
 @pytest.mark.exercise("losses.mean_absolute_error")
 @pytest.mark.parametrize("case", _cases("mean_absolute_error"))
 def test_mean_absolute_error_matches_keras(losses, case):

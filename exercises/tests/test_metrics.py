@@ -78,6 +78,12 @@ def test_sparse_categorical_accuracy_rejects_a_label_per_missing_row(metrics):
         metrics.sparse_categorical_accuracy([0, 1, 2], [[0.7, 0.2, 0.1], [0.1, 0.5, 0.4]])
 
 
+@pytest.mark.exercise("metrics.sparse_categorical_accuracy")
+def test_sparse_categorical_accuracy_rejects_labels_that_are_not_whole(metrics):
+    with expect.raises_value_error("y_true"):
+        metrics.sparse_categorical_accuracy([0.5, 1.0], [[0.7, 0.2, 0.1], [0.1, 0.5, 0.4]])
+
+
 @pytest.mark.exercise("metrics.predict_labels")
 def test_predict_labels_the_books_cut_off_of_0_5(metrics):
     expect.equal(metrics.predict_labels(PROBABILITIES), np.array([1, 1, 0, 1, 0, 1]))
@@ -104,6 +110,12 @@ def test_predict_labels_rejects_a_probability_above_one(metrics):
 def test_predict_labels_rejects_a_threshold_outside_0_1(metrics):
     with expect.raises_value_error("threshold"):
         metrics.predict_labels([0.2, 0.7], threshold=1.5)
+
+
+@pytest.mark.exercise("metrics.predict_labels")
+def test_predict_labels_rejects_a_nan_probability(metrics):
+    with expect.raises_value_error("probabilities"):
+        metrics.predict_labels([0.2, np.nan])
 
 
 @pytest.mark.exercise("metrics.confusion_counts")

@@ -138,3 +138,17 @@ def test_compile_for_task_multiclass(models):
 def test_compile_for_task_rejects_an_unknown_task(models):
     with expect.raises_value_error("task"):
         models.compile_for_task(_small_model(), "clustering")
+
+
+@pytest.mark.exercise("models.compile_for_task")
+def test_compile_for_task_error_names_the_three_choices(models):
+    try:
+        models.compile_for_task(_small_model(), "clustering")
+    except ValueError as error:
+        message = str(error)
+    else:
+        message = None
+    expect.that(message is not None, "expect.no_raise", kind=expect.NO_RAISE, argument="task")
+    for choice in ("binary", "multiclass", "regression"):
+        expect.that(choice in message, "expect.message_lacks", kind=expect.WRONG_ERROR, argument=choice,
+                    message=message)

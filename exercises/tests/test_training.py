@@ -86,6 +86,12 @@ def test_predict_classes_rejects_a_threshold_above_one(training):
         training.predict_classes(model, np.zeros((2, 1)), threshold=1.5)
 
 
+@pytest.mark.exercise("training.boston_experiment")
+def test_boston_experiment_rejects_zero_epochs(training):
+    with expect.raises_value_error("epochs"):
+        training.boston_experiment(epochs=0)
+
+
 @pytest.mark.exercise("training.overfitting_gap")
 def test_overfitting_gap_is_last_validation_minus_last_training(training):
     history = {"loss": [0.9, 0.5, 0.25], "val_loss": [1.0, 0.75, 0.5]}

@@ -47,6 +47,13 @@ def test_binary_encode_only_the_positive_value_present(encoding):
 
 
 @pytest.mark.exercise("encoding.binary_encode")
+def test_binary_encode_result_has_the_shape_of_values(encoding):
+    values = np.array([["x", "y", "x"], ["y", "y", "x"]])
+    expect.equal(encoding.binary_encode(values, "y"), (values == "y").astype(np.int64))
+    expect.equal(encoding.binary_encode([[1], [2], [2]], 1), np.array([[1], [0], [0]]))
+
+
+@pytest.mark.exercise("encoding.binary_encode")
 @pytest.mark.parametrize("values", [["a", "b", "c"], [0, 1, 2, 1, 0], ["male", "female", "other", "male"]])
 def test_binary_encode_rejects_more_than_two_values(encoding, values):
     with expect.raises_value_error("values"):

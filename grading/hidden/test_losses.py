@@ -71,6 +71,12 @@ def _regression_pair(shape):
 
 
 @pytest.mark.parametrize("name", _regression_params())
+def test_regression_loss_of_one_sample_is_a_number(losses, name):
+    y_true, y_pred = _regression_pair((5,))  # 1-d: one sample, the mean over its 5 values
+    _expect_loss(getattr(losses, name)(y_true, y_pred), _keras(REGRESSION[name], y_true, y_pred))
+
+
+@pytest.mark.parametrize("name", _regression_params())
 @pytest.mark.parametrize("shape", [(6, 4), (5, 1), (1, 7), (2, 3, 4)], ids=str)
 def test_regression_loss_matches_keras_on_random_data(losses, name, shape):
     y_true, y_pred = _regression_pair(shape)

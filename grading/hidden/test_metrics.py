@@ -207,6 +207,13 @@ def test_sparse_categorical_accuracy_rejects_labels_that_do_not_fit(metrics, y_t
         metrics.sparse_categorical_accuracy(y_true, np.full((4, 2), 0.5))
 
 
+@pytest.mark.exercise("metrics.sparse_categorical_accuracy")
+@pytest.mark.parametrize("y_true", [[0.5, 1.0, 0.0], [[1.0], [0.25], [0.0]]], ids=["n", "n-by-1"])
+def test_sparse_categorical_accuracy_rejects_labels_that_are_not_whole(metrics, y_true):
+    with expect.raises_value_error("y_true"):
+        metrics.sparse_categorical_accuracy(y_true, [[0.1, 0.9], [0.8, 0.2], [0.4, 0.6]])
+
+
 # ---------------------------------------------------------------- predict_labels
 
 @pytest.mark.exercise("metrics.predict_labels")

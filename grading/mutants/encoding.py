@@ -45,13 +45,14 @@ def binary_encode(values, positive):
 
 @right("encoding.binary_encode", "a set of the distinct values and a list comprehension")
 def binary_encode(values, positive):
-    items = list(values)
+    shape = np.shape(values)
+    items = np.asarray(values).ravel().tolist()  # a table of values is encoded cell by cell
     distinct = set(items)
     if len(distinct) > 2:
         raise ValueError(f"values: expected at most 2 distinct values, found {len(distinct)}")
     if positive not in distinct:
         raise ValueError(f"positive={positive!r} is not among the values")
-    return np.array([1 if item == positive else 0 for item in items])
+    return np.array([1 if item == positive else 0 for item in items], dtype=int).reshape(shape)
 
 
 # ---------------------------------------------------------------- one_hot

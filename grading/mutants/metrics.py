@@ -140,6 +140,8 @@ def sparse_categorical_accuracy(y_true, y_pred):
         labels = labels.ravel()
     if y_pred.ndim != 2 or labels.shape != (len(y_pred),):
         raise ValueError("y_true must be (n,) or (n, 1) to match the rows of y_pred")
+    if np.any(labels != np.floor(labels)):
+        raise ValueError("y_true must hold whole class numbers")
     in_range = (labels >= 0) & (labels < y_pred.shape[1]) & (labels == np.floor(labels))
     hits = np.zeros(len(labels), dtype=bool)
     rows = np.flatnonzero(in_range)
