@@ -97,3 +97,40 @@ def render(board: list[TopicRows], *, target: str, path_of, lang: str | None = N
         lines.append(t("board.next", lang, exercise=upcoming.exercise.id, path=path_of(upcoming.exercise.topic)))
     return "\n".join(lines)
 
+
+
+def render_hidden(hidden: list[TopicRows], visible: list[TopicRows], *, folder: str, lang: str | None = None) -> str:
+    """The hidden suites' section of the board (``keraskit check --hidden``): each exercise's
+    status under the hidden tests, marked where it differs from the visible one, and the total."""
+    lang = lang or current_language()
+    status_text = {s: t(f"board.status_{s.value}", lang) for s in Status}
+    seen = {r.exercise.id: r.status for topic in visible for r in topic.rows}
+    name_width = max((len(r.exercise.function) for topic in hidden for r in topic.rows), default=10)
+    status_width = max(len(text) for text in status_text.values())
+    lines = [t("check.hidden_title", lang, folder=folder)]
+    gaps = 0
+    for topic in hidden:
+        lines.append("")
+        lines.append(
+            f"{t('board.topic_row', lang, title=topic.topic.title_in(lang), topic=topic.topic.id)}  "
+            f"{progress_bar(topic.done, len(topic.rows), 10)} "
+            + t("board.topic_progress", lang, done=t("board.done_of", lang, done=topic.done, total=len(topic.rows)),
+                points=t("board.points_of", lang, earned=topic.earned, possible=topic.possible)))
+        for row in topic.rows:
+            points = t("board.points", lang, points=f"{row.exercise.points:>2}")
+            line = f"  {row.exercise.function:<{name_width}}  {points}  {status_text[row.status]:<{status_width}}"
+            if seen.get(row.exercise.id) is Status.DONE and row.status is not Status.DONE:
+                gaps += 1
+                line += "  " + t("check.hidden_gap_mark", lang)
+            lines.append(line.rstrip())
+    done = sum(topic.done for topic in hidden)
+    total = sum(len(topic.rows) for topic in hidden)
+    lines.append("")
+    lines.append(f"{progress_bar(done, total)} " + t(
+        "check.hidden_total", lang, done=done, total=total,
+        earned=sum(topic.earned for topic in hidden), possible=sum(topic.possible for topic in hidden)))
+    if done == total:
+        lines.append(t("check.hidden_all_done", lang))
+    elif gaps:
+        lines.append(t("check.hidden_gap", lang, count=gaps))
+    return "\n".join(lines)

@@ -95,18 +95,19 @@ def binary_encode(values, positive):
 
 
 def one_hot(labels, num_classes=None):
-    """Return the one-hot matrix of integer class labels, shape (n, num_classes), float64.
+    """Return the one-hot matrix of integer class labels, shape (n, num_classes), of floats.
 
     Row i is all 0.0 except a 1.0 in column ``labels[i]``: label 2 of 4 classes is
-    ``[0, 0, 1, 0]``. ``labels`` may have shape (n,) or (n, 1); float labels that are whole
-    numbers (2.0) are accepted. ``num_classes`` defaults to ``max(labels) + 1``. A negative or
+    ``[0, 0, 1, 0]``. The entries are floats (float64 as Keras gives them, or float32), never
+    ints: a model's loss takes the one-hot rows as float targets. ``labels`` may have shape
+    (n,) or (n, 1); float labels that are whole numbers (2.0) are accepted. ``num_classes`` defaults to ``max(labels) + 1``. A negative or
     non-integral label (-1, 1.5, NaN), labels that are not numbers, or labels of another shape
     (two columns, 3-d) raise ValueError naming ``labels``; a label >= ``num_classes``,
     or a ``num_classes`` that is not a positive integer, raises ValueError naming ``num_classes``
     (Keras raises an IndexError, or silently wraps a negative label around).
     Keras 3 equivalent: ``keras.utils.to_categorical(labels, num_classes)``.
 
-    中文：把整数类别标签转换成独热矩阵（形状 (n, 类别数)，float64），与 keras.utils.to_categorical 相同。
+    中文：把整数类别标签转换成独热矩阵（形状 (n, 类别数)，元素为浮点数而非整数），与 keras.utils.to_categorical 相同。
     """
     label_vector = _label_vector(labels)
     k = _class_count(label_vector, num_classes)
@@ -120,7 +121,8 @@ def one_hot_categories(values, categories=None):
 
     For string (or any hashable) values such as ``["red", "green", "red"]``. ``categories``
     lists the column order; by default it is the sorted distinct values (``["green", "red"]``).
-    ``matrix`` has shape (n, len(categories)), float64, with a 1.0 in the column of each value.
+    ``matrix`` has shape (n, len(categories)), of floats (float64 or float32, never ints), with a
+    1.0 in the column of each value.
     ``categories`` is returned as a list. A value not in a given ``categories`` raises
     ValueError whose message names that value; a given ``categories`` with duplicates raises
     ValueError naming ``categories``.

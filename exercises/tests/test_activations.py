@@ -62,6 +62,35 @@ def test_dense_forward_rejects_an_unknown_activation(activations):
         activations.dense_forward([[1.0, 2.0]], [[1.0], [1.0]], [0.5], activation="step")
 
 
+@pytest.mark.exercise("activations.dense_forward")
+def test_dense_forward_rejects_a_bias_that_does_not_fit_the_kernel(activations):
+    with expect.raises_value_error("bias"):
+        activations.dense_forward([[1.0, 2.0]], [[1.0, 0.0], [1.0, 0.0]], [0.5, 0.5, 0.5])
+
+
+@pytest.mark.exercise("activations.dense_forward")
+def test_dense_forward_sigmoid_of_huge_pre_activations_gives_no_overflow_warning(activations):
+    # x @ kernel + bias is -1e4 and 1e4: the sigmoid must be the stable one (see sigmoid).
+    with expect.no_warnings():
+        got = activations.dense_forward([[1.0]], [[-1e4, 1e4]], [0.0, 0.0], activation="sigmoid")
+    expect.close(got, [[0.0, 1.0]])
+
+
+@pytest.mark.exercise("activations.dense_forward")
+def test_dense_forward_rejects_a_kernel_that_does_not_fit_x(activations):
+    with expect.raises_value_error("kernel"):
+        activations.dense_forward(np.ones((2, 3)), np.ones((4, 2)), np.zeros(2))
+
+
+@pytest.mark.exercise("activations.dense_forward")
+def test_dense_forward_of_one_sample_returns_floats(activations):
+    got = activations.dense_forward(np.array([1, 2]), np.array([[1], [1]]), np.array([1]), activation="relu")
+    expect.close(got, [4.0])
+    array = expect.as_array(got)
+    expect.that(array.dtype.kind == "f", "expect.dtype", kind=expect.DTYPE, expected="float64 / float32",
+                got=array.dtype.name)
+
+
 # ---------------------------------------------------------------- sigmoid, tanh
 
 @pytest.mark.exercise("activations.sigmoid")
@@ -104,6 +133,18 @@ def test_relu_with_slope_ceiling_and_threshold_matches_keras(activations):
     _expect_as_keras(activations.relu, "relu")
 
 
+@pytest.mark.exercise("activations.relu")
+def test_relu_applies_the_threshold_before_the_ceiling(activations):
+    # Step 1 first: 5 > threshold 3 keeps 5, then step 2 clips it to 2 (clipping first would give 2 <= 3: 0).
+    expect.close(activations.relu([5.0, 1.0], max_value=2.0, threshold=3.0), [2.0, 0.0])
+
+
+@pytest.mark.exercise("activations.relu")
+def test_relu_with_a_negative_threshold_and_no_ceiling_keeps_small_negatives(activations):
+    # z = -0.5 is above the threshold -1: step 1 keeps it, and without max_value nothing clips it to 0.
+    expect.close(activations.relu([-0.5, -2.0, 3.0], threshold=-1.0), [-0.5, 0.0, 3.0])
+
+
 @pytest.mark.exercise("activations.leaky_relu")
 def test_leaky_relu_matches_keras(activations):
     _expect_as_keras(activations.leaky_relu, "leaky_relu")
@@ -112,6 +153,12 @@ def test_leaky_relu_matches_keras(activations):
 @pytest.mark.exercise("activations.leaky_relu")
 def test_leaky_relu_default_slope_is_keras_0_2(activations):
     expect.close(activations.leaky_relu([-1.0, 2.0]), [-0.2, 2.0], rtol=1e-6)
+
+
+@pytest.mark.exercise("activations.leaky_relu")
+def test_leaky_relu_with_a_slope_above_one(activations):
+    # z where z > 0, else slope * z, for any slope: max(z, slope * z) is only right for slopes up to 1.
+    expect.close(activations.leaky_relu([-1.0, 2.0], negative_slope=1.5), [-1.5, 2.0])
 
 
 @pytest.mark.exercise("activations.elu")
@@ -146,6 +193,13 @@ def test_swish_of_zero_is_zero(activations):
     _expect_number(activations.swish(0.0), 0.0)
 
 
+@pytest.mark.exercise("activations.swish")
+def test_swish_of_huge_inputs_gives_no_overflow_warning(activations):
+    with expect.no_warnings():
+        result = activations.swish([-1e4, 1e4])
+    expect.close(result, [0.0, 1e4])
+
+
 # ---------------------------------------------------------------- softmax
 
 @pytest.mark.exercise("activations.softmax")
@@ -165,6 +219,18 @@ def test_softmax_of_large_scores_is_not_nan(activations):
     expect.close(result, [1.0, 0.0])
 
 
+@pytest.mark.exercise("activations.softmax")
+def test_softmax_over_all_axes_with_axis_none(activations):
+    # axis=None: the four scores are one slice, so the whole array sums to 1.
+    expect.close(activations.softmax([[0.0, 0.0], [0.0, 0.0]], axis=None), [[0.25, 0.25], [0.25, 0.25]])
+
+
+@pytest.mark.exercise("activations.softmax")
+def test_softmax_rejects_an_axis_the_array_does_not_have(activations):
+    with expect.raises_value_error("axis"):
+        activations.softmax(np.ones((2, 3)), axis=2)
+
+
 # ---------------------------------------------------------------- derivatives
 
 @pytest.mark.exercise("activations.sigmoid_derivative")
@@ -175,6 +241,13 @@ def test_sigmoid_derivative_matches_tensorflow_gradient(activations):
 @pytest.mark.exercise("activations.sigmoid_derivative")
 def test_sigmoid_derivative_is_a_quarter_at_zero(activations):
     _expect_number(activations.sigmoid_derivative(0.0), 0.25)
+
+
+@pytest.mark.exercise("activations.sigmoid_derivative")
+def test_sigmoid_derivative_of_huge_inputs_is_0_without_overflow(activations):
+    with expect.no_warnings():
+        result = activations.sigmoid_derivative([-1e4, 1e4])
+    expect.close(result, [0.0, 0.0])
 
 
 @pytest.mark.exercise("activations.relu_derivative")
@@ -211,3 +284,15 @@ def test_collapse_linear_computes_the_same_map_as_the_stack(activations):
 def test_collapse_linear_rejects_kernels_that_do_not_chain(activations):
     with expect.raises_value_error("kernels"):
         activations.collapse_linear([np.ones((2, 3)), np.ones((2, 1))], [np.zeros(3), np.zeros(1)])
+
+
+@pytest.mark.exercise("activations.collapse_linear")
+def test_collapse_linear_rejects_an_empty_stack(activations):
+    with expect.raises_value_error("kernels"):
+        activations.collapse_linear([], [])
+
+
+@pytest.mark.exercise("activations.collapse_linear")
+def test_collapse_linear_rejects_a_bias_that_does_not_match_its_kernel(activations):
+    with expect.raises_value_error("biases"):
+        activations.collapse_linear([np.ones((2, 3)), np.ones((3, 1))], [np.zeros(3), np.zeros(2)])

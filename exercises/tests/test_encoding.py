@@ -17,6 +17,14 @@ def _expect_categories(got, expected):
     expect.equal([str(c) if isinstance(c, str) else c for c in got], expected)
 
 
+def _expect_floats(got, where=None):
+    """The docstring says the matrix holds floats (float64 or float32), never ints."""
+    array = expect.as_array(got, where=where)
+    if array.dtype.kind != "f":
+        raise expect.ExpectationFailed(t("expect.dtype", expected="float64 / float32", got=array.dtype.name),
+                                       expect.DTYPE, where)
+
+
 @pytest.mark.exercise("encoding.binary_encode")
 def test_binary_encode_the_book_gender_column(encoding):
     expect.equal(encoding.binary_encode(["male", "female", "female", "male"], "male"), np.array([1, 0, 0, 1]))
@@ -39,6 +47,11 @@ def test_binary_encode_rejects_a_positive_that_never_occurs(encoding):
         encoding.binary_encode(["male", "female"], "Male")
 
 
+@pytest.mark.exercise("encoding.binary_encode")
+def test_binary_encode_keeps_the_shape_of_values(encoding):
+    expect.equal(encoding.binary_encode([["a", "b"], ["b", "b"]], "a"), np.array([[1, 0], [0, 0]]))
+
+
 @pytest.mark.exercise("encoding.one_hot")
 @pytest.mark.parametrize("case", GOLDEN["one_hot"], ids=lambda c: f"{c.args[0]}-{c.kwargs}")
 def test_one_hot_matches_keras_to_categorical(encoding, case):
@@ -55,6 +68,31 @@ def test_one_hot_rejects_a_negative_label(encoding):
 def test_one_hot_rejects_a_label_too_large_for_num_classes(encoding):
     with expect.raises_value_error("num_classes"):
         encoding.one_hot([0, 3, 1], num_classes=3)
+
+
+@pytest.mark.exercise("encoding.one_hot")
+def test_one_hot_gives_floats_not_ints(encoding):
+    got = encoding.one_hot(np.array([2, 0, 1]))
+    expect.close(got, [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    _expect_floats(got)
+
+
+@pytest.mark.exercise("encoding.one_hot")
+def test_one_hot_rejects_a_label_that_is_not_whole(encoding):
+    with expect.raises_value_error("labels"):
+        encoding.one_hot([1.5, 0.0])
+
+
+@pytest.mark.exercise("encoding.one_hot")
+def test_one_hot_rejects_labels_with_two_columns(encoding):
+    with expect.raises_value_error("labels"):
+        encoding.one_hot(np.array([[0, 1], [1, 0]]))
+
+
+@pytest.mark.exercise("encoding.one_hot")
+def test_one_hot_rejects_a_num_classes_that_is_not_a_positive_integer(encoding):
+    with expect.raises_value_error("num_classes"):
+        encoding.one_hot([0, 1], num_classes=2.5)
 
 
 @pytest.mark.exercise("encoding.one_hot_categories")
@@ -77,6 +115,27 @@ def test_one_hot_categories_names_an_unknown_value(encoding):
         encoding.one_hot_categories(["red", "purple"], categories=["red", "green"])
 
 
+@pytest.mark.exercise("encoding.one_hot_categories")
+def test_one_hot_categories_gives_floats_not_ints(encoding):
+    matrix, _ = encoding.one_hot_categories(["b", "a", "b"])
+    expect.close(matrix, [[0.0, 1.0], [1.0, 0.0], [0.0, 1.0]], where="result[0]")
+    _expect_floats(matrix, where="result[0]")
+
+
+@pytest.mark.exercise("encoding.one_hot_categories")
+def test_one_hot_categories_of_tuples_keep_each_tuple_whole(encoding):
+    # Any hashable value is one category: ("b", 1) is one value, not the two items "b" and 1.
+    matrix, categories = encoding.one_hot_categories([("b", 1), ("a", 2), ("b", 1)])
+    _expect_categories(categories, [("a", 2), ("b", 1)])
+    expect.close(matrix, [[0.0, 1.0], [1.0, 0.0], [0.0, 1.0]], where="result[0]")
+
+
+@pytest.mark.exercise("encoding.one_hot_categories")
+def test_one_hot_categories_rejects_repeated_categories(encoding):
+    with expect.raises_value_error("categories"):
+        encoding.one_hot_categories(["a", "b"], categories=["a", "b", "a"])
+
+
 @pytest.mark.exercise("encoding.decode_one_hot")
 def test_decode_one_hot_gives_back_the_labels(encoding):
     matrix = [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
@@ -93,3 +152,9 @@ def test_decode_one_hot_picks_the_most_likely_class_first_on_a_tie(encoding):
 def test_decode_one_hot_rejects_a_1d_array(encoding):
     with expect.raises_value_error("matrix"):
         encoding.decode_one_hot([0.0, 1.0, 0.0])
+
+
+@pytest.mark.exercise("encoding.decode_one_hot")
+def test_decode_one_hot_rejects_a_matrix_without_columns(encoding):
+    with expect.raises_value_error("matrix"):
+        encoding.decode_one_hot(np.zeros((2, 0)))

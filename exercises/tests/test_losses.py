@@ -54,6 +54,12 @@ def test_mean_squared_error_rejects_shapes_that_do_not_match(losses):
         losses.mean_squared_error([1.0, 2.0, 3.0], [1.0, 2.0])
 
 
+@pytest.mark.exercise("losses.mean_squared_error")
+def test_mean_squared_error_of_one_sample_is_a_number(losses):
+    # 1-d inputs are one sample: the mean over its last (only) axis, (0 + 4) / 2.
+    expect.scalar(losses.mean_squared_error([1.0, 2.0], [1.0, 4.0]), 2.0)
+
+
 @pytest.mark.exercise("losses.mean_absolute_error")
 @pytest.mark.parametrize("case", _cases("mean_absolute_error"))
 def test_mean_absolute_error_matches_keras(losses, case):
@@ -103,6 +109,15 @@ def test_mean_squared_logarithmic_error_of_a_perfect_prediction_is_zero(losses):
 
 
 @pytest.mark.exercise("losses.mean_squared_logarithmic_error")
+def test_mean_squared_logarithmic_error_raises_negative_targets_and_predictions_to_eps(losses):
+    # A negative target and a negative prediction both become eps first: the same value, no loss.
+    # Raising only y_pred would compare ln(eps + 1) with ln(-0.5 + 1) = -0.69.
+    with expect.no_warnings():
+        got = losses.mean_squared_logarithmic_error([[-0.5, 2.0]], [[-3.0, 2.0]])
+    expect.close(got, [0.0], atol=1e-12)
+
+
+@pytest.mark.exercise("losses.mean_squared_logarithmic_error")
 def test_mean_squared_logarithmic_error_rejects_shapes_that_do_not_match(losses):
     with expect.raises_value_error("y_true"):
         losses.mean_squared_logarithmic_error([[1.0, 2.0]], [[1.0, 2.0], [3.0, 4.0]])
@@ -135,6 +150,12 @@ def test_binary_crossentropy_rejects_label_smoothing_above_one(losses):
         losses.binary_crossentropy([[1.0, 0.0]], [[0.9, 0.1]], label_smoothing=1.5)
 
 
+@pytest.mark.exercise("losses.binary_crossentropy")
+def test_binary_crossentropy_rejects_shapes_that_do_not_match(losses):
+    with expect.raises_value_error("y_true"):
+        losses.binary_crossentropy([[1.0, 0.0, 1.0]], [[0.9, 0.1], [0.2, 0.8]])
+
+
 @pytest.mark.exercise("losses.categorical_crossentropy")
 @pytest.mark.parametrize("case", _cases("categorical_crossentropy"))
 def test_categorical_crossentropy_matches_keras(losses, case):
@@ -151,6 +172,21 @@ def test_categorical_crossentropy_is_minus_ln_of_the_true_class(losses):
 def test_categorical_crossentropy_rejects_shapes_that_do_not_match(losses):
     with expect.raises_value_error("y_true"):
         losses.categorical_crossentropy([[0, 1, 0]], [[0.3, 0.7]])
+
+
+@pytest.mark.exercise("losses.categorical_crossentropy")
+def test_categorical_crossentropy_from_huge_logits_is_finite_and_not_clipped(losses):
+    # ln softmax of [-1e4, 1e4] at class 0 is -2e4: a loss of 2e4. Clipping the probability to
+    # 1e-7 would give 16.1; exp(1e4) without subtracting the maximum overflows.
+    with expect.no_warnings():
+        got = losses.categorical_crossentropy([[1.0, 0.0]], [[-1e4, 1e4]], from_logits=True)
+    expect.close(got, [2e4])
+
+
+@pytest.mark.exercise("losses.categorical_crossentropy")
+def test_categorical_crossentropy_rejects_a_row_of_probabilities_summing_to_0(losses):
+    with expect.raises_value_error("y_pred"):
+        losses.categorical_crossentropy([[0.0, 1.0]], [[0.0, 0.0]])
 
 
 @pytest.mark.exercise("losses.sparse_categorical_crossentropy")
@@ -171,6 +207,12 @@ def test_sparse_categorical_crossentropy_rejects_a_label_that_is_not_whole(losse
         losses.sparse_categorical_crossentropy([0.0, 1.5], [[0.2, 0.7, 0.1], [0.3, 0.3, 0.4]])
 
 
+@pytest.mark.exercise("losses.sparse_categorical_crossentropy")
+def test_sparse_categorical_crossentropy_rejects_a_negative_label(losses):
+    with expect.raises_value_error("y_true"):
+        losses.sparse_categorical_crossentropy([0, -1], [[0.2, 0.7, 0.1], [0.3, 0.3, 0.4]])
+
+
 # ---------------------------------------------------------------- one number for the batch
 
 @pytest.mark.exercise("losses.reduce_loss")
@@ -189,3 +231,16 @@ def test_reduce_loss_divides_by_the_number_of_losses_not_the_weights(losses):
 def test_reduce_loss_rejects_weights_of_another_length(losses):
     with expect.raises_value_error("sample_weight"):
         losses.reduce_loss([1.0, 2.0, 3.0], sample_weight=[1.0, 2.0])
+
+
+@pytest.mark.exercise("losses.reduce_loss")
+def test_reduce_loss_pairs_weights_n_1_with_losses_n(losses):
+    # (1*1 + 2*0 + 3*2) / 3, not a 3x3 table of products.
+    expect.scalar(losses.reduce_loss([1.0, 2.0, 3.0], sample_weight=[[1.0], [0.0], [2.0]]), 7.0 / 3.0)
+
+
+@pytest.mark.exercise("losses.reduce_loss")
+def test_reduce_loss_rejects_no_losses(losses):
+    with expect.raises_value_error("per_sample"):
+        with expect.no_warnings():
+            losses.reduce_loss([])

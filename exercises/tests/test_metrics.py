@@ -16,6 +16,13 @@ LABELS = np.array([1, 1, 0, 0, 0, 1])
 
 
 @pytest.mark.exercise("metrics.binary_accuracy")
+def test_binary_accuracy_counts_a_prediction_at_the_threshold_as_0(metrics):
+    # Both predictions are exactly 0.5: not above 0.5, so both are 0 and both labels are right.
+    got = expect.as_scalar(metrics.binary_accuracy([0, 0], [0.5, 0.5]))
+    expect.that(got == 1.0, "test.strictly_above", call="binary_accuracy([0, 0], [0.5, 0.5])", expected=1.0, got=got)
+
+
+@pytest.mark.exercise("metrics.binary_accuracy")
 @pytest.mark.parametrize("case", GOLDEN["binary_accuracy"],
                          ids=["threshold-0.5", "threshold-0.6", "exactly-0.5-is-0", "labels-n-vs-n-1"])
 def test_binary_accuracy_equals_keras(metrics, case):
@@ -26,6 +33,19 @@ def test_binary_accuracy_equals_keras(metrics, case):
 def test_binary_accuracy_rejects_mismatched_shapes(metrics):
     with expect.raises_value_error("y_pred", "y_true"):
         metrics.binary_accuracy([1, 0, 1], [0.9, 0.1, 0.8, 0.3])
+
+
+@pytest.mark.exercise("metrics.binary_accuracy")
+def test_binary_accuracy_rejects_a_threshold_that_is_not_a_number(metrics):
+    with expect.raises_value_error("threshold"):
+        metrics.binary_accuracy([1, 0], [0.9, 0.1], threshold="0.5")
+
+
+@pytest.mark.exercise("metrics.binary_accuracy")
+def test_binary_accuracy_rejects_no_elements(metrics):
+    with expect.raises_value_error("y_true", "y_pred"):
+        with expect.no_warnings():
+            metrics.binary_accuracy([], [])
 
 
 @pytest.mark.exercise("metrics.categorical_accuracy")
@@ -40,6 +60,12 @@ def test_categorical_accuracy_rejects_mismatched_shapes(metrics):
         metrics.categorical_accuracy([[1, 0, 0], [0, 1, 0]], [[0.5, 0.5], [0.2, 0.8]])
 
 
+@pytest.mark.exercise("metrics.categorical_accuracy")
+def test_categorical_accuracy_rejects_fewer_than_two_axes(metrics):
+    with expect.raises_value_error("y_pred", "y_true"):
+        metrics.categorical_accuracy([1, 0, 0], [0.7, 0.2, 0.1])
+
+
 @pytest.mark.exercise("metrics.sparse_categorical_accuracy")
 @pytest.mark.parametrize("case", GOLDEN["sparse_categorical_accuracy"], ids=["labels-n", "labels-n-1-with-ties"])
 def test_sparse_categorical_accuracy_equals_keras(metrics, case):
@@ -50,6 +76,12 @@ def test_sparse_categorical_accuracy_equals_keras(metrics, case):
 def test_sparse_categorical_accuracy_rejects_a_label_per_missing_row(metrics):
     with expect.raises_value_error("y_true"):
         metrics.sparse_categorical_accuracy([0, 1, 2], [[0.7, 0.2, 0.1], [0.1, 0.5, 0.4]])
+
+
+@pytest.mark.exercise("metrics.sparse_categorical_accuracy")
+def test_sparse_categorical_accuracy_rejects_labels_that_are_not_whole(metrics):
+    with expect.raises_value_error("y_true"):
+        metrics.sparse_categorical_accuracy([0.5, 1.0], [[0.7, 0.2, 0.1], [0.1, 0.5, 0.4]])
 
 
 @pytest.mark.exercise("metrics.predict_labels")
@@ -74,6 +106,18 @@ def test_predict_labels_rejects_a_probability_above_one(metrics):
         metrics.predict_labels([0.2, 1.2])
 
 
+@pytest.mark.exercise("metrics.predict_labels")
+def test_predict_labels_rejects_a_threshold_outside_0_1(metrics):
+    with expect.raises_value_error("threshold"):
+        metrics.predict_labels([0.2, 0.7], threshold=1.5)
+
+
+@pytest.mark.exercise("metrics.predict_labels")
+def test_predict_labels_rejects_a_nan_probability(metrics):
+    with expect.raises_value_error("probabilities"):
+        metrics.predict_labels([0.2, np.nan])
+
+
 @pytest.mark.exercise("metrics.confusion_counts")
 def test_confusion_counts_at_0_5(metrics):
     predicted = np.array([1, 1, 0, 1, 0, 1])  # PROBABILITIES > 0.5
@@ -87,6 +131,28 @@ def test_confusion_counts_at_0_6_trade_false_alarms_for_misses(metrics):
 
 
 @pytest.mark.exercise("metrics.confusion_counts")
+def test_confusion_counts_are_python_ints(metrics):
+    # The docstring asks for Python ints: np.sum gives numpy integers, which json.dumps refuses.
+    counts = metrics.confusion_counts(np.array(LABELS), np.array([1, 1, 0, 1, 0, 1]))
+    expect.equal(counts, {"tp": 3, "fp": 1, "tn": 2, "fn": 0})
+    kinds = {key: type(value).__name__ for key, value in counts.items()}
+    expect.that(all(type(value) is int for value in counts.values()), "test.python_ints",
+                kind=expect.TYPE, kinds=kinds)
+
+
+@pytest.mark.exercise("metrics.confusion_counts")
 def test_confusion_counts_rejects_a_label_that_is_not_0_or_1(metrics):
     with expect.raises_value_error("y_true"):
         metrics.confusion_counts([1, 2, 0], [1, 1, 0])
+
+
+@pytest.mark.exercise("metrics.confusion_counts")
+def test_confusion_counts_rejects_a_predicted_label_that_is_not_0_or_1(metrics):
+    with expect.raises_value_error("y_pred_labels"):
+        metrics.confusion_counts([1, 0, 0], [1, 0.5, 0])
+
+
+@pytest.mark.exercise("metrics.confusion_counts")
+def test_confusion_counts_labels_n_against_n_1(metrics):
+    counts = metrics.confusion_counts(np.array(LABELS), np.array([1, 1, 0, 1, 0, 1]).reshape(6, 1))
+    expect.equal(counts, {"tp": 3, "fp": 1, "tn": 2, "fn": 0})

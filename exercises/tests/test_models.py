@@ -37,6 +37,17 @@ def test_dense_param_count_rejects_a_zero_input_dim(models):
         models.dense_param_count(0, [10, 1])
 
 
+@pytest.mark.exercise("models.dense_param_count")
+def test_dense_param_count_rejects_a_zero_layer_size(models):
+    with expect.raises_value_error("layer_sizes"):
+        models.dense_param_count(15, [10, 0, 1])
+
+
+@pytest.mark.exercise("models.dense_param_count")
+def test_dense_param_count_of_no_layers_is_zero(models):
+    expect.equal(models.dense_param_count(15, []), 0)
+
+
 @pytest.mark.exercise("models.build_single_layer")
 def test_build_single_layer_is_dense_then_a_relu_layer(models):
     model = models.build_single_layer()
@@ -55,6 +66,12 @@ def test_build_binary_classifier_has_two_sigmoid_layers(models):
     mc.check_model(model, input_dim=10, layers=[mc.dense(5, "sigmoid"), mc.dense(1, "sigmoid")], params=61)
 
 
+@pytest.mark.exercise("models.build_binary_classifier")
+def test_build_binary_classifier_of_other_sizes(models):
+    model = models.build_binary_classifier(input_dim=4, hidden_units=7)
+    mc.check_model(model, input_dim=4, layers=[mc.dense(7, "sigmoid"), mc.dense(1, "sigmoid")], params=43)
+
+
 @pytest.mark.exercise("models.build_dropout_classifier")
 def test_build_dropout_classifier_puts_dropout_between_the_dense_layers(models):
     model = models.build_dropout_classifier()
@@ -66,6 +83,13 @@ def test_build_dropout_classifier_puts_dropout_between_the_dense_layers(models):
 def test_build_dropout_classifier_rejects_a_rate_above_one(models):
     with expect.raises_value_error("rate"):
         models.build_dropout_classifier(rate=1.5)
+
+
+@pytest.mark.exercise("models.build_dropout_classifier")
+def test_build_dropout_classifier_uses_the_given_rate_and_seed(models):
+    model = models.build_dropout_classifier(input_dim=10, hidden_units=5, rate=0.3, seed=7)
+    layers = [mc.dense(5, "sigmoid"), mc.dropout(0.3, 7), mc.dense(1, "sigmoid")]
+    mc.check_model(model, input_dim=10, layers=layers, params=61)
 
 
 @pytest.mark.exercise("models.build_deep_classifier")
@@ -103,6 +127,28 @@ def test_compile_for_task_regression(models):
 
 
 @pytest.mark.exercise("models.compile_for_task")
+def test_compile_for_task_multiclass(models):
+    model = models.compile_for_task(_small_model(outputs=3, activation="softmax"), "multiclass")
+    mc.check_layers(model, [mc.dense(3, "softmax")])
+    mc.check_compiled(model, optimizer="Adam", loss={"categorical_crossentropy"},
+                      metrics=[{"accuracy", "categorical_accuracy"}])
+
+
+@pytest.mark.exercise("models.compile_for_task")
 def test_compile_for_task_rejects_an_unknown_task(models):
     with expect.raises_value_error("task"):
         models.compile_for_task(_small_model(), "clustering")
+
+
+@pytest.mark.exercise("models.compile_for_task")
+def test_compile_for_task_error_names_the_three_choices(models):
+    try:
+        models.compile_for_task(_small_model(), "clustering")
+    except ValueError as error:
+        message = str(error)
+    else:
+        message = None
+    expect.that(message is not None, "expect.no_raise", kind=expect.NO_RAISE, argument="task")
+    for choice in ("binary", "multiclass", "regression"):
+        expect.that(choice in message, "expect.message_lacks", kind=expect.WRONG_ERROR, argument=choice,
+                    message=message)

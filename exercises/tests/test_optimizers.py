@@ -21,7 +21,7 @@ def test_iterations_per_epoch_the_books_500_samples_at_batch_64(optimizers):
 
 @pytest.mark.exercise("optimizers.iterations_per_epoch")
 def test_iterations_per_epoch_when_the_batches_fit_exactly(optimizers):
-    expect.equal(optimizers.iterations_per_epoch(512, 64), 8)
+    expect.equal(optimizers.iterations_per_epoch(512, 64), 8)  # 8 full batches, no ninth
 
 
 @pytest.mark.exercise("optimizers.iterations_per_epoch")
@@ -33,6 +33,18 @@ def test_iterations_per_epoch_of_fewer_samples_than_one_batch(optimizers):
 def test_iterations_per_epoch_rejects_a_zero_batch_size(optimizers):
     with expect.raises_value_error("batch_size"):
         optimizers.iterations_per_epoch(500, 0)
+
+
+@pytest.mark.exercise("optimizers.iterations_per_epoch")
+def test_iterations_per_epoch_rejects_a_batch_size_that_is_not_an_integer(optimizers):
+    with expect.raises_value_error("batch_size"):
+        optimizers.iterations_per_epoch(500, 2.5)
+
+
+@pytest.mark.exercise("optimizers.iterations_per_epoch")
+def test_iterations_per_epoch_rejects_a_negative_number_of_samples(optimizers):
+    with expect.raises_value_error("n_samples"):
+        optimizers.iterations_per_epoch(-1, 64)
 
 
 @pytest.mark.exercise("optimizers.batch_slices")
@@ -80,6 +92,21 @@ def test_linear_regression_gradients_rejects_a_w_of_the_wrong_length(optimizers)
         optimizers.linear_regression_gradients(np.ones((3, 2)), np.ones(3), np.ones(3), 0.0)
 
 
+@pytest.mark.exercise("optimizers.linear_regression_gradients")
+def test_linear_regression_gradients_never_broadcast_targets_of_shape_n_1(optimizers):
+    # y as (n, 1) is read as (n,) (a refusal naming y is also accepted), never broadcast into an
+    # (n, n) table of errors. With w = 1 the predictions are 1, 2, 3 and the errors -1, -2, -3.
+    x = np.array([[1.0], [2.0], [3.0]])
+    y = np.array([[2.0], [4.0], [6.0]])
+
+    def check(result):
+        dw, db = result
+        expect.close(dw, [2 / 3 * -(1 * 1 + 2 * 2 + 3 * 3)], where="result[0]")  # -28/3
+        expect.scalar(db, 2 / 3 * -(1 + 2 + 3), where="result[1]")  # -4
+
+    expect.value_or_value_error(lambda: optimizers.linear_regression_gradients(x, y, np.array([1.0]), 0.0), "y", check)
+
+
 # ---------------------------------------------------------------- SGD, momentum, Nesterov
 
 @pytest.mark.exercise("optimizers.sgd_step")
@@ -96,6 +123,12 @@ def test_sgd_step_equals_one_keras_sgd_update(optimizers, case):
 def test_sgd_step_rejects_a_momentum_above_one(optimizers):
     with expect.raises_value_error("momentum"):
         optimizers.sgd_step([1.0], [0.5], [0.0], learning_rate=0.01, momentum=1.5)
+
+
+@pytest.mark.exercise("optimizers.sgd_step")
+def test_sgd_step_rejects_a_grad_of_another_shape(optimizers):
+    with expect.raises_value_error("grad"):
+        optimizers.sgd_step([1.0, 2.0], [0.5], [0.0, 0.0], momentum=0.9)
 
 
 # ---------------------------------------------------------------- Adam
@@ -123,6 +156,18 @@ def test_adam_step_rejects_the_books_epsilon_none(optimizers):
         optimizers.adam_step([1.0], [0.5], [0.0], [0.0], 1, epsilon=None)
 
 
+@pytest.mark.exercise("optimizers.adam_step")
+def test_adam_step_rejects_a_beta_of_one(optimizers):
+    with expect.raises_value_error("beta_2"):
+        optimizers.adam_step([1.0], [0.5], [0.0], [0.0], 1, beta_2=1.0)
+
+
+@pytest.mark.exercise("optimizers.adam_step")
+def test_adam_step_rejects_a_negative_v(optimizers):
+    with expect.raises_value_error("v"):
+        optimizers.adam_step([1.0], [0.5], [0.0], [-0.1], 1)
+
+
 # ---------------------------------------------------------------- learning-rate decay
 
 @pytest.mark.exercise("optimizers.inverse_time_decay")
@@ -136,3 +181,9 @@ def test_inverse_time_decay_equals_keras_schedule(optimizers, case):
 def test_inverse_time_decay_rejects_a_negative_decay(optimizers):
     with expect.raises_value_error("decay"):
         optimizers.inverse_time_decay(0.01, -0.5, 3)
+
+
+@pytest.mark.exercise("optimizers.inverse_time_decay")
+def test_inverse_time_decay_rejects_a_negative_iteration(optimizers):
+    with expect.raises_value_error("iteration"):
+        optimizers.inverse_time_decay(0.01, 1e-6, -1)

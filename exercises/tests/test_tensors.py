@@ -4,6 +4,15 @@ import numpy as np
 import pytest
 
 from keraskit import expect
+from keraskit.i18n import t
+
+
+def _expect_floats(got, where=None):
+    """The docstring says "Returns floats": a float array (float64, float32 ...), not ints."""
+    array = expect.as_array(got, where=where)
+    if array.dtype.kind != "f":
+        raise expect.ExpectationFailed(t("expect.dtype", expected="float64 / float32", got=array.dtype.name),
+                                       expect.DTYPE, where)
 
 
 @pytest.mark.exercise("tensors.samples_first")
@@ -41,6 +50,13 @@ def test_image_batch_shape_rejects_a_zero_size(tensors):
         tensors.image_batch_shape(10, 0, 32)
 
 
+@pytest.mark.exercise("tensors.image_batch_shape")
+@pytest.mark.parametrize("width", [2.5, 32.0, True], ids=["fraction", "whole-float", "bool"])
+def test_image_batch_shape_rejects_a_size_that_is_not_an_int(tensors, width):
+    with expect.raises_value_error("width"):
+        tensors.image_batch_shape(10, 32, width)
+
+
 @pytest.mark.exercise("tensors.normalize")
 def test_normalize_scales_each_column_into_0_1(tensors):
     # Two features on different scales: area in square metres and number of rooms.
@@ -64,6 +80,13 @@ def test_normalize_rejects_a_3d_array(tensors):
         tensors.normalize(np.zeros((2, 3, 4)))
 
 
+@pytest.mark.exercise("tensors.normalize")
+def test_normalize_of_ints_returns_floats(tensors):
+    got = tensors.normalize(np.array([[0, 5], [10, 5]]))
+    expect.close(got, [[0.0, 0.0], [1.0, 0.0]])
+    _expect_floats(got)
+
+
 @pytest.mark.exercise("tensors.standardize")
 def test_standardize_gives_mean_0_and_std_1_per_column(tensors):
     # Column 0 has mean 2 and population std sqrt(2/3); column 1 mean 20, std 10*sqrt(2/3).
@@ -81,6 +104,23 @@ def test_standardize_turns_a_constant_column_into_zeros(tensors):
 def test_standardize_rejects_a_scalar(tensors):
     with expect.raises_value_error("x"):
         tensors.standardize(3.0)
+
+
+@pytest.mark.exercise("tensors.standardize")
+def test_standardize_a_constant_column_whose_std_is_not_exactly_0(tensors):
+    # The mean of three 0.1s is not exactly 0.1, so np.std gives about 1e-17 for column 0, not 0.
+    x = np.array([[0.1, 1.0], [0.1, 2.0], [0.1, 3.0]])
+    with expect.no_warnings():
+        got = tensors.standardize(x)
+    z = np.sqrt(1.5)
+    expect.close(got, [[0.0, -z], [0.0, 0.0], [0.0, z]])
+
+
+@pytest.mark.exercise("tensors.standardize")
+def test_standardize_treats_a_1d_array_as_one_column_and_returns_floats(tensors):
+    got = tensors.standardize(np.array([1, 2, 3]))
+    expect.close(got, [-np.sqrt(1.5), 0.0, np.sqrt(1.5)])
+    _expect_floats(got)
 
 
 @pytest.mark.exercise("tensors.fit_standardizer")
@@ -102,6 +142,21 @@ def test_fit_standardizer_rejects_a_3d_array(tensors):
         tensors.fit_standardizer(np.ones((2, 2, 2)))
 
 
+@pytest.mark.exercise("tensors.fit_standardizer")
+def test_fit_standardizer_a_constant_column_whose_std_is_not_exactly_0(tensors):
+    # np.std of three 0.1s is about 1e-17, not 0: the column is still constant (max == min).
+    mean, std = tensors.fit_standardizer([[0.1, 1.0], [0.1, 3.0], [0.1, 2.0]])
+    expect.close(mean, [0.1, 2.0], where="result[0]")
+    expect.close(std, [1.0, np.sqrt(2 / 3)], where="result[1]")
+
+
+@pytest.mark.exercise("tensors.fit_standardizer")
+def test_fit_standardizer_rejects_data_without_rows(tensors):
+    with expect.raises_value_error("x_train"):
+        with expect.no_warnings():
+            tensors.fit_standardizer(np.zeros((0, 3)))
+
+
 @pytest.mark.exercise("tensors.apply_standardizer")
 def test_apply_standardizer_uses_the_given_statistics(tensors):
     # Test data is scaled with the training statistics, not its own.
@@ -113,6 +168,26 @@ def test_apply_standardizer_uses_the_given_statistics(tensors):
 def test_apply_standardizer_rejects_a_mean_of_the_wrong_length(tensors):
     with expect.raises_value_error("mean"):
         tensors.apply_standardizer(np.zeros((4, 3)), mean=[0.0, 0.0], std=[1.0, 1.0, 1.0])
+
+
+@pytest.mark.exercise("tensors.apply_standardizer")
+def test_apply_standardizer_rejects_a_std_of_the_wrong_length(tensors):
+    with expect.raises_value_error("std"):
+        tensors.apply_standardizer(np.zeros((4, 3)), mean=[0.0, 0.0, 0.0], std=[1.0, 1.0])
+
+
+@pytest.mark.exercise("tensors.apply_standardizer")
+def test_apply_standardizer_rejects_a_zero_std(tensors):
+    with expect.raises_value_error("std"):
+        with expect.no_warnings():
+            tensors.apply_standardizer(np.ones((4, 2)), mean=[0.0, 0.0], std=[1.0, 0.0])
+
+
+@pytest.mark.exercise("tensors.apply_standardizer")
+def test_apply_standardizer_of_one_sample_returns_floats(tensors):
+    got = tensors.apply_standardizer(np.array([4, 30]), mean=[2, 20], std=[2, 10])
+    expect.close(got, [1.0, 1.0])
+    _expect_floats(got)
 
 
 @pytest.mark.exercise("tensors.split_train_val_test")
@@ -142,6 +217,48 @@ def test_split_train_val_test_rejects_fractions_not_summing_to_1(tensors):
         tensors.split_train_val_test(np.zeros((10, 2)), np.zeros(10), (0.6, 0.2, 0.1))
 
 
+@pytest.mark.exercise("tensors.split_train_val_test")
+def test_split_train_val_test_sizes_are_rounded_down(tensors):
+    # 7 samples: n_val = int(1.75) = 1 and n_test = int(1.75) = 1 (round() would give 2), n_train = 5.
+    y = np.arange(7)
+    (_, y_train), (_, y_val), (_, y_test) = tensors.split_train_val_test(y * 10, y, (0.5, 0.25, 0.25))
+    expect.equal(y_train, np.array([0, 1, 2, 3, 4]), where="result[0][1]")
+    expect.equal(y_val, np.array([5]), where="result[1][1]")
+    expect.equal(y_test, np.array([6]), where="result[2][1]")
+
+
+@pytest.mark.exercise("tensors.split_train_val_test")
+def test_split_train_val_test_seed_0_still_shuffles(tensors):
+    y = np.arange(10)
+    order = np.random.default_rng(0).permutation(10)
+    (_, y_train), (_, y_val), (_, y_test) = tensors.split_train_val_test(y * 10, y, seed=0)
+    expect.equal(y_train, order[:6], where="result[0][1]")
+    expect.equal(y_val, order[6:8], where="result[1][1]")
+    expect.equal(y_test, order[8:], where="result[2][1]")
+
+
+@pytest.mark.exercise("tensors.split_train_val_test")
+def test_split_train_val_test_accepts_fractions_that_sum_to_1_within_rounding(tensors):
+    # 0.7 + 0.2 + 0.1 is 0.9999999999999999 in floating point: within 1e-9 of 1.
+    y = np.arange(10)
+    (_, y_train), (_, y_val), (_, y_test) = tensors.split_train_val_test(y * 10, y, (0.7, 0.2, 0.1))
+    expect.equal(y_train, np.arange(7), where="result[0][1]")
+    expect.equal(y_val, np.array([7, 8]), where="result[1][1]")
+    expect.equal(y_test, np.array([9]), where="result[2][1]")
+
+
+@pytest.mark.exercise("tensors.split_train_val_test")
+def test_split_train_val_test_rejects_a_negative_fraction(tensors):
+    with expect.raises_value_error("fractions"):
+        tensors.split_train_val_test(np.zeros((10, 2)), np.zeros(10), (1.2, -0.1, -0.1))
+
+
+@pytest.mark.exercise("tensors.split_train_val_test")
+def test_split_train_val_test_rejects_x_and_y_of_different_lengths(tensors):
+    with expect.raises_value_error("x", "y"):
+        tensors.split_train_val_test(np.zeros((10, 2)), np.zeros(9))
+
+
 @pytest.mark.exercise("tensors.split_validation_tail")
 def test_split_validation_tail_does_not_train_on_the_validation_rows(tensors):
     # The book: 404 training rows, validation on x_train[300:] (and, wrongly, training on them too).
@@ -158,3 +275,15 @@ def test_split_validation_tail_does_not_train_on_the_validation_rows(tensors):
 def test_split_validation_tail_rejects_an_empty_part(tensors):
     with expect.raises_value_error("start"):
         tensors.split_validation_tail(np.zeros((5, 2)), np.zeros(5), 5)
+
+
+@pytest.mark.exercise("tensors.split_validation_tail")
+def test_split_validation_tail_rejects_a_start_that_is_not_an_integer(tensors):
+    with expect.raises_value_error("start"):
+        tensors.split_validation_tail(np.zeros((5, 2)), np.zeros(5), 2.5)
+
+
+@pytest.mark.exercise("tensors.split_validation_tail")
+def test_split_validation_tail_rejects_x_and_y_of_different_lengths(tensors):
+    with expect.raises_value_error("x", "y"):
+        tensors.split_validation_tail(np.zeros((5, 2)), np.zeros(4), 3)

@@ -40,6 +40,17 @@ def test_train_is_seeded_like_keras(training):
 
 
 @pytest.mark.exercise("training.train")
+def test_train_seeds_keras_itself_whatever_ran_before(training):
+    # keras.utils.set_random_seed seeds Python, numpy and the backend (fit's shuffling draws from
+    # the backend): with seed=5 the run repeats Keras's even after other code moved the generators.
+    keras.utils.set_random_seed(5)
+    expected = classifier().fit(X, Y, validation_data=(X_VAL, Y_VAL), epochs=2, batch_size=8, verbose=0)
+    keras.utils.set_random_seed(12345)  # the generators are somewhere else now
+    history = training.train(classifier(), X, Y, X_VAL, Y_VAL, epochs=2, batch_size=8, seed=5)
+    mc.check_history(history, expected.history)
+
+
+@pytest.mark.exercise("training.train")
 def test_train_rejects_zero_epochs(training):
     with expect.raises_value_error("epochs"):
         training.train(classifier(), X, Y, X_VAL, Y_VAL, epochs=0, batch_size=8)
@@ -61,10 +72,24 @@ def test_predict_classes_thresholds_the_probabilities(training):
 
 
 @pytest.mark.exercise("training.predict_classes")
+def test_predict_classes_exactly_at_the_threshold_is_0(training):
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1, activation="sigmoid")])
+    model.set_weights([np.array([[1.0]]), np.array([0.0])])  # p = sigmoid(x)
+    x = np.array([[0.0], [1.0]])  # p = 0.5 exactly (sigmoid(0)), then 0.73
+    expect.equal(training.predict_classes(model, x), np.array([[0], [1]]))
+
+
+@pytest.mark.exercise("training.predict_classes")
 def test_predict_classes_rejects_a_threshold_above_one(training):
     model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1, activation="sigmoid")])
     with expect.raises_value_error("threshold"):
         training.predict_classes(model, np.zeros((2, 1)), threshold=1.5)
+
+
+@pytest.mark.exercise("training.boston_experiment")
+def test_boston_experiment_rejects_zero_epochs(training):
+    with expect.raises_value_error("epochs"):
+        training.boston_experiment(epochs=0)
 
 
 @pytest.mark.exercise("training.overfitting_gap")
@@ -93,6 +118,20 @@ def test_boston_experiment_returns_history_and_test_scores(training):
     expect.length(result["history"]["val_loss"], 2, where="result['history']['val_loss']")
     assert np.isfinite(result["test_loss"]) and result["test_loss"] > 0
     assert np.isfinite(result["test_mape"]) and result["test_mape"] > 0
+
+
+@pytest.mark.exercise("training.boston_experiment")
+def test_boston_experiment_scores_the_test_split_loss_first(training):
+    # Test and validation rows are houses alike: each test score is near its validation twin
+    # (the loss near val_loss, the MAPE near the validation MAPE), but not equal to it.
+    result = training.boston_experiment(epochs=1, batch_size=300)
+    history = result["history"]
+    val_loss = history["val_loss"][-1]
+    expect.that(abs(result["test_loss"] - val_loss) > 1e-4 * abs(val_loss), "test.test_split")
+    mape = next(name for name in history if name.startswith("val_") and name != "val_loss")
+    for key, twin in {"test_loss": val_loss, "test_mape": history[mape][-1]}.items():
+        expect.that(0.5 < result[key] / twin < 2.0, "test.near_twin", key=key, value=f"{result[key]:.2f}",
+                    twin=f"{twin:.2f}")
 
 
 @pytest.mark.exercise("training.boston_experiment")

@@ -47,6 +47,13 @@ def test_binary_encode_only_the_positive_value_present(encoding):
 
 
 @pytest.mark.exercise("encoding.binary_encode")
+def test_binary_encode_result_has_the_shape_of_values(encoding):
+    values = np.array([["x", "y", "x"], ["y", "y", "x"]])
+    expect.equal(encoding.binary_encode(values, "y"), (values == "y").astype(np.int64))
+    expect.equal(encoding.binary_encode([[1], [2], [2]], 1), np.array([[1], [0], [0]]))
+
+
+@pytest.mark.exercise("encoding.binary_encode")
 @pytest.mark.parametrize("values", [["a", "b", "c"], [0, 1, 2, 1, 0], ["male", "female", "other", "male"]])
 def test_binary_encode_rejects_more_than_two_values(encoding, values):
     with expect.raises_value_error("values"):
@@ -86,6 +93,18 @@ def test_one_hot_column_labels_match_keras(encoding, seed):
 def test_one_hot_any_numeric_dtype_gives_float64(encoding, dtype):
     labels = np.array([3, 0, 2, 2, 1], dtype=dtype)
     expect.close(encoding.one_hot(labels), _keras_one_hot(labels))
+
+
+@pytest.mark.exercise("encoding.one_hot")
+@pytest.mark.parametrize("labels", [np.array([3, 0, 2], dtype=np.int32), [1, 0], np.array([[2.0], [0.0]])],
+                         ids=["int32", "list", "float-column"])
+def test_one_hot_entries_are_floats_whatever_the_labels(encoding, labels):
+    """The docstring: floats (float64 or float32), never ints, whatever the labels' dtype."""
+    got = expect.as_array(encoding.one_hot(labels))
+    if got.dtype.kind != "f":
+        raise expect.ExpectationFailed(t("expect.dtype", expected="float64 / float32", got=got.dtype.name),
+                                       expect.DTYPE)
+    expect.close(got, _keras_one_hot(labels))
 
 
 @pytest.mark.exercise("encoding.one_hot")
@@ -208,6 +227,20 @@ def test_one_hot_categories_names_the_unknown_value(encoding, values, given, unk
 def test_one_hot_categories_rejects_repeated_categories(encoding):
     with expect.raises_value_error("categories"):
         encoding.one_hot_categories(["a", "b"], categories=["a", "b", "a"])
+
+
+@pytest.mark.exercise("encoding.one_hot_categories")
+@pytest.mark.parametrize("values, categories", [(["red", "green", "red"], None), ((3, 1, 2, 3), [3, 2, 1])],
+                         ids=["strings", "given-order"])
+def test_one_hot_categories_matrix_holds_floats(encoding, values, categories):
+    """The docstring: floats (float64 or float32), never ints."""
+    matrix, order = encoding.one_hot_categories(values, categories)
+    got = expect.as_array(matrix, where="result[0]")
+    if got.dtype.kind != "f":
+        raise expect.ExpectationFailed(t("expect.dtype", expected="float64 / float32", got=got.dtype.name),
+                                       expect.DTYPE, "result[0]")
+    expected_order = sorted(set(values)) if categories is None else categories
+    expect.close(got, [[float(v == c) for c in expected_order] for v in values], where="result[0]")
 
 
 # ---------------------------------------------------------------- decode_one_hot

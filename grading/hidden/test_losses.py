@@ -71,6 +71,12 @@ def _regression_pair(shape):
 
 
 @pytest.mark.parametrize("name", _regression_params())
+def test_regression_loss_of_one_sample_is_a_number(losses, name):
+    y_true, y_pred = _regression_pair((5,))  # 1-d: one sample, the mean over its 5 values
+    _expect_loss(getattr(losses, name)(y_true, y_pred), _keras(REGRESSION[name], y_true, y_pred))
+
+
+@pytest.mark.parametrize("name", _regression_params())
 @pytest.mark.parametrize("shape", [(6, 4), (5, 1), (1, 7), (2, 3, 4)], ids=str)
 def test_regression_loss_matches_keras_on_random_data(losses, name, shape):
     y_true, y_pred = _regression_pair(shape)
@@ -352,6 +358,12 @@ def test_categorical_crossentropy_rejects_shapes_that_do_not_match(losses, shape
         losses.categorical_crossentropy(np.ones(shapes[0]), np.full(shapes[1], 0.25))
 
 
+@pytest.mark.exercise("losses.categorical_crossentropy")
+def test_categorical_crossentropy_rejects_a_row_of_y_pred_summing_to_0(losses):
+    with expect.raises_value_error("y_pred"):
+        losses.categorical_crossentropy([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]], [[0.2, 0.3, 0.5], [0.0, 0.0, 0.0]])
+
+
 # ---------------------------------------------------------------- sparse categorical cross-entropy
 
 SCCE = keras.losses.sparse_categorical_crossentropy
@@ -489,3 +501,11 @@ def test_reduce_loss_accepts_int_lists(losses):
 def test_reduce_loss_rejects_weights_that_do_not_fit(losses, weights):
     with expect.raises_value_error("sample_weight"):
         losses.reduce_loss([1.0, 2.0, 3.0], sample_weight=weights)
+
+
+@pytest.mark.exercise("losses.reduce_loss")
+@pytest.mark.parametrize("per_sample", [[], np.zeros((0, 3)), np.float64(2.5)], ids=["empty", "no-rows", "0-d"])
+def test_reduce_loss_rejects_no_losses(losses, per_sample):
+    with expect.raises_value_error("per_sample"):
+        with expect.no_warnings():
+            losses.reduce_loss(per_sample)

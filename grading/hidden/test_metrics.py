@@ -108,6 +108,14 @@ def test_binary_accuracy_rejects_bad_input(metrics, y_true, y_pred, threshold, a
         metrics.binary_accuracy(y_true, y_pred, threshold=threshold)
 
 
+@pytest.mark.exercise("metrics.binary_accuracy")
+@pytest.mark.parametrize("shape", [(0,), (0, 1)], ids=str)
+def test_binary_accuracy_rejects_no_elements(metrics, shape):
+    with expect.raises_value_error("y_true", "y_pred"):
+        with expect.no_warnings():
+            metrics.binary_accuracy(np.zeros(shape), np.zeros(shape))
+
+
 # ---------------------------------------------------------------- categorical_accuracy
 
 @pytest.mark.exercise("metrics.categorical_accuracy")
@@ -197,6 +205,13 @@ def test_sparse_categorical_accuracy_a_label_out_of_range_is_a_miss_or_refused(m
 def test_sparse_categorical_accuracy_rejects_labels_that_do_not_fit(metrics, y_true):
     with expect.raises_value_error("y_true", "y_pred"):
         metrics.sparse_categorical_accuracy(y_true, np.full((4, 2), 0.5))
+
+
+@pytest.mark.exercise("metrics.sparse_categorical_accuracy")
+@pytest.mark.parametrize("y_true", [[0.5, 1.0, 0.0], [[1.0], [0.25], [0.0]]], ids=["n", "n-by-1"])
+def test_sparse_categorical_accuracy_rejects_labels_that_are_not_whole(metrics, y_true):
+    with expect.raises_value_error("y_true"):
+        metrics.sparse_categorical_accuracy(y_true, [[0.1, 0.9], [0.8, 0.2], [0.4, 0.6]])
 
 
 # ---------------------------------------------------------------- predict_labels

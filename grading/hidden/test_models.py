@@ -240,6 +240,20 @@ def test_compile_for_task_multiclass_evaluates_one_hot_labels(models):
 
 
 @pytest.mark.exercise("models.compile_for_task")
+def test_compile_for_task_error_names_every_choice(models):
+    try:
+        models.compile_for_task(_plain_model(1, "sigmoid"), "classification")
+    except ValueError as error:
+        message = str(error)
+    else:
+        message = None
+    expect.that(message is not None, "expect.no_raise", kind=expect.NO_RAISE, argument="task")
+    for choice in ("binary", "multiclass", "regression"):
+        expect.that(choice in message, "expect.message_lacks", kind=expect.WRONG_ERROR, argument=choice,
+                    message=message)
+
+
+@pytest.mark.exercise("models.compile_for_task")
 @pytest.mark.parametrize("task", ["Binary", "classification", "", None, "mse"])
 def test_compile_for_task_rejects_unknown_tasks(models, task):
     with expect.raises_value_error("task"):

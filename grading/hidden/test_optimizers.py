@@ -406,6 +406,12 @@ def test_adam_step_rejects_bad_input(optimizers, kwargs, argument):
         optimizers.adam_step(**arguments)
 
 
+@pytest.mark.exercise("optimizers.adam_step")
+def test_adam_step_rejects_a_negative_v(optimizers):
+    with expect.raises_value_error("v"):
+        optimizers.adam_step([1.0, 2.0, 3.0], [0.5, -0.5, 0.25], [0.0, 0.0, 0.0], [0.0, -1e-3, 0.0], 2)
+
+
 # ---------------------------------------------------------------- inverse_time_decay
 
 def _keras_schedule(initial_learning_rate, decay, iteration):

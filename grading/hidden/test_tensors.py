@@ -324,6 +324,33 @@ def test_apply_standardizer_rejects_a_zero_std(tensors):
             tensors.apply_standardizer(np.ones((4, 2)), [0.0, 0.0], [1.0, 0.0])
 
 
+WHOLE = np.array([[0, 3], [2, 3], [0, 3], [2, 3]], dtype=np.int32)  # column 0: mean 1, std 1, min 0, max 2
+WHOLE_STANDARDIZED = [[-1.0, 0.0], [1.0, 0.0], [-1.0, 0.0], [1.0, 0.0]]
+
+
+def _expect_floats(got, expected):
+    """The docstrings say "Returns floats": int input whose scaled values are whole still gives floats."""
+    array = expect.as_array(got)
+    expect.that(array.dtype.kind == "f", "expect.dtype", kind=expect.DTYPE, expected="float64 / float32",
+                got=array.dtype.name)
+    expect.close(array, expected)
+
+
+@pytest.mark.exercise("tensors.normalize")
+def test_normalize_returns_floats_even_when_the_answers_are_whole(tensors):
+    _expect_floats(tensors.normalize(WHOLE), [[0.0, 0.0], [1.0, 0.0], [0.0, 0.0], [1.0, 0.0]])
+
+
+@pytest.mark.exercise("tensors.standardize")
+def test_standardize_returns_floats_even_when_the_answers_are_whole(tensors):
+    _expect_floats(tensors.standardize(WHOLE), WHOLE_STANDARDIZED)
+
+
+@pytest.mark.exercise("tensors.apply_standardizer")
+def test_apply_standardizer_returns_floats_even_when_the_answers_are_whole(tensors):
+    _expect_floats(tensors.apply_standardizer(WHOLE, np.array([1, 3]), np.array([1, 1])), WHOLE_STANDARDIZED)
+
+
 # ---------------------------------------------------------------- split_train_val_test
 
 def _expected_split(n, fractions, seed):

@@ -369,6 +369,13 @@ def softmax(z, axis=-1):
     return e / e.sum()
 
 
+@wrong("activations.softmax", "axis=None taken as the last axis: each row sums to 1, not the whole array")
+def softmax(z, axis=-1):
+    values = np.asarray(z, dtype=float)
+    axes = _check_axes(-1 if axis is None else axis, values.ndim)
+    return _stable_softmax(values, axes)
+
+
 @right("activations.softmax", "exp(z - logsumexp(z)) along the axis")
 def softmax(z, axis=-1):
     values = np.asarray(z, dtype=np.float64)

@@ -45,13 +45,14 @@ def binary_encode(values, positive):
 
 @right("encoding.binary_encode", "a set of the distinct values and a list comprehension")
 def binary_encode(values, positive):
-    items = list(values)
+    shape = np.shape(values)
+    items = np.asarray(values).ravel().tolist()  # a table of values is encoded cell by cell
     distinct = set(items)
     if len(distinct) > 2:
         raise ValueError(f"values: expected at most 2 distinct values, found {len(distinct)}")
     if positive not in distinct:
         raise ValueError(f"positive={positive!r} is not among the values")
-    return np.array([1 if item == positive else 0 for item in items])
+    return np.array([1 if item == positive else 0 for item in items], dtype=int).reshape(shape)
 
 
 # ---------------------------------------------------------------- one_hot
@@ -121,7 +122,7 @@ def one_hot(labels, num_classes=None):
     return np.eye(k)[label_vector].reshape(array.shape + (k,))
 
 
-@right("encoding.one_hot", "an int matrix of 0/1: the same numbers as the float one")
+@wrong("encoding.one_hot", "an int matrix of 0/1: the right numbers, but the docstring asks for floats")
 def one_hot(labels, num_classes=None):
     label_vector = _label_vector(labels)
     k = _class_count(label_vector, num_classes)
@@ -224,6 +225,18 @@ def one_hot_categories(values, categories=None):
             raise ValueError(f"value {item!r} is not in categories")
         matrix[i, order.index(item)] = 1.0
     return matrix, order
+
+
+@wrong("encoding.one_hot_categories", "an int matrix of 0/1: the right numbers, but the docstring asks for floats")
+def one_hot_categories(values, categories=None):
+    items = _as_items(values, "values")
+    order = _sorted_distinct(items) if categories is None else _as_items(categories, "categories")
+    if len(set(order)) != len(order):
+        raise ValueError(f"categories must not repeat a value, got {order}")
+    unknown = [item for item in items if item not in order]
+    if unknown:
+        raise ValueError(f"value {unknown[0]!r} is not one of the categories {order}")
+    return np.array([[int(item == category) for category in order] for item in items]), order
 
 
 @right("encoding.one_hot_categories", "list.index per value and a comparison table")

@@ -363,8 +363,10 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
         log_sum = top + np.log(np.exp(logits_or_p - top).sum(axis=-1, keepdims=True))
         log_p = logits_or_p - log_sum
     else:
-        normalised = logits_or_p / logits_or_p.sum(axis=-1, keepdims=True)
-        log_p = np.log(np.clip(normalised, EPSILON, 1.0 - EPSILON))
+        sums = logits_or_p.sum(axis=-1, keepdims=True)
+        if np.any(sums == 0):
+            raise ValueError("a row of y_pred sums to 0: it cannot be rescaled")
+        log_p = np.log(np.clip(logits_or_p / sums, EPSILON, 1.0 - EPSILON))
     return np.asarray(-np.einsum("...k,...k->...", target, log_p))
 
 
@@ -474,9 +476,23 @@ def reduce_loss(per_sample, sample_weight=None):
     return float(weighted.sum() / losses.size)
 
 
+@wrong("losses.reduce_loss", "no check for an empty per_sample: the mean of nothing is nan, with a warning")
+def reduce_loss(per_sample, sample_weight=None):
+    losses = _as_float_array(per_sample, "per_sample")
+    if sample_weight is None:
+        return float(np.mean(losses))
+    weights = _as_float_array(sample_weight, "sample_weight")
+    losses, weights = _align_trailing_axis(losses, weights)
+    if np.broadcast_shapes(losses.shape, weights.shape) != losses.shape:
+        raise ValueError(f"sample_weight of shape {weights.shape} does not fit per_sample")
+    return float(np.mean(losses * weights))
+
+
 @right("losses.reduce_loss", "squeeze the axis of 1 instead of adding one, then a mean of the products")
 def reduce_loss(per_sample, sample_weight=None):
     losses = np.array(per_sample, dtype=np.float64)
+    if losses.ndim == 0 or losses.size == 0:
+        raise ValueError(f"per_sample holds no losses to reduce: shape {losses.shape}")
     if sample_weight is None:
         return float(losses.mean())
     weights = np.array(sample_weight, dtype=np.float64)

@@ -36,11 +36,19 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
     return float(np.sum(y_true == (y_pred > _number(threshold, "threshold"))))
 
 
+@wrong("metrics.binary_accuracy", "no check for no elements: the mean of nothing is nan, with a warning")
+def binary_accuracy(y_true, y_pred, threshold=0.5):
+    y_true, y_pred = _matched(y_true, y_pred)
+    return float(np.mean(y_true == (y_pred > _number(threshold, "threshold"))))
+
+
 @right("metrics.binary_accuracy", "count_nonzero over the flattened arrays")
 def binary_accuracy(y_true, y_pred, threshold=0.5):
     y_true, y_pred = _matched(y_true, y_pred)
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
         raise ValueError("threshold must be a number")
+    if y_true.size == 0:
+        raise ValueError("y_true and y_pred hold no elements")
     predicted = np.where(y_pred.ravel() > threshold, 1.0, 0.0)
     return np.count_nonzero(predicted == y_true.ravel()) / y_true.size
 
@@ -132,6 +140,8 @@ def sparse_categorical_accuracy(y_true, y_pred):
         labels = labels.ravel()
     if y_pred.ndim != 2 or labels.shape != (len(y_pred),):
         raise ValueError("y_true must be (n,) or (n, 1) to match the rows of y_pred")
+    if np.any(labels != np.floor(labels)):
+        raise ValueError("y_true must hold whole class numbers")
     in_range = (labels >= 0) & (labels < y_pred.shape[1]) & (labels == np.floor(labels))
     hits = np.zeros(len(labels), dtype=bool)
     rows = np.flatnonzero(in_range)

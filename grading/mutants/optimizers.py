@@ -314,12 +314,31 @@ def adam_step(w, grad, m, v, t, learning_rate=0.001, beta_1=0.9, beta_2=0.999, e
         return w - alpha * m / (np.sqrt(v) + epsilon), m, v
 
 
+@wrong("optimizers.adam_step", "no check that v >= 0: a negative v gives sqrt of a negative number, nan")
+def adam_step(w, grad, m, v, t, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    w = _real_array(w, "w")
+    grad, m, v = _same_shape(grad, "grad", w), _same_shape(m, "m", w), _same_shape(v, "v", w)
+    if isinstance(t, bool) or not isinstance(t, numbers.Integral) or t < 1:
+        raise ValueError(f"t must be an integer >= 1, got {t!r}")
+    for name, beta in (("beta_1", beta_1), ("beta_2", beta_2)):
+        if not 0.0 <= beta < 1.0:
+            raise ValueError(f"{name} must be in [0, 1), got {beta}")
+    if epsilon is None or epsilon < 0:
+        raise ValueError(f"epsilon must be a number >= 0, got {epsilon!r}")
+    new_m = m + (1.0 - beta_1) * (grad - m)
+    new_v = v + (1.0 - beta_2) * (grad * grad - v)
+    alpha = learning_rate * np.sqrt(1.0 - beta_2 ** int(t)) / (1.0 - beta_1 ** int(t))
+    return w - alpha * new_m / (np.sqrt(new_v) + epsilon), new_m, new_v
+
+
 @right("optimizers.adam_step", "bias-corrected m and v with epsilon rescaled by sqrt(1 - beta_2 ** t)")
 def adam_step(w, grad, m, v, t, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
     w = _real_array(w, "w")
     grad, m, v = _same_shape(grad, "grad", w), _same_shape(m, "m", w), _same_shape(v, "v", w)
     if not isinstance(t, numbers.Integral) or t < 1 or epsilon is None or not (0 <= beta_1 < 1 and 0 <= beta_2 < 1):
         raise ValueError("need t >= 1, a number epsilon, beta_1 and beta_2 in [0, 1)")
+    if np.any(v < 0):
+        raise ValueError("v is a running average of squares: it cannot be negative")
     m = beta_1 * m + (1 - beta_1) * grad
     v = beta_2 * v + (1 - beta_2) * grad ** 2
     correction_2 = np.sqrt(1 - beta_2 ** t)

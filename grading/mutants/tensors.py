@@ -66,6 +66,8 @@ def image_batch_shape(n_images, height, width, channels=3):
     sizes = {"n_images": n_images, "height": height, "width": width, "channels": channels}
     shape = []
     for name, value in sizes.items():
+        if isinstance(value, bool):  # operator.index(True) is 1, but the docstring refuses bools
+            raise ValueError(f"{name} is a bool, not a size: {value!r}")
         try:
             size = operator.index(value)
         except TypeError:
@@ -125,6 +127,16 @@ def normalize(x):
         raise ValueError("x must be an array")
     span = np.ptp(array, axis=0)
     return (array - array.min(axis=0)) / np.where(span == 0, 1.0, span)
+
+
+@wrong("tensors.normalize", "fills np.zeros_like(x): int input gives ints, every fraction truncated")
+def normalize(x):
+    columns, was_1d = _as_columns(x, "x")
+    given = np.asarray(x)
+    low, high = columns.min(axis=0), columns.max(axis=0)
+    scaled = np.zeros_like(given.reshape(columns.shape))
+    scaled[...] = (columns - low) / np.where(high == low, 1.0, high - low)
+    return scaled[:, 0] if was_1d else scaled
 
 
 @right("tensors.normalize", "a loop over the columns with np.ptp")

@@ -20,6 +20,7 @@ def add_arguments(parser, name: str) -> None:
         parser.add_argument("topic", nargs="?", metavar="TOPIC", help=t("cli.arg.check_topic"))
         parser.add_argument("--target", metavar="DIR", help=t("cli.arg.check_target"))
         add_call_limit(parser)
+        parser.add_argument("--hidden", action="store_true", help=t("check.arg_hidden"))
     elif name == "hint":
         parser.add_argument("exercise", metavar="ID", help=t("cli.arg.exercise_id"))
         parser.add_argument("--all", action="store_true", help=t("cli.arg.hint_all"))
@@ -100,6 +101,7 @@ def check(args, root: Path) -> int:
     if args.topic and args.topic not in cat.topic_ids:
         raise CommandError(t("check.unknown_topic", topic=args.topic, topics=", ".join(cat.topic_ids)))
     topics = [args.topic] if args.topic else list(cat.topic_ids)
+    hidden = hidden_suites(root, topics) if args.hidden else None  # refused at once in a student release
     graded = require_folder("--target", Path(args.target)).resolve() if args.target else layout.Layout(root).exercises
     for line in imports.folder_messages(graded, topics):  # the grader's rule, said before the tests run
         print(line, flush=True)
@@ -124,14 +126,36 @@ def check(args, root: Path) -> int:
     loader = target.LocalLoader(graded)
     print(board.render(rows, target=target.display_path(graded), path_of=loader.describe, show_next=False))
     upcoming = board.next_exercise(rows)
+    hidden_passed = True
+    if hidden is not None:
+        hidden_passed = show_hidden_verdict(root, hidden, graded, rows)
     if upcoming is None:
-        return 1 if result.collection_errors else 0
+        return 0 if hidden_passed and not result.collection_errors else 1
     path = loader.describe(upcoming.exercise.topic)
     print()
     print("\n".join(failure_report(upcoming.exercise, result, path)))
     print()
     print(t("check.next", exercise=upcoming.exercise.id, path=path))
     return 1
+
+
+def hidden_suites(root: Path, topics) -> list[Path]:
+    """The hidden suites of ``topics`` in this checkout; a student release has none: say why, in one line."""
+    folder = layout.Layout(root).hidden_tests
+    suites = [path for path in (layout.topic_paths(topic, root).hidden for topic in topics) if path.is_file()]
+    if not suites:
+        raise CommandError(t("check.no_hidden", folder=target.display_path(folder)))
+    return suites
+
+
+def show_hidden_verdict(root: Path, suites: list[Path], graded: Path, visible_rows) -> bool:
+    """Run the hidden suites on ``graded`` and print their section of the board, the grader's view
+    beside the visible one. True when every exercise passes them."""
+    result = runner.run(suites, target=graded, rootdir=root)
+    hidden_rows = board.summarize(result.outcomes(), catalogue.load())
+    print()
+    print(board.render_hidden(hidden_rows, visible_rows, folder=target.display_path(layout.Layout(root).hidden_tests)))
+    return all(row.status is outcome.Status.DONE for topic in hidden_rows for row in topic.rows)
 
 
 # --------------------------------------------------------------------------- hint
