@@ -13,9 +13,11 @@ from pathlib import Path
 
 from keraskit import catalogue
 from keraskit.atomic import write_atomic
+from keraskit.autograde import report
 from keraskit.autograde.record import GradeRecord
 
-CSV_HEADER = ["student", "score", "max_score", "status"]  # then one column per topic
+CSV_HEADER = ["student", "score", "max_score", "status"]  # then one column per topic, then PROBLEMS_COLUMN
+PROBLEMS_COLUMN = "problems"  # what went wrong, in short words (``report.problems_cell``)
 
 
 def graded_exercises(topics_with_tests, exercises=()) -> list[catalogue.Exercise]:
@@ -42,9 +44,9 @@ def grades_csv(records: list[GradeRecord], topic_ids) -> str:
     """grades.csv: a row per student, in alphabetical order."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([*CSV_HEADER, *topic_ids])
+    writer.writerow([*CSV_HEADER, *topic_ids, PROBLEMS_COLUMN])
     for record in sorted(records, key=lambda r: r.student):
-        writer.writerow(record.to_csv_row(topic_ids))
+        writer.writerow([*record.to_csv_row(topic_ids), report.problems_cell(record)])
     return buffer.getvalue()
 
 
