@@ -40,7 +40,7 @@ def problems_of(record: GradeRecord) -> list[str]:
             found.append(kind)
 
     for event in record.events:
-        note(EVENT_PROBLEMS.get(event, CRASH))
+        note(EVENT_PROBLEMS.get(event, event))  # an event of its own is named as it is
     if record.status is RecordStatus.ERROR:
         reason = record.problems[0] if record.problems else ""
         kind = TIMEOUT if "took longer than" in reason or "time budget" in reason else NOT_GRADED
