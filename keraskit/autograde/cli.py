@@ -81,7 +81,7 @@ def _check_arguments(args, name: str) -> None:
         require_positive("--memory", args.memory)
         require_known_exercises(args.exercise)
     if name in ("grade", "autograde", "gradescope-bundle"):
-        require_known_topics(args.topics)
+        require_known_topics(getattr(args, "topics", None) or ())
     if name == "grade":
         require_existing("SUBMISSION", Path(args.submission))
         if args.json:
