@@ -76,9 +76,9 @@ def test_a_reference_without_full_marks_stops_grading_and_names_the_exercise(hos
     [line] = [ln for ln in text.splitlines() if "tensors.samples_first:" in ln]
     test_name = line.split("tensors.samples_first: ", 1)[1].split(":", 1)[0]
     assert test_name.startswith("test_")
-    assert text.splitlines()[-1] == (f"A hidden test or the reference is wrong: run `pytest grading/hidden/test_tensors.py "
-                                     f"--instructor -k {test_name.split('[')[0]}` and fix that test or "
-                                     f"{broken_reference / 'tensors.py'}.")
+    assert text.splitlines()[-1] == ("A hidden test or the reference is wrong: run `pytest "
+                                     f"grading/hidden/test_tensors.py --instructor -k {test_name.split('[')[0]}` "
+                                     f"and fix that test or {broken_reference / 'tensors.py'}.")
     assert "keraskit doctor" not in text
     assert not list(cache.glob("selfcheck-*.json"))  # a failure is never cached
 
