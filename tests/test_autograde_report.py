@@ -71,3 +71,18 @@ def test_the_summary_grows_with_the_exercises_so_each_label_has_its_row(tmp_path
     data = (tmp_path / "summary.png").read_bytes()
     width, height = struct.unpack(">II", data[16:24])  # the PNG's IHDR
     assert height >= len(graded) * results.EXERCISE_ROW_INCHES * 100 > 1000
+
+
+def test_the_closing_lines_and_the_rerun_reason_are_in_chinese_too():
+    from keraskit import i18n
+    records = _class()
+    plan = freshness.Plan(graded={r.student: freshness.KIT for r in records}, kit_changes=["points"])
+    lines = [plan.kit_reason("zh_CN"), *report.closing_lines(records, Path("out"), plan.summary("zh_CN"), "zh_CN")]
+    assert lines[0] == "目录中的分值已更改：所有提交都将重新评分"
+    assert lines[1] == "7 份提交：7 份重新评分（评分套件已更改）"
+    assert "  erin：超时（见 out/records/erin.json）" in lines
+    # the reasons quoted from the record (a judge's own words) are the only English left
+    assert [s for line in lines if "not graded" not in line and "judge" not in line
+            for s in i18n.english_sentences(line)] == []
+    # grades.csv is data: its problems column stays English
+    assert report.problems_cell(records[1]) == "time-out"

@@ -17,17 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from keraskit import __version__, catalogue, layout
+from keraskit.i18n import t
 
-# A kit part -> why everyone is regraded when it changed (instructor-facing, see ``plan``).
-KIT_PARTS = {
-    "hidden": "the hidden tests changed",
-    "points": "the points in the catalogue changed",
-    "engine": "the keraskit version changed",
-    "selection": "the exercises or topics graded changed",
-    "limits": "the limits (--timeout, --submission-timeout, --memory) changed",
-}
-# Why one submission is graded this run (the words of the run summary).
-NEW, CHANGED, KIT, FORCED, UNRECORDED = "new", "changed", "kit changed", "forced", "no digest"
+# The kit's parts, in the order their reasons are given; each one's reason is `class_run.kit_<part>`.
+KIT_PARTS = ("hidden", "points", "engine", "selection", "limits")
+# Why one submission is graded this run; the summary's words are `class_run.part_<why>`.
+NEW, CHANGED, UNRECORDED, KIT, FORCED = "new", "changed", "no_digest", "kit", "forced"
 
 
 def _sha(data: bytes) -> str:
@@ -80,26 +75,27 @@ class Plan:
     graded: dict[str, str] = field(default_factory=dict)  # student -> NEW, CHANGED, KIT, ...
     kit_changes: list[str] = field(default_factory=list)  # keys of KIT_PARTS
 
-    def kit_reason(self) -> str | None:
+    def kit_reason(self, lang: str | None = None) -> str | None:
         """The one line saying why everyone is regraded, or None."""
         if not self.kit_changes:
             return None
-        return "; ".join(KIT_PARTS[part] for part in self.kit_changes) + ": every submission is regraded"
+        reasons = "; ".join(t(f"class_run.kit_{part}", lang) for part in self.kit_changes)
+        return t("class_run.kit_regrade", lang, reasons=reasons)
 
-    def summary(self) -> str:
+    def summary(self, lang: str | None = None) -> str:
         """'6 submissions: 1 regraded (changed), 5 unchanged'."""
         total = len(self.kept) + len(self.graded)
         counts: dict[str, int] = {}
         for why in self.graded.values():
             counts[why] = counts.get(why, 0) + 1
-        parts = []
-        for why in (NEW, CHANGED, UNRECORDED, KIT, FORCED):
-            if counts.get(why):
-                verb = "graded" if why == NEW else "regraded"
-                parts.append(f"{counts[why]} {verb} ({why})")
+        parts = [t(f"class_run.part_{why}", lang, count=counts[why])
+                 for why in (NEW, CHANGED, UNRECORDED, KIT, FORCED) if counts.get(why)]
         if self.kept:
-            parts.append(f"{len(self.kept)} unchanged")
-        return f"{total} submission{'s' if total != 1 else ''}: " + (", ".join(parts) or "none")
+            parts.append(t("class_run.part_unchanged", lang, count=len(self.kept)))
+        text = ", ".join(parts) or t("class_run.part_none", lang)
+        if total == 1:
+            return t("class_run.summary_one", lang, parts=text)
+        return t("class_run.summary_many", lang, total=total, parts=text)
 
 
 def plan(students: list[str], saved: dict[str, dict | None], current: dict[str, str], kit: dict[str, str], *,
