@@ -103,9 +103,9 @@ def run(args, name: str) -> int:
     if name == "autograde":
         from keraskit.autograde import batch, selfcheck
         try:
-            run = batch.autograde_run(Path(args.submissions), Path(args.out), jobs=args.jobs, limits=_limits(args),
-                                      force=args.force, exercises=tuple(args.exercise), topics=_topics(args),
-                                      say=lambda line: print(line, file=sys.stderr))
+            graded = batch.autograde_run(Path(args.submissions), Path(args.out), jobs=args.jobs,
+                                         limits=_limits(args), force=args.force, exercises=tuple(args.exercise),
+                                         topics=_topics(args), say=lambda line: print(line, file=sys.stderr))
         except selfcheck.SelfCheckFailed as exc:
             print(exc, file=sys.stderr)
             return SELF_CHECK_FAILED
@@ -115,7 +115,7 @@ def run(args, name: str) -> int:
                   "run the same command again to grade the rest", file=sys.stderr)
             return INTERRUPTED
         from keraskit.autograde import report
-        print("\n".join(report.closing_lines(run.records, Path(args.out), run.plan.summary())))
+        print("\n".join(report.closing_lines(graded.records, Path(args.out), graded.plan.summary())))
         return 0
     if name == "doctor":
         return _doctor()
