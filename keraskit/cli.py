@@ -16,6 +16,7 @@ import sys
 from keraskit import __version__
 from keraskit.errors import INTERRUPTED, CommandError
 from keraskit.i18n import notices_shown_after, t
+from keraskit.quiet import silence_tensorflow
 
 # name -> module; each command's one-line help is `cli.help.<name>` in keraskit/locales/.
 COMMANDS: dict[str, str] = {
@@ -96,6 +97,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # before any command can import TensorFlow: its C++ log lines never reach a command's output
+    silence_tensorflow()
     argv = sys.argv[1:] if argv is None else list(argv)
     chosen = next((a for a in argv if not a.startswith("-")), None)
     parser = build_parser(chosen if chosen in COMMANDS else None)

@@ -5,6 +5,7 @@ temporary folders through the bundle's KERASKIT_GS_* overrides)."""
 import ast
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -13,11 +14,20 @@ from pathlib import Path
 
 import pytest
 
-from keraskit import catalogue, release
+from keraskit import catalogue, quiet, release
 from keraskit.autograde import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 KERASKIT = Path(sys.executable).with_name("keraskit")
+# TensorFlow's C++ log lines ("I0000 00:00:... port.cc:153] oneDNN custom operations are on", absl's)
+TF_LOG = re.compile(r"^[IWEF]\d{4} |absl::InitializeLog|oneDNN custom operations|cpu_feature_guard", re.M)
+WEEK = ("tensors", "encoding")
+
+
+def _unquieted_environ() -> dict:
+    """This environment without the quiet settings the test process itself may have set: the
+    command must set them, not inherit them."""
+    return {k: v for k, v in os.environ.items() if k not in quiet.QUIET_ENV}
 
 
 def _unpack(archive: Path, dest: Path) -> None:
@@ -36,8 +46,9 @@ def bundle(tmp_path_factory) -> tuple[Path, Path]:
     tmp = tmp_path_factory.mktemp("gradescope")
     archive = tmp / "autograder.zip"
     done = subprocess.run([str(KERASKIT), "gradescope-bundle", str(archive)], capture_output=True, text=True,
-                          timeout=120)
+                          timeout=120, env=_unquieted_environ())
     assert done.returncode == 0, done.stderr
+    assert not TF_LOG.search(done.stdout + done.stderr), done.stderr  # building imports TensorFlow, silently
     source = tmp / "autograder" / "source"
     _unpack(archive, source)
     return archive, source
@@ -161,3 +172,73 @@ def test_run_autograder_always_leaves_a_results_file(bundle, tmp_path):
     assert done.returncode == 0
     data = json.loads(results.read_text())
     assert data["score"] == 0 and "autograder failed" in data["output"]
+
+
+def test_setup_fails_the_image_build_when_the_sandbox_cannot_grade(bundle, tmp_path):
+    """doctor's status 2 (the worker cannot grade here) fails setup.sh; status 1 (protections missing,
+    grading works) does not. Run with a fake apt-get, python and venv on PATH."""
+    _, source = bundle
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("apt-get", "python3"):
+        (bin_dir / tool).write_text("#!/bin/sh\nexit 0\n")
+        (bin_dir / tool).chmod(0o755)
+    script = (source / "setup.sh").read_text()
+    venv_python = "/autograder/keraskit-venv/bin/python"
+    assert script.count(venv_python) >= 3
+    for doctor_status, build_status in ((0, 0), (1, 0), (2, 1)):
+        fake = tmp_path / f"python-{doctor_status}"
+        fake.write_text(f'#!/bin/sh\ncase "$*" in *doctor*) exit {doctor_status};; esac\nexit 0\n')
+        fake.chmod(0o755)
+        (tmp_path / "setup.sh").write_text(script.replace(venv_python, str(fake)))
+        done = subprocess.run(["bash", str(tmp_path / "setup.sh")], capture_output=True, text=True, timeout=60,
+                              env={**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"})
+        assert done.returncode == build_status, (doctor_status, done.stderr)
+
+
+def test_setup_names_the_isolation_the_docs_give_docker():
+    """The comment in setup.sh says what docs/autograder.md says: in Docker, Landlock (not the floor)."""
+    setup = cli.gradescope_script("setup.sh").decode()
+    comments = " ".join(line.lstrip("# ") for line in setup.splitlines() if line.startswith("#"))
+    assert "Docker" in comments and "Landlock" in comments and "landlock mode" in comments
+    docs = (ROOT / "docs" / "autograder.md").read_text()
+    assert "inside Docker" in docs and "**landlock**" in docs
+
+
+def test_a_weekly_bundle_holds_only_its_topics_hidden_tests(tmp_path, monkeypatch):
+    from keraskit.autograde import selfcheck
+    monkeypatch.setattr(selfcheck, "oracle_values", lambda: {})  # the fingerprint is not what is tested
+    archive = tmp_path / "week1.zip"
+    cli.write_gradescope_bundle(archive, list(WEEK))
+    with zipfile.ZipFile(archive) as zf:
+        names = zf.namelist()
+        readme = zf.read("keraskit-kit/README.md").decode()
+    hidden = sorted(n for n in names if n.startswith("keraskit-kit/grading/hidden/"))
+    assert hidden == sorted(f"keraskit-kit/grading/hidden/test_{t}.py" for t in WEEK)
+    assert "tensors, encoding only" in readme
+    assert "keraskit-kit/keraskit/autograde/worker.py" in names
+
+
+@pytest.mark.slow  # a bundle build and a Gradescope run: about a minute
+def test_a_weekly_bundle_grades_only_its_topics_points(tmp_path):
+    archive = tmp_path / "week1.zip"
+    built = subprocess.run([str(KERASKIT), "gradescope-bundle", str(archive), *(f"--topic={t}" for t in WEEK)],
+                           capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr
+    source = tmp_path / "autograder" / "source"
+    _unpack(archive, source)
+    submission = tmp_path / "autograder" / "submission"
+    submission.mkdir()
+    for topic in (*WEEK, "activations"):  # a module of another week is handed in too: not graded
+        (submission / f"{topic}.py").write_bytes((ROOT / "solutions" / f"{topic}.py").read_bytes())
+    results = tmp_path / "autograder" / "results" / "results.json"
+    env = {**os.environ, "KERASKIT_GS_SUBMISSION": str(submission), "KERASKIT_GS_RESULTS": str(results),
+           "KERASKIT_GS_SOURCE": str(source), "KERASKIT_GS_PYTHON": sys.executable}
+    done = subprocess.run([str(source / "run_autograder")], env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    data = json.loads(results.read_text())
+    cat = catalogue.load()
+    week = [e for e in cat.exercises if e.topic in WEEK]
+    assert {t["name"] for t in data["tests"] if t["max_score"] > 0} == {e.id for e in week}
+    assert data["score"] == sum(e.points for e in week) == sum(cat.topic(t).points for t in WEEK) < cat.points
+    assert f"{data['score']}/{data['score']}" in done.stdout  # out of the week's points

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from keraskit.autograde import batch, sandbox, submissions
+from keraskit.autograde import batch, report, sandbox, submissions
 from keraskit.autograde.sandbox import Limits
 from kitdev.hostproc import HostProcess
 from kitdev.signals import hear_ctrl_c
@@ -224,6 +224,11 @@ def test_batch_grades_the_class_like_each_alone(mode, host, tmp_path):
     assert all(p.stat().st_size < 64 * 1024 for p in out.rglob("*") if p.is_file() and p.suffix != ".png")
     rows = (out / "grades.csv").read_text().splitlines()
     assert rows[0].startswith("student,score,max_score,status,tensors") and len(rows) == 1 + len(students)
+    # the hang is named where the instructor looks: the problems column and autograde's last lines
+    assert "time-out" in report.problems_of(by["c_hang"])
+    assert any(row.startswith("c_hang,") and "time-out" in row for row in rows)
+    closing = report.closing_lines(records, out, "")
+    assert any(line.startswith("  c_hang: time-out") and "c_hang.json" in line for line in closing)
     gs = json.loads((out / "results" / "a_honest.json").read_text())
     assert gs["score"] == by["a_honest"].score and all("visibility" in t for t in gs["tests"])
     assert (out / "feedback" / "b_exit.md").read_text().strip()

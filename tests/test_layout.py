@@ -139,6 +139,17 @@ def test_a_zip_module_is_the_shallowest_and_refused_entries_are_named(tmp_path):
     assert sources.problems == [f"alice/models.py is larger than {submissions.MAX_MODULE_BYTES} bytes; not graded"]
 
 
+def test_a_zip_module_after_a_packed_venv_of_twenty_thousand_entries_is_found(tmp_path):
+    """A student zipped their whole project, .venv first: the module is still in the archive."""
+    path = tmp_path / "erin.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        for n in range(20_001):
+            archive.writestr(f"project/.venv/lib/site-packages/pkg{n // 500}/m{n}.py", b"")
+        archive.writestr("project/exercises/tensors.py", "WHERE = 'after the venv'\n")
+    sources = submissions.read_sources(submissions.Submission("erin", path, "zip"), ["tensors"])
+    assert sources.files == {"tensors": b"WHERE = 'after the venv'\n"} and sources.problems == []
+
+
 def test_a_folder_submission_reads_the_shallowest_module_and_refuses_a_link(tmp_path):
     _files(tmp_path / "sub", "hw/tensors.py", "hw/deeper/tensors.py")
     (tmp_path / "elsewhere.py").write_text("SECRET = 1\n")

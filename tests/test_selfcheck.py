@@ -72,6 +72,14 @@ def test_a_reference_without_full_marks_stops_grading_and_names_the_exercise(hos
     text = str(failed.value)
     assert "does not get full marks" in text and f"({host.server.mode} mode)" in text
     assert "tensors.samples_first:" in text and "shape: expected" in text  # the exercise and the cause
+    # the failing hidden test by name, and where to look: that test or the reference, not the sandbox
+    [line] = [ln for ln in text.splitlines() if "tensors.samples_first:" in ln]
+    test_name = line.split("tensors.samples_first: ", 1)[1].split(":", 1)[0]
+    assert test_name.startswith("test_")
+    assert text.splitlines()[-1] == ("A hidden test or the reference is wrong: run `pytest "
+                                     f"grading/hidden/test_tensors.py --instructor -k {test_name.split('[')[0]}` "
+                                     f"and fix that test or {broken_reference / 'tensors.py'}.")
+    assert "keraskit doctor" not in text
     assert not list(cache.glob("selfcheck-*.json"))  # a failure is never cached
 
 

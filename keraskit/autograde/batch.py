@@ -1,7 +1,9 @@
 """Grading a class: N judge hosts in parallel, results written as each submission finishes.
 
 The coordinator (this process) never imports Keras and never runs student code. A finished
-submission has ``records/<student>.json``; a rerun skips it unless ``force``. A host that dies
+submission has ``records/<student>.json``, with the digests of what it was graded from; a rerun
+grades again exactly the submissions whose digest changed, everyone when the kit changed, or
+everyone with ``force`` (``keraskit.autograde.freshness``). A host that dies
 costs only the submission it was grading (recorded as an error), and is replaced.
 
 Nothing outlives the coordinator, however it ends: each host dies with it (``PR_SET_PDEATHSIG``),
@@ -17,12 +19,12 @@ import selectors
 import signal
 import subprocess
 import sys
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from keraskit import board, catalogue, layout
 from keraskit.atomic import write_atomic
-from keraskit.autograde import procs, results, sandbox, selfcheck, submissions
+from keraskit.autograde import freshness, procs, results, sandbox, selfcheck, submissions
 from keraskit.autograde.record import FEEDBACK_BRIEF, FEEDBACK_MODES, JUDGE_ERROR, GradeRecord, RecordStatus
 from keraskit.autograde.sandbox import Limits
 from keraskit.errors import INTERRUPTED
@@ -142,28 +144,43 @@ def write_summaries(out: Path, everyone, records: dict[str, GradeRecord]) -> lis
     return ordered
 
 
-def _finished_records(out: Path, everyone, force: bool) -> tuple[dict[str, GradeRecord], list]:
-    """The records an earlier run finished (none with ``force``), and the submissions left to grade."""
+def _saved_digests(out: Path, everyone) -> tuple[dict[str, GradeRecord], dict[str, dict | None]]:
+    """The records an earlier run finished, and each one's digest (None: it has none, or cannot be read)."""
     records: dict[str, GradeRecord] = {}
-    todo = []
+    digests: dict[str, dict | None] = {}
     for sub in everyone:
         finished = out / "records" / f"{sub.student}.json"
-        if finished.is_file() and not force:
+        if not finished.is_file():
+            continue
+        try:
             records[sub.student] = results.read_record(finished)
-        else:
-            todo.append(sub)
-    return records, todo
+        except (OSError, ValueError, KeyError, TypeError):
+            digests[sub.student] = None  # unreadable: graded again
+            continue
+        digests[sub.student] = records[sub.student].digest
+    return records, digests
 
 
-def _error_record(student: str, message: str, exercises) -> GradeRecord:
-    return GradeRecord.error(student, results.graded_exercises(set(catalogue.load().topic_ids), exercises), message)
+def _submission_digests(everyone, topic_ids) -> dict[str, str]:
+    """Each submission's digest as it is now: its module files read as a host reads them (nothing
+    runs; ``submissions.read_sources``)."""
+    digests = {}
+    for sub in everyone:
+        sources = submissions.read_sources(sub, topic_ids)
+        digests[sub.student] = freshness.submission_digest(sources.files, sources.problems)
+    return digests
 
 
-def _record_of(answer: str, student: str, exercises) -> GradeRecord:
+def _error_record(student: str, message: str, exercises, topics=None) -> GradeRecord:
+    topic_ids = layout.graded_topics(layout.KIT.hidden_tests, exercises, topics)
+    return GradeRecord.error(student, results.graded_exercises(set(topic_ids), exercises), message)
+
+
+def _record_of(answer: str, student: str, exercises, topics=None) -> GradeRecord:
     """A host's answer line: the submission's record, or the judge's error as an error record."""
     data = json.loads(answer)
     if JUDGE_ERROR in data:
-        return _error_record(student, data[JUDGE_ERROR], exercises)
+        return _error_record(student, data[JUDGE_ERROR], exercises, topics)
     return GradeRecord.from_json(data)
 
 
@@ -197,7 +214,7 @@ class _Pool:
             host.close(interrupted=interrupted)
 
 
-def _grade_queue(pool: _Pool, queue: list, job_base: dict, exercises, finished) -> None:
+def _grade_queue(pool: _Pool, queue: list, job_base: dict, exercises, topics, finished) -> None:
     """Grade every submission of ``queue`` on the pool's hosts, one at a time each;
     ``finished(submission, record)`` as each answer comes in."""
     for host in pool.hosts:
@@ -209,12 +226,12 @@ def _grade_queue(pool: _Pool, queue: list, job_base: dict, exercises, finished) 
             line = host.process.stdout.readline()
             sub = host.job
             if line:
-                record = _record_of(line, sub.student, exercises)
+                record = _record_of(line, sub.student, exercises, topics)
             else:  # the host died: its submission is an error, a new host takes over
                 if host.was_interrupted():  # Ctrl-C reached the host first: not the submission's fault
                     raise KeyboardInterrupt
                 host = pool.replace(host)
-                record = _error_record(sub.student, "the judge process failed", exercises)
+                record = _error_record(sub.student, "the judge process failed", exercises, topics)
             finished(sub, record)
             busy -= 1
             host.job = None
@@ -223,14 +240,29 @@ def _grade_queue(pool: _Pool, queue: list, job_base: dict, exercises, finished) 
                 busy += 1
 
 
-def autograde(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Limits(), force: bool = False,
-              exercises=(), topics=None, progress: bool = True, check: bool = True,
-              feedback: str = FEEDBACK_BRIEF) -> list[GradeRecord]:
+@dataclass
+class Run:
+    """What one ``autograde`` did: the records in the class's order, and the plan it followed."""
+    records: list[GradeRecord]
+    plan: freshness.Plan
+
+
+def autograde(folder: Path, out: Path, **options) -> list[GradeRecord]:
+    """``autograde_run``'s records, in the class's order."""
+    return autograde_run(folder, out, **options).records
+
+
+def autograde_run(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Limits(), force: bool = False,
+                  exercises=(), topics=None, progress: bool = True, check: bool = True,
+                  feedback: str = FEEDBACK_BRIEF, say=None) -> Run:
     """Grade every submission in ``folder`` into ``out``; ``check``: the self-check first
     (``selfcheck.SelfCheckFailed`` if the grader does not grade the reference right here);
     ``feedback``: how much of a failure the feedback files show (``record.FEEDBACK_MODES``; the
-    feedback of submissions finished before is written again in it). Returns the records, in the
-    class's order."""
+    feedback of submissions finished before is written again in it).
+
+    A submission with a record is graded again only if it or the kit changed since
+    (``keraskit.autograde.freshness``), or with ``force``; ``say(line)`` hears why everyone is,
+    when the kit changed."""
     if feedback not in FEEDBACK_MODES:
         raise ValueError(f"feedback must be one of {', '.join(FEEDBACK_MODES)}, got {feedback!r}")
     if jobs < 1:
@@ -239,18 +271,28 @@ def autograde(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Limits
     out.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(out)
     everyone = submissions.discover(folder)
-    records, todo = _finished_records(out, everyone, force)
+    topic_ids = layout.graded_topics(layout.KIT.hidden_tests, exercises, topics)
+    kit = freshness.kit_digest(results.graded_exercises(set(topic_ids), exercises), topic_ids,
+                               exercises=exercises, topics=topics, limits=asdict(limits))
+    current = _submission_digests(everyone, topic_ids)
+    saved_records, saved = _saved_digests(out, everyone)
+    plan = freshness.plan([s.student for s in everyone], saved, current, kit, force=force)
+    if say is not None and plan.kit_reason() and not force:
+        say(plan.kit_reason())
+    records = {student: saved_records[student] for student in plan.kept}
+    todo = [s for s in everyone if s.student in plan.graded]
     for record in records.values():
         results.write_feedback(out, record, feedback)
     if records or not todo:  # what a killed run finished is summarised before anything else
         write_summaries(out, everyone, records)
     if not todo:
-        return [records[s.student] for s in everyone]
+        return Run([records[s.student] for s in everyone], plan)
     job_base = {"limits": asdict(limits), "exercises": list(exercises), "topics": topics}
     done = len(records)
 
     def finished(sub, record: GradeRecord) -> None:
         nonlocal done
+        record.digest = {"submission": current[sub.student], "kit": kit}
         results.write_submission(out, record, feedback)
         records[sub.student] = record
         done += 1
@@ -262,7 +304,7 @@ def autograde(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Limits
     try:
         if check:
             self_check(pool.hosts, job_base, exercises, topics)
-        _grade_queue(pool, list(todo), job_base, exercises, finished)
+        _grade_queue(pool, list(todo), job_base, exercises, topics, finished)
     except KeyboardInterrupt:
         interrupted = True
         raise
@@ -271,4 +313,4 @@ def autograde(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Limits
         if progress:
             sys.stderr.write("\n")
         ordered = write_summaries(out, everyone, records)
-    return ordered
+    return Run(ordered, plan)

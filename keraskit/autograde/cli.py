@@ -19,6 +19,7 @@ from keraskit.commands import (
     require_existing,
     require_folder,
     require_known_exercises,
+    require_known_topics,
     require_output_folder,
     require_parent_folder,
     require_positive,
@@ -40,6 +41,19 @@ def _limit_arguments(parser) -> None:
     parser.add_argument("--feedback", choices=FEEDBACK_MODES, default=FEEDBACK_BRIEF,
                         help="how much of a failure the feedback shows: brief (default), what went wrong and "
                              "a hint; full, also the first failing hidden test's inputs, expected and got")
+    _topic_argument(parser)
+
+
+def _topic_argument(parser) -> None:
+    parser.add_argument("--topic", dest="topics", action="append", default=[], metavar="TOPIC",
+                        help="grade only this topic (an assignment smaller than the chapter); repeatable")
+
+
+def _topics(args) -> list[str] | None:
+    """The topics given with --topic, in the catalogue's order; None: every topic."""
+    from keraskit import catalogue
+    chosen = set(getattr(args, "topics", None) or ())
+    return [topic for topic in catalogue.load().topic_ids if topic in chosen] or None
 
 
 def add_arguments(parser, name: str) -> None:
@@ -55,6 +69,7 @@ def add_arguments(parser, name: str) -> None:
         _limit_arguments(parser)
     elif name == "gradescope-bundle":
         parser.add_argument("file", metavar="FILE.zip")
+        _topic_argument(parser)
     elif name == "doctor":
         parser.add_argument("--student", action="store_true", help=t("cli.arg.doctor_student"))
     else:
@@ -77,6 +92,8 @@ def _check_arguments(args, name: str) -> None:
         # A copy of the kit without hidden tests (a student release) would print a 0/0 score.
         if not layout.graded_topics(layout.KIT.hidden_tests):
             raise CommandError(t("autograde.no_hidden_tests", folder=display_path(layout.KIT.hidden_tests)))
+    if name in ("grade", "autograde", "gradescope-bundle"):
+        require_known_topics(getattr(args, "topics", None) or ())
     if name == "grade":
         require_existing("SUBMISSION", Path(args.submission))
         if args.json:
@@ -98,9 +115,10 @@ def run(args, name: str) -> int:
     if name == "autograde":
         from keraskit.autograde import batch, selfcheck
         try:
-            records = batch.autograde(Path(args.submissions), Path(args.out), jobs=args.jobs,
-                                      limits=_limits(args), force=args.force, exercises=tuple(args.exercise),
-                                      feedback=args.feedback)
+            graded = batch.autograde_run(Path(args.submissions), Path(args.out), jobs=args.jobs,
+                                         limits=_limits(args), force=args.force, exercises=tuple(args.exercise),
+                                         topics=_topics(args), feedback=args.feedback,
+                                         say=lambda line: print(line, file=sys.stderr))
         except selfcheck.SelfCheckFailed as exc:
             print(exc, file=sys.stderr)
             return SELF_CHECK_FAILED
@@ -109,7 +127,8 @@ def run(args, name: str) -> int:
             print(f"interrupted: {finished} finished submissions are saved in {args.out}; "
                   "run the same command again to grade the rest", file=sys.stderr)
             return INTERRUPTED
-        print(f"{len(records)} submissions graded; see {Path(args.out) / 'grades.csv'}")
+        from keraskit.autograde import report
+        print("\n".join(report.closing_lines(graded.records, Path(args.out), graded.plan.summary())))
         return 0
     if name == "doctor":
         if getattr(args, "student", False):
@@ -117,8 +136,9 @@ def run(args, name: str) -> int:
             return environment.run_student_doctor()
         return _doctor()
     if name == "gradescope-bundle":
-        write_gradescope_bundle(Path(args.file))
-        print(f"wrote {args.file}")
+        topics = _topics(args)
+        write_gradescope_bundle(Path(args.file), topics)
+        print(f"wrote {args.file}" + (f" (grades {', '.join(topics)} only)" if topics else ""))
         return 0
     raise ValueError(f"name: unknown command {name!r}")
 
@@ -163,8 +183,8 @@ def _grade(args) -> int:
     host = None
     try:
         host = JudgeHost(_limits(args))
-        host.self_check(exercises=tuple(args.exercise))
-        record = host.grade(sub, exercises=tuple(args.exercise))
+        host.self_check(exercises=tuple(args.exercise), topics=_topics(args))
+        record = host.grade(sub, exercises=tuple(args.exercise), topics=_topics(args))
     except selfcheck.SelfCheckFailed as exc:
         print(exc, file=sys.stderr)
         return SELF_CHECK_FAILED
@@ -198,9 +218,27 @@ which first checks the worker and the oracle against `selfcheck-fingerprint.json
 """
 
 
-def write_gradescope_bundle(path: Path) -> None:
+def _bundle_readme(topics) -> str:
+    if not topics:
+        return BUNDLE_README
+    return BUNDLE_README + (f"\nThis assignment grades the topics {', '.join(topics)} only: the bundle holds "
+                            "their hidden tests and no other topic's, so a submission is graded out of their "
+                            "points.\n")
+
+
+def _bundled(file: Path, topics) -> bool:
+    """Whether the kit's ``file`` goes into a bundle grading ``topics`` (None: all): another topic's
+    hidden suite stays out, and grading grades only the topics whose suite it finds."""
+    if "__pycache__" in file.parts:
+        return False
+    topic = layout.suite_topic(file.name) if file.parent == layout.KIT.hidden_tests else None
+    return not topics or topic is None or topic in topics
+
+
+def write_gradescope_bundle(path: Path, topics=None) -> None:
     """setup.sh, run_autograder, and the kit (engine, hidden tests; never solutions/), with the
-    known-good fingerprint of the oracle the bundle's self-check compares against."""
+    known-good fingerprint of the oracle the bundle's self-check compares against. With ``topics``
+    (an assignment smaller than the chapter), only their hidden suites are included."""
     if path.suffix != ".zip":
         raise ValueError(f"FILE: {path} must end in .zip")
     from keraskit.autograde import selfcheck
@@ -215,11 +253,11 @@ def write_gradescope_bundle(path: Path) -> None:
             archive.writestr(info, gradescope_script(name))
         readme = zipfile.ZipInfo("keraskit-kit/README.md")  # pyproject.toml names it
         readme.external_attr = (stat.S_IFREG | 0o644) << 16
-        archive.writestr(readme, BUNDLE_README)
+        archive.writestr(readme, _bundle_readme(topics))
         for part in parts:
             source = repo / part
             files = [source] if source.is_file() else sorted(p for p in source.rglob("*") if p.is_file())
             for file in files:
-                if "__pycache__" in file.parts:
+                if not _bundled(file, topics):
                     continue
                 archive.write(file, f"keraskit-kit/{file.relative_to(repo)}")

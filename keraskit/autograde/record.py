@@ -115,6 +115,9 @@ class GradeRecord:
     seconds: float | None = None
     judge_peak_mb: float | None = None
     oracle_memo_hits: int | None = None
+    # what it was graded from ({"submission": ..., "kit": {...}}, ``keraskit.autograde.freshness``);
+    # set by the batch, None (and absent from the JSON) for a record graded alone
+    digest: dict | None = None
 
     COSTS = ("seconds", "judge_peak_mb", "oracle_memo_hits")
 
@@ -144,6 +147,8 @@ class GradeRecord:
                 "exercises": [row.to_json() for row in self.exercises], "problems": list(self.problems),
                 "events": list(self.events), "mode": self.mode}
         data.update({name: getattr(self, name) for name in self.COSTS if getattr(self, name) is not None})
+        if self.digest is not None:
+            data["digest"] = self.digest
         return data
 
     @classmethod
@@ -151,7 +156,7 @@ class GradeRecord:
         return cls(data["student"], RecordStatus(data["status"]), data["score"], data["max_score"],
                    dict(data["topics"]), [ExerciseRecord.from_json(row) for row in data["exercises"]],
                    list(data["problems"]), list(data["events"]), data["mode"],
-                   **{name: data[name] for name in cls.COSTS if name in data})
+                   **{name: data[name] for name in cls.COSTS if name in data}, digest=data.get("digest"))
 
     def to_gradescope(self, lang: str | None = None) -> dict:
         """Gradescope's results.json: a visible summary per exercise, test details after publishing."""

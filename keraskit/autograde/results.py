@@ -13,9 +13,11 @@ from pathlib import Path
 
 from keraskit import catalogue
 from keraskit.atomic import write_atomic
+from keraskit.autograde import report
 from keraskit.autograde.record import FEEDBACK_BRIEF, GradeRecord
 
-CSV_HEADER = ["student", "score", "max_score", "status"]  # then one column per topic
+CSV_HEADER = ["student", "score", "max_score", "status"]  # then one column per topic, then PROBLEMS_COLUMN
+PROBLEMS_COLUMN = "problems"  # what went wrong, in short words (``report.problems_cell``)
 
 
 def graded_exercises(topics_with_tests, exercises=()) -> list[catalogue.Exercise]:
@@ -50,34 +52,62 @@ def grades_csv(records: list[GradeRecord], topic_ids) -> str:
     """grades.csv: a row per student, in alphabetical order."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([*CSV_HEADER, *topic_ids])
+    writer.writerow([*CSV_HEADER, *topic_ids, PROBLEMS_COLUMN])
     for record in sorted(records, key=lambda r: r.student):
-        writer.writerow(record.to_csv_row(topic_ids))
+        writer.writerow([*record.to_csv_row(topic_ids), report.problems_cell(record)])
     return buffer.getvalue()
 
 
+EXERCISE_ROW_INCHES = 0.2  # height of one exercise's bar: 57 exercises stay readable
+TOPIC_COLOURS = ("#4477aa", "#ee6677", "#228833", "#ccbb44", "#66ccee", "#aa3377", "#bbbbbb", "#994455")
+
+
 def summary_png(records: list[GradeRecord], path: Path) -> None:
-    """Score distribution and pass rate per exercise (matplotlib, Agg)."""
+    """The class at a glance (matplotlib, Agg): the score distribution, each topic's share of its
+    points earned, and how many submissions pass each exercise, coloured by topic. Counts are
+    whole submissions; the figure grows with the number of exercises so every label is legible."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
-    scores = [r.score for r in records]
-    top = max([r.max_score for r in records] or [1]) or 1
-    left.hist(scores, bins=min(20, top + 1), range=(0, top), color="#4477aa")
-    left.set_xlabel("score")
-    left.set_ylabel("submissions")
-    left.set_title(f"Scores ({len(records)} submissions, max {top})")
+    from matplotlib.ticker import MaxNLocator
+
     ids = [row.id for row in records[0].exercises] if records else []
-    rates = [100.0 * sum(any(row.id == ex and row.earned for row in r.exercises) for r in records)
-             / max(len(records), 1) for ex in ids]
-    right.barh(ids[::-1], rates[::-1], color="#228833")
-    right.set_xlim(0, 100)
-    right.set_xlabel("% of submissions passing")
-    right.set_title("Pass rate per exercise")
-    right.tick_params(axis="y", labelsize=6)
+    topics = list(dict.fromkeys(row.topic for row in records[0].exercises)) if records else []
+    colour = {topic: TOPIC_COLOURS[i % len(TOPIC_COLOURS)] for i, topic in enumerate(topics)}
+    height = max(6.0, EXERCISE_ROW_INCHES * len(ids) + 1.5)
+    fig = plt.figure(figsize=(13, height))
+    grid = fig.add_gridspec(2, 2, width_ratios=(1, 1.1))
+    scores_ax, topics_ax, exercises_ax = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[1, 0]), \
+        fig.add_subplot(grid[:, 1])
+
+    top = max([r.max_score for r in records] or [1]) or 1
+    width = max(1, -(-(top + 1) // 30))  # whole points per bin, at most about 30 bins
+    edges = [x - 0.5 for x in range(0, top + width + 1, width)]
+    scores_ax.hist([r.score for r in records], bins=edges, color="#4477aa", edgecolor="white")
+    scores_ax.set_xlabel("score")
+    scores_ax.set_ylabel("submissions")
+    scores_ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    scores_ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    scores_ax.set_title(f"Scores ({len(records)} submissions, out of {top})")
+
+    points = {t: sum(row.points for row in records[0].exercises if row.topic == t) for t in topics} if records else {}
+    shares = [100.0 * sum(r.topics.get(t, 0) for r in records) / max(points[t] * len(records), 1) for t in topics]
+    topics_ax.barh(topics[::-1], shares[::-1], color=[colour[t] for t in topics[::-1]])
+    topics_ax.set_xlim(0, 100)
+    topics_ax.set_xlabel("% of the topic's points earned by the class")
+    topics_ax.set_title("Per topic")
+
+    passing = [sum(any(row.id == ex and row.earned for row in r.exercises) for r in records) for ex in ids]
+    exercise_topic = {row.id: row.topic for row in records[0].exercises} if records else {}
+    exercises_ax.barh(ids[::-1], passing[::-1], color=[colour[exercise_topic[ex]] for ex in ids[::-1]])
+    exercises_ax.set_xlim(0, max(len(records), 1))
+    exercises_ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    exercises_ax.set_xlabel("submissions passing")
+    exercises_ax.set_ylim(-0.6, len(ids) - 0.4)
+    exercises_ax.tick_params(axis="y", labelsize=8)
+    exercises_ax.set_title("Per exercise")
     fig.tight_layout()
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110)
+    fig.savefig(buffer, format="png", dpi=100)
     plt.close(fig)
     write_atomic(path, buffer.getvalue())

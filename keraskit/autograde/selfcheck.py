@@ -29,6 +29,7 @@ REFERENCE_DIR = layout.KIT.solutions
 FINGERPRINT_FILE = layout.ROOT / "selfcheck-fingerprint.json"
 CACHE_ENV = "KERASKIT_CACHE_DIR"
 REFERENCE_STUDENT = "reference-self-check"
+DOCTOR_ADVICE = "Run `keraskit doctor` to see what the sandbox lacks."
 # What a worker must import: the libraries, and the stdlib modules they (or students) load lazily.
 PROBE_IMPORTS = ("numpy", "keras", "tensorflow", "secrets", "csv", "json", "math", "random", "statistics",
                  "collections", "itertools", "functools", "hashlib", "warnings")
@@ -155,7 +156,7 @@ def check(mode: str, grade_reference, run_probe, *, exercises=(), topics=None, o
         records = grade_reference(reference_submission())
         problems = reference_problems(records)
         if problems:
-            raise SelfCheckFailed(failure_message(problems, mode))
+            raise SelfCheckFailed(failure_message(problems, mode, records))
         summary = {"reference": f"{sum(r.score for r in records)}/{sum(r.max_score for r in records)}"}
     else:
         problems = run_probe().get("problems", [])
@@ -204,30 +205,68 @@ def reference_submission():
 
 
 def reference_problems(records) -> list[str]:
-    """'exercise: cause' for each exercise the reference did not get full marks for (``records``:
-    its ``GradeRecord``s)."""
+    """'exercise: test: cause' for each exercise the reference did not get full marks for, naming
+    its first failing hidden test and that failure's head (``records``: its ``GradeRecord``s)."""
     problems = []
     for record in records:
         problems += [f"{REFERENCE_STUDENT}: {p}" for p in record.problems]
         for row in record.exercises:
             if row.earned < row.points:
                 failing = [t for t in row.tests if t.outcome != outcome.TEST_PASSED]
-                cause = (failing[0].message or failing[0].outcome) if failing else "no test ran"
+                if not failing:
+                    problems.append(f"{row.id}: no hidden test of it ran")
+                    continue
+                cause = failing[0].message or failing[0].outcome
                 # the failure's head: its exercise, call, kind and first detail line (the cause)
-                problems.append(f"{row.id}: {' / '.join(cause.strip().splitlines()[:5])[:900]}")
+                problems.append(f"{row.id}: {failing[0].name}: {' / '.join(cause.strip().splitlines()[:5])[:900]}")
     return problems
 
 
-def _refusal(headline: str, problems: list[str]) -> str:
+def failing_tests(records) -> list[tuple[str, str]]:
+    """(topic, test name) of the first failing hidden test of each exercise the reference lost."""
+    found = []
+    for record in records:
+        for row in record.exercises:
+            failing = [t for t in row.tests if t.outcome != outcome.TEST_PASSED]
+            if row.earned < row.points and failing:
+                found.append((row.topic, failing[0].name))
+    return found
+
+
+def _refusal(headline: str, problems: list[str], advice: str = DOCTOR_ADVICE) -> str:
     """The one message both self-check failures print: why, then each problem, then where to look."""
     lines = [headline] + [f"  - {p}" for p in problems[:40]]
-    lines.append("Run `keraskit doctor` to see what the sandbox lacks.")
+    lines.append(advice)
     return "\n".join(lines)
 
 
-def failure_message(problems: list[str], mode: str) -> str:
+def _shown(path: Path) -> str:
+    """``path`` relative to the checkout where it is inside it, as the instructor types it there."""
+    path = Path(path)
+    return str(path.relative_to(layout.ROOT)) if path.is_relative_to(layout.ROOT) else str(path)
+
+
+def reference_advice(tests: list[tuple[str, str]], judge_failed: bool) -> str:
+    """Where to look when the reference loses points: the hidden test that failed, or the reference.
+    The sandbox is named only when grading itself failed (a judge error, not a failing test)."""
+    if not tests:
+        return DOCTOR_ADVICE
+    topic, name = tests[0]
+    base = name.split("[", 1)[0]
+    hidden = layout.KIT.hidden_tests / layout.suite_name(topic)
+    lines = [f"A hidden test or the reference is wrong: run `pytest {_shown(hidden)} --instructor -k {base}` "
+             f"and fix that test or {_shown(REFERENCE_DIR / f'{topic}.py')}."]
+    if judge_failed:
+        lines.append(DOCTOR_ADVICE)
+    return "\n".join(lines)
+
+
+def failure_message(problems: list[str], mode: str, records=()) -> str:
+    tests = failing_tests(records)
+    judge_failed = any(record.problems for record in records)
     return _refusal(f"self-check failed: the reference does not get full marks in this sandbox ({mode} mode), "
-                    "so no submission is graded. Exercises and causes:", problems)
+                    "so no submission is graded. Exercises, failing tests and causes:", problems,
+                    reference_advice(tests, judge_failed))
 
 
 # ---------------------------------------------------------------- the probe (no reference)

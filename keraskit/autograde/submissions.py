@@ -19,7 +19,6 @@ from keraskit import catalogue, layout
 from keraskit.nbgrader.extract import write_modules
 
 MAX_MODULE_BYTES = 1024 * 1024
-MAX_ZIP_ENTRIES = 20_000
 
 
 @dataclass(frozen=True)
@@ -115,8 +114,11 @@ def _zip_entry_ok(info: zipfile.ZipInfo) -> str | None:
 
 def _zip_candidates(archive: zipfile.ZipFile, topics, problems: list[str]):
     """``(topic, depth, entry)`` for each readable entry of a wanted module, in archive order;
-    an entry refused (``_zip_entry_ok``) is named in ``problems`` instead."""
-    for info in archive.infolist()[:MAX_ZIP_ENTRIES]:
+    an entry refused (``_zip_entry_ok``) is named in ``problems`` instead.
+
+    Every entry is looked at, however many come first (a packed ``.venv`` of tens of thousands):
+    ``zipfile`` has read the whole central directory already, and looking at a name costs less."""
+    for info in archive.infolist():
         parts = PurePosixPath(info.filename.replace("\\", "/")).parts
         topic = None if info.is_dir() else layout.archive_module(parts, topics)
         if topic is None:

@@ -8,7 +8,7 @@ from keraskit.errors import CommandError
 from keraskit.i18n import t
 
 __all__ = ["CommandError", "require_at_least", "require_existing", "require_folder", "require_known_exercises",
-           "require_output_folder", "require_parent_folder", "require_positive"]
+           "require_known_topics", "require_output_folder", "require_parent_folder", "require_positive"]
 
 
 def require_at_least(option: str, value, minimum) -> None:
@@ -55,3 +55,12 @@ def require_known_exercises(ids) -> None:
     unknown = sorted(set(ids) - {e.id for e in catalogue.load().exercises})
     if unknown:
         raise CommandError(t("cli.unknown_exercises", ids=", ".join(unknown)))
+
+
+def require_known_topics(topics) -> None:
+    """Every topic given with --topic is in the catalogue."""
+    from keraskit import catalogue
+    known = catalogue.load().topic_ids
+    unknown = [topic for topic in topics if topic not in known]
+    if unknown:
+        raise CommandError(t("cli.unknown_topics", topics=", ".join(unknown), known=", ".join(known)))
