@@ -223,7 +223,7 @@ def test_batch_grades_the_class_like_each_alone(mode, host, tmp_path):
     assert by["f_loud"].seconds < 60
     assert all(p.stat().st_size < 64 * 1024 for p in out.rglob("*") if p.is_file() and p.suffix != ".png")
     rows = (out / "grades.csv").read_text().splitlines()
-    assert rows[0].startswith("student,score,max_score,status,tensors") and len(rows) == 1 + len(students)
+    assert rows[0].startswith("student,score,max_score,status,isolation,tensors") and len(rows) == 1 + len(students)
     gs = json.loads((out / "results" / "a_honest.json").read_text())
     assert gs["score"] == by["a_honest"].score and all("visibility" in t for t in gs["tests"])
     assert (out / "feedback" / "b_exit.md").read_text().strip()

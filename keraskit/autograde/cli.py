@@ -11,6 +11,7 @@ from pathlib import Path
 
 from keraskit import layout
 from keraskit.atomic import write_atomic
+from keraskit.autograde import isolation
 from keraskit.autograde.sandbox import Limits
 from keraskit.commands import (
     CommandError,
@@ -35,6 +36,9 @@ def _limit_arguments(parser) -> None:
     parser.add_argument("--memory", type=int, default=2048, help="MB of memory per worker (default 2048)")
     parser.add_argument("--exercise", action="append", default=[], metavar="ID",
                         help="grade only this exercise (module.function); repeatable")
+    parser.add_argument(isolation.ALLOW_FLAG, action="store_true", dest="allow_unisolated",
+                        help="grade even where student code is not isolated (the rlimits floor; "
+                             f"or {isolation.ALLOW_ENV}=1); every grade is then marked as unisolated")
 
 
 def add_arguments(parser, name: str) -> None:
@@ -79,16 +83,39 @@ def _check_arguments(args, name: str) -> None:
         require_parent_folder("FILE.zip", Path(args.file))
 
 
+def _unisolated_refusal(args) -> str | None:
+    """The refusal to print where the sandbox mode in force does not isolate student code and
+    the instructor did not opt in (``isolation``); None where grading may go on (a warning is
+    printed first where it goes on without isolation)."""
+    from keraskit.autograde import sandbox
+    try:
+        mode, why = sandbox.choose_mode()
+    except (RuntimeError, ValueError) as exc:  # a forced mode this machine cannot give
+        raise CommandError(str(exc)) from None
+    if isolation.isolated(mode):
+        return None
+    flag = bool(getattr(args, "allow_unisolated", False))
+    if not isolation.allowed(flag):
+        return isolation.refusal(mode, why)
+    print(isolation.warning(mode, flag), file=sys.stderr)
+    return None
+
+
 def run(args, name: str) -> int:
     _check_arguments(args, name)
+    if name in ("grade", "autograde"):
+        refusal = _unisolated_refusal(args)
+        if refusal:
+            print(refusal, file=sys.stderr)
+            return SELF_CHECK_FAILED
     if name == "grade":
         return _grade(args)
     if name == "autograde":
-        from keraskit.autograde import batch, selfcheck
+        from keraskit.autograde import batch, integrity, selfcheck
         try:
             records = batch.autograde(Path(args.submissions), Path(args.out), jobs=args.jobs,
                                       limits=_limits(args), force=args.force, exercises=tuple(args.exercise))
-        except selfcheck.SelfCheckFailed as exc:
+        except (selfcheck.SelfCheckFailed, integrity.JudgeFilesChanged) as exc:
             print(exc, file=sys.stderr)
             return SELF_CHECK_FAILED
         except KeyboardInterrupt:
@@ -97,6 +124,9 @@ def run(args, name: str) -> int:
                   "run the same command again to grade the rest", file=sys.stderr)
             return INTERRUPTED
         print(f"{len(records)} submissions graded; see {Path(args.out) / 'grades.csv'}")
+        unisolated = [r for r in records if r.isolation == isolation.UNISOLATED]
+        if unisolated:
+            print(t("autograde.unisolated_summary", count=len(unisolated), mode=unisolated[0].mode))
         return 0
     if name == "doctor":
         return _doctor()
@@ -138,7 +168,7 @@ def _doctor() -> int:
 
 
 def _grade(args) -> int:
-    from keraskit.autograde import selfcheck, submissions
+    from keraskit.autograde import integrity, selfcheck, submissions
     from keraskit.autograde.host import JudgeHost
     path = Path(args.submission)
     kind = "zip" if path.suffix == ".zip" else "notebooks" if path.suffix == ".ipynb" else "folder"
@@ -146,10 +176,17 @@ def _grade(args) -> int:
                                  (path,) if kind == "notebooks" else ())
     host = None
     try:
+        judge_files = integrity.JudgeFiles.of_this_kit()  # before any student code: as they must stay
+        judge_files.verify()
         host = JudgeHost(_limits(args))
         host.self_check(exercises=tuple(args.exercise))
+        judge_files.verify()
         record = host.grade(sub, exercises=tuple(args.exercise))
-    except selfcheck.SelfCheckFailed as exc:
+        changes = judge_files.changes()  # what this submission's run may have written
+        if changes:
+            print(integrity.withheld_message(changes, sub.student), file=sys.stderr)
+            return SELF_CHECK_FAILED
+    except (selfcheck.SelfCheckFailed, integrity.JudgeFilesChanged) as exc:
         print(exc, file=sys.stderr)
         return SELF_CHECK_FAILED
     except KeyboardInterrupt:

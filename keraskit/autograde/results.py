@@ -15,7 +15,7 @@ from keraskit import catalogue
 from keraskit.atomic import write_atomic
 from keraskit.autograde.record import GradeRecord
 
-CSV_HEADER = ["student", "score", "max_score", "status"]  # then one column per topic
+CSV_HEADER = ["student", "score", "max_score", "status", "isolation"]  # then one column per topic
 
 
 def graded_exercises(topics_with_tests, exercises=()) -> list[catalogue.Exercise]:
@@ -31,6 +31,25 @@ def write_submission(out: Path, record: GradeRecord) -> None:
     write_atomic(out / "feedback" / f"{student}.md", record.to_feedback())
     write_atomic(out / "results" / f"{student}.json", json.dumps(record.to_gradescope(), indent=2))
     write_atomic(out / "records" / f"{student}.json", json.dumps(record.to_json(), indent=2))
+
+
+SET_APART = "set-apart"  # where the records of a batch stopped by a change of the judge's files go
+
+
+def set_apart_folder(out: Path) -> Path:
+    return Path(out) / SET_APART
+
+
+def set_apart(out: Path, students) -> None:
+    """Move the finished files of ``students`` (feedback, results, record) out of the run's folders
+    into ``set-apart/``: grades.csv leaves them out, and a rerun grades them again."""
+    for student in students:
+        for kind, suffix in (("records", ".json"), ("feedback", ".md"), ("results", ".json")):
+            source = Path(out) / kind / f"{student}{suffix}"
+            if source.is_file():
+                target = set_apart_folder(out) / kind / source.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                source.replace(target)
 
 
 def read_record(path: Path) -> GradeRecord:
