@@ -251,7 +251,7 @@ def autograde(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Limits
     done = len(records)
     # taken before any host starts, so before any student code of this run: the judge's files as they must stay
     judge_files = integrity.JudgeFiles.of_this_kit()
-    judge_files.verify()  # bytecode forged before this run: grade no one
+    judge_files.verify(first=True)  # bytecode forged before this run: grade no one
     mode = sandbox.choose_mode()[0]  # the hosts' mode, for the records they could not make themselves
     unchecked: list[str] = []  # students finished since the last good check of the judge's files
 

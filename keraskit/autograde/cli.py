@@ -159,9 +159,12 @@ def _doctor() -> int:
         raise CommandError(f"the {mode} sandbox does not hold what it promises: {', '.join(broken)}")
     missing = [what for what, status, _ in rows if status == "missing"]
     if missing:
+        works = (f"Grading still works in the {mode} mode, but student code is not isolated from the disk "
+                 "or the network." if isolation.isolated(mode) else
+                 f"`grade` and `autograde` refuse to grade in the {mode} mode unless given "
+                 f"{isolation.ALLOW_FLAG} or {isolation.ALLOW_ENV}=1 (every grade is then marked as unisolated).")
         print(f"\nMISSING {len(missing)} protection(s): {', '.join(missing)}.\n"
-              f"Grading still works in the {mode} mode, but student code is not isolated from the disk "
-              f"or the network. To fix: {sandbox.missing_advice()}.")
+              f"{works} To fix: {sandbox.missing_advice()}.")
         return 1
     print(f"\nall protections of the {mode} mode active")
     return 0
@@ -177,7 +180,7 @@ def _grade(args) -> int:
     host = None
     try:
         judge_files = integrity.JudgeFiles.of_this_kit()  # before any student code: as they must stay
-        judge_files.verify()
+        judge_files.verify(first=True)
         host = JudgeHost(_limits(args))
         host.self_check(exercises=tuple(args.exercise))
         judge_files.verify()

@@ -45,7 +45,7 @@ class JudgeFilesChanged(Exception):
 
     def __init__(self, changes: list[str], message: str | None = None):
         self.changes = list(changes)
-        super().__init__(message or "\n".join([t("autograde.judge_files_forged"), describe(changes),
+        super().__init__(message or "\n".join([t("autograde.judge_files_changed"), describe(changes),
                                                  t("autograde.judge_files_restore")]))
 
 
@@ -156,11 +156,14 @@ class JudgeFiles:
         found += [f"forged bytecode: {p}" for p in self.forged_bytecode()]
         return found
 
-    def verify(self) -> None:
-        """Raise ``JudgeFilesChanged`` if the judge's files differ from the baseline."""
+    def verify(self, *, first: bool = False) -> None:
+        """Raise ``JudgeFilesChanged`` if the judge's files differ from the baseline; ``first``:
+        the check right after the baseline, where only bytecode forged before the run can differ."""
         found = self.changes()
         if found:
-            raise JudgeFilesChanged(found)
+            message = "\n".join([t("autograde.judge_files_forged"), describe(found),
+                                  t("autograde.judge_files_restore")]) if first else None
+            raise JudgeFilesChanged(found, message)
 
     # ------------------------------------------------------------ bytecode
 
