@@ -468,7 +468,8 @@ def test_ctrl_c_loses_nothing_and_a_rerun_finishes_the_rest(tmp_path):
     _make(subs, "c_slow", SLOW)
     cmd = [sys.executable, "-m", "keraskit.cli", "autograde", str(subs), "--out", str(out), "--jobs", "1",
            "--timeout", "30", "--submission-timeout", "60", "--memory", "512",
-           "--exercise", ATTACKED, "--exercise", CONTROL]
+           "--exercise", ATTACKED, "--exercise", CONTROL,
+           "--allow-unisolated"]  # the module's last mode stays set (rlimits too): Ctrl-C is tried in it
     log = (tmp_path / "log.txt").open("w")
     process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                                preexec_fn=hear_ctrl_c)
