@@ -310,3 +310,12 @@ def test_tampering_is_caught_before_the_next_submission(scratch_venv, mode, tmp_
     assert (out / "grades.csv").read_text().splitlines() == [
         ",".join([*results.CSV_HEADER, *catalogue.load().topic_ids])]
     assert (kit / "keraskit" / "catalogue.toml").read_text().endswith("# tampered by a submission\n")
+    if report["got_through"]:  # `keraskit grade` withholds the grade of a submission that changes the judge
+        single = subprocess.run([str(python), str(driver), "grade", str(subs / "a_attacker"), "--json",
+                                 str(tmp_path / "r.json"), "--allow-unisolated",
+                                 *(a for e in EXERCISES for a in ("--exercise", e))],
+                                capture_output=True, text=True, timeout=600, env=env, cwd=tmp_path)
+        assert single.returncode == 3, single.stdout + single.stderr
+        assert "changed while a_attacker was graded, so its grade is withheld" in single.stderr, single.stderr
+        assert "changed: keraskit/catalogue.toml" in single.stderr and single.stdout == ""
+        assert not (tmp_path / "r.json").exists()
