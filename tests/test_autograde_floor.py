@@ -207,12 +207,18 @@ def test_an_interpreter_under_a_0700_folder_grades_in_every_mode(tmp_path, mode)
     shutil.copy(ROOT / "solutions" / "tensors.py", sub / "tensors.py")
     env = {k: v for k, v in os.environ.items() if not k.startswith("KERASKIT_")}
     env[sandbox.MODE_ENV] = mode
+    # the floor grades only when asked to, and says so in every output (tests/test_judge_files.py)
+    opt_in = ["--allow-unisolated"] if mode == "rlimits" else []
     done = subprocess.run([str(python), "-m", "keraskit.cli", "grade", str(sub), "--json", str(tmp_path / "r.json"),
-                           "--exercise", "tensors.samples_first", "--exercise", "tensors.image_batch_shape"],
+                           "--exercise", "tensors.samples_first", "--exercise", "tensors.image_batch_shape", *opt_in],
                           capture_output=True, text=True, timeout=600, env=env, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["score"] == sum(t["max_score"] for t in report["tests"]) > 0, report
+    unisolated = mode == "rlimits"
+    assert ("Graded without isolation" in report["output"]) == unisolated, report["output"]
+    assert ("Graded without isolation" in done.stdout) == unisolated, done.stdout
+    assert ("grading WITHOUT isolation" in done.stderr) == unisolated, done.stderr[-3000:]
     assert str(tmp_path / "private") in subprocess.run(
         [str(python), "-c", "import sys; print(sys.prefix)"], capture_output=True, text=True).stdout
 

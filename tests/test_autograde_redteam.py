@@ -223,7 +223,7 @@ def test_batch_grades_the_class_like_each_alone(mode, host, tmp_path):
     assert by["f_loud"].seconds < 60
     assert all(p.stat().st_size < 64 * 1024 for p in out.rglob("*") if p.is_file() and p.suffix != ".png")
     rows = (out / "grades.csv").read_text().splitlines()
-    assert rows[0].startswith("student,score,max_score,status,tensors") and len(rows) == 1 + len(students)
+    assert rows[0].startswith("student,score,max_score,status,isolation,tensors") and len(rows) == 1 + len(students)
     # the hang is named where the instructor looks: the problems column and autograde's last lines
     assert "time-out" in report.problems_of(by["c_hang"])
     assert any(row.startswith("c_hang,") and "time-out" in row for row in rows)
@@ -473,7 +473,8 @@ def test_ctrl_c_loses_nothing_and_a_rerun_finishes_the_rest(tmp_path):
     _make(subs, "c_slow", SLOW)
     cmd = [sys.executable, "-m", "keraskit.cli", "autograde", str(subs), "--out", str(out), "--jobs", "1",
            "--timeout", "30", "--submission-timeout", "60", "--memory", "512",
-           "--exercise", ATTACKED, "--exercise", CONTROL]
+           "--exercise", ATTACKED, "--exercise", CONTROL,
+           "--allow-unisolated"]  # the module's last mode stays set (rlimits too): Ctrl-C is tried in it
     log = (tmp_path / "log.txt").open("w")
     process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                                preexec_fn=hear_ctrl_c)

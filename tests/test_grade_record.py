@@ -75,7 +75,7 @@ def test_grades_csv_is_unchanged():
     samples = _samples()
     text = results.grades_csv([samples["carol"], samples["bob"], samples["alice"]], catalogue.load().topic_ids)
     assert text.encode() == (GOLDEN / "grades.csv").read_bytes()  # csv ends rows in \r\n
-    assert samples["alice"].to_csv_row(["encoding", "tensors"]) == ["alice", 3, 20, "graded", 2, 1]
+    assert samples["alice"].to_csv_row(["encoding", "tensors"]) == ["alice", 3, 20, "graded", "isolated", 2, 1]
 
 
 def test_scoring_gives_points_only_to_exercises_whose_tests_all_passed():

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from keraskit import board, catalogue, layout
 from keraskit.atomic import write_atomic
-from keraskit.autograde import freshness, procs, results, sandbox, selfcheck, submissions
+from keraskit.autograde import freshness, integrity, procs, results, sandbox, selfcheck, submissions
 from keraskit.autograde.record import FEEDBACK_BRIEF, FEEDBACK_MODES, JUDGE_ERROR, GradeRecord, RecordStatus
 from keraskit.autograde.sandbox import Limits
 from keraskit.errors import INTERRUPTED
@@ -214,11 +214,14 @@ class _Pool:
             host.close(interrupted=interrupted)
 
 
-def _grade_queue(pool: _Pool, queue: list, job_base: dict, exercises, topics, finished) -> None:
+def _grade_queue(pool: _Pool, queue: list, job_base: dict, exercises, topics, finished,
+                 before_each=lambda: None) -> None:
     """Grade every submission of ``queue`` on the pool's hosts, one at a time each;
-    ``finished(submission, record)`` as each answer comes in."""
+    ``finished(submission, record)`` as each answer comes in; ``before_each()`` before each
+    submission is handed to a host (the check of the judge's files, which may raise)."""
     for host in pool.hosts:
         if queue:
+            before_each()
             host.send(_job(job_base, queue[0]), queue.pop(0))
     busy = sum(h.job is not None for h in pool.hosts)
     while busy:
@@ -236,6 +239,7 @@ def _grade_queue(pool: _Pool, queue: list, job_base: dict, exercises, topics, fi
             busy -= 1
             host.job = None
             if queue:
+                before_each()
                 host.send(_job(job_base, queue[0]), queue.pop(0))
                 busy += 1
 
@@ -259,6 +263,11 @@ def autograde_run(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Li
     (``selfcheck.SelfCheckFailed`` if the grader does not grade the reference right here);
     ``feedback``: how much of a failure the feedback files show (``record.FEEDBACK_MODES``; the
     feedback of submissions finished before is written again in it).
+
+    The judge's own files are checked before each submission is handed to a host, and once
+    more at the end (``keraskit.autograde.integrity``): a change stops the batch at once, the
+    records finished since the last good check are set apart (``results.set_apart``) and
+    ``integrity.JudgeFilesChanged`` names them.
 
     A submission with a record is graded again only if it or the kit changed since
     (``keraskit.autograde.freshness``), or with ``force``; ``say(line)`` hears why everyone is,
@@ -289,25 +298,45 @@ def autograde_run(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Li
         return Run([records[s.student] for s in everyone], plan)
     job_base = {"limits": asdict(limits), "exercises": list(exercises), "topics": topics}
     done = len(records)
+    # taken before any host starts, so before any student code of this run: the judge's files as they must stay
+    judge_files = integrity.JudgeFiles.of_this_kit()
+    judge_files.verify(first=True)  # bytecode forged before this run: grade no one
+    mode = sandbox.choose_mode()[0]  # the hosts' mode, for the records they could not make themselves
+    unchecked: list[str] = []  # students finished since the last good check of the judge's files
 
     def finished(sub, record: GradeRecord) -> None:
         nonlocal done
         record.digest = {"submission": current[sub.student], "kit": kit}
+        record.mode = record.mode or mode
         results.write_submission(out, record, feedback)
         records[sub.student] = record
+        unchecked.append(sub.student)
         done += 1
         if progress:
             _progress(done, len(everyone), sub.student)
+
+    def check_judge_files() -> None:
+        judge_files.verify()
+        unchecked.clear()  # none of them changed the judge
 
     pool = _Pool(min(jobs, len(todo)))
     interrupted = False
     try:
         if check:
             self_check(pool.hosts, job_base, exercises, topics)
-        _grade_queue(pool, list(todo), job_base, exercises, topics, finished)
+        _grade_queue(pool, list(todo), job_base, exercises, topics, finished, check_judge_files)
+        check_judge_files()  # the last submissions of each host
     except KeyboardInterrupt:
         interrupted = True
         raise
+    except integrity.JudgeFilesChanged as changed:
+        interrupted = True  # stop every host now: each kills its judge child and sandbox
+        grading = [host.job.student for host in pool.hosts if host.job is not None]
+        results.set_apart(out, unchecked)
+        for student in unchecked:
+            records.pop(student, None)
+        raise integrity.JudgeFilesChanged(changed.changes, integrity.stop_message(
+            changed.changes, list(unchecked), grading, results.set_apart_folder(out))) from None
     finally:
         pool.close(interrupted=interrupted)
         if progress:

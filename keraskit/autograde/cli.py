@@ -11,6 +11,7 @@ from pathlib import Path
 
 from keraskit import layout
 from keraskit.atomic import write_atomic
+from keraskit.autograde import isolation
 from keraskit.autograde.record import FEEDBACK_BRIEF, FEEDBACK_MODES
 from keraskit.autograde.sandbox import Limits
 from keraskit.commands import (
@@ -42,6 +43,9 @@ def _limit_arguments(parser) -> None:
                         help="how much of a failure the feedback shows: brief (default), what went wrong and "
                              "a hint; full, also the first failing hidden test's inputs, expected and got")
     _topic_argument(parser)
+    parser.add_argument(isolation.ALLOW_FLAG, action="store_true", dest="allow_unisolated",
+                        help="grade even where student code is not isolated (the rlimits floor; "
+                             f"or {isolation.ALLOW_ENV}=1); every grade is then marked as unisolated")
 
 
 def _topic_argument(parser) -> None:
@@ -108,18 +112,41 @@ def _check_arguments(args, name: str) -> None:
         require_parent_folder("FILE.zip", Path(args.file))
 
 
+def _unisolated_refusal(args) -> str | None:
+    """The refusal to print where the sandbox mode in force does not isolate student code and
+    the instructor did not opt in (``isolation``); None where grading may go on (a warning is
+    printed first where it goes on without isolation)."""
+    from keraskit.autograde import sandbox
+    try:
+        mode, why = sandbox.choose_mode()
+    except (RuntimeError, ValueError) as exc:  # a forced mode this machine cannot give
+        raise CommandError(str(exc)) from None
+    if isolation.isolated(mode):
+        return None
+    flag = bool(getattr(args, "allow_unisolated", False))
+    if not isolation.allowed(flag):
+        return isolation.refusal(mode, why)
+    print(isolation.warning(mode, flag), file=sys.stderr)
+    return None
+
+
 def run(args, name: str) -> int:
     _check_arguments(args, name)
+    if name in ("grade", "autograde"):
+        refusal = _unisolated_refusal(args)
+        if refusal:
+            print(refusal, file=sys.stderr)
+            return SELF_CHECK_FAILED
     if name == "grade":
         return _grade(args)
     if name == "autograde":
-        from keraskit.autograde import batch, selfcheck
+        from keraskit.autograde import batch, integrity, selfcheck
         try:
             graded = batch.autograde_run(Path(args.submissions), Path(args.out), jobs=args.jobs,
                                          limits=_limits(args), force=args.force, exercises=tuple(args.exercise),
                                          topics=_topics(args), feedback=args.feedback,
                                          say=lambda line: print(line, file=sys.stderr))
-        except selfcheck.SelfCheckFailed as exc:
+        except (selfcheck.SelfCheckFailed, integrity.JudgeFilesChanged) as exc:
             print(exc, file=sys.stderr)
             return SELF_CHECK_FAILED
         except KeyboardInterrupt:
@@ -129,6 +156,9 @@ def run(args, name: str) -> int:
             return INTERRUPTED
         from keraskit.autograde import report
         print("\n".join(report.closing_lines(graded.records, Path(args.out), graded.plan.summary())))
+        unisolated = [r for r in graded.records if r.isolation == isolation.UNISOLATED]
+        if unisolated:
+            print(t("autograde.unisolated_summary", count=len(unisolated), mode=unisolated[0].mode))
         return 0
     if name == "doctor":
         if getattr(args, "student", False):
@@ -165,16 +195,19 @@ def _doctor() -> int:
         raise CommandError(f"the {mode} sandbox does not hold what it promises: {', '.join(broken)}")
     missing = [what for what, status, _ in rows if status == "missing"]
     if missing:
+        works = (f"Grading still works in the {mode} mode, but student code is not isolated from the disk "
+                 "or the network." if isolation.isolated(mode) else
+                 f"`grade` and `autograde` refuse to grade in the {mode} mode unless given "
+                 f"{isolation.ALLOW_FLAG} or {isolation.ALLOW_ENV}=1 (every grade is then marked as unisolated).")
         print(f"\nMISSING {len(missing)} protection(s): {', '.join(missing)}.\n"
-              f"Grading still works in the {mode} mode, but student code is not isolated from the disk "
-              f"or the network. To fix: {sandbox.missing_advice()}.")
+              f"{works} To fix: {sandbox.missing_advice()}.")
         return 1
     print(f"\nall protections of the {mode} mode active")
     return 0
 
 
 def _grade(args) -> int:
-    from keraskit.autograde import selfcheck, submissions
+    from keraskit.autograde import integrity, selfcheck, submissions
     from keraskit.autograde.host import JudgeHost
     path = Path(args.submission)
     kind = "zip" if path.suffix == ".zip" else "notebooks" if path.suffix == ".ipynb" else "folder"
@@ -182,10 +215,17 @@ def _grade(args) -> int:
                                  (path,) if kind == "notebooks" else ())
     host = None
     try:
+        judge_files = integrity.JudgeFiles.of_this_kit()  # before any student code: as they must stay
+        judge_files.verify(first=True)
         host = JudgeHost(_limits(args))
         host.self_check(exercises=tuple(args.exercise), topics=_topics(args))
+        judge_files.verify()
         record = host.grade(sub, exercises=tuple(args.exercise), topics=_topics(args))
-    except selfcheck.SelfCheckFailed as exc:
+        changes = judge_files.changes()  # what this submission's run may have written
+        if changes:
+            print(integrity.withheld_message(changes, sub.student), file=sys.stderr)
+            return SELF_CHECK_FAILED
+    except (selfcheck.SelfCheckFailed, integrity.JudgeFilesChanged) as exc:
         print(exc, file=sys.stderr)
         return SELF_CHECK_FAILED
     except KeyboardInterrupt:

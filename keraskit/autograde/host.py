@@ -132,6 +132,7 @@ class JudgeHost:
             selfcheck.save_oracle_memo(self.oracle_key, ",".join(sorted(topic_ids)) + "|" + ",".join(exercises), memo)
         if JUDGE_ERROR in outcome:
             record = GradeRecord.error(submission.student, graded, outcome[JUDGE_ERROR])
+            record.mode = self.server.mode  # student code ran in this mode: its isolation is the grade's
         else:
             record = GradeRecord.scored(submission.student, outcome["tests"], graded, problems=sources.problems,
                                         events=outcome["events"], mode=self.server.mode)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from keraskit import catalogue, outcome
+from keraskit.autograde import isolation
 from keraskit.i18n import t
 
 # The key of a judge's answer that graded nothing ({JUDGE_ERROR: why}): the judge child's, when it
@@ -158,6 +159,17 @@ class GradeRecord:
                    list(data["problems"]), list(data["events"]), data["mode"],
                    **{name: data[name] for name in cls.COSTS if name in data}, digest=data.get("digest"))
 
+    @property
+    def isolation(self) -> str:
+        """``isolated``, ``unisolated`` (graded on the rlimits floor) or "" (no mode recorded)."""
+        return isolation.label(self.mode)
+
+    def unisolated_mark(self, lang: str | None = None) -> str | None:
+        """The line every form of a grade made without isolation carries, else None."""
+        if self.isolation != isolation.UNISOLATED:
+            return None
+        return t("autograde.unisolated_mark", lang, mode=self.mode)
+
     def to_gradescope(self, lang: str | None = None) -> dict:
         """Gradescope's results.json: a visible summary per exercise, test details after publishing."""
         tests = []
@@ -173,7 +185,9 @@ class GradeRecord:
                     tests.append({"name": f"{row.id}: {test.name}", "score": 0, "max_score": 0,
                                   "output": (test.message or "")[:GRADESCOPE_MESSAGE_LIMIT],
                                   "visibility": "after_published"})
-        return {"score": self.score, "output": "\n".join(self.problems), "tests": tests,
+        mark = self.unisolated_mark(lang)
+        return {"score": self.score, "output": "\n".join([mark, *self.problems] if mark else self.problems),
+                "tests": tests,
                 "visibility": "after_published", "stdout_visibility": "hidden"}
 
     def to_feedback(self, lang: str | None = None, detail: str = FEEDBACK_BRIEF) -> str:
@@ -187,6 +201,9 @@ class GradeRecord:
             raise ValueError(f"detail must be one of {', '.join(FEEDBACK_MODES)}, got {detail!r}")
         lines = [f"# {t('autograde.feedback_title', lang, student=self.student)}", "",
                  t("autograde.feedback_total", lang, score=self.score, max_score=self.max_score), ""]
+        mark = self.unisolated_mark(lang)
+        if mark:
+            lines += [f"**{mark}**", ""]
         for problem in self.problems:
             lines.append(f"- {t('autograde.feedback_problem', lang, problem=problem)}")
         if self.problems:
@@ -202,7 +219,7 @@ class GradeRecord:
 
     def to_csv_row(self, topic_ids) -> list:
         """This record's row of grades.csv (see ``results.CSV_HEADER``): the total, then per topic."""
-        return [self.student, self.score, self.max_score, self.status.value,
+        return [self.student, self.score, self.max_score, self.status.value, self.isolation,
                 *(self.topics.get(topic, 0) for topic in topic_ids)]
 
 

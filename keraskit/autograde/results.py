@@ -16,7 +16,7 @@ from keraskit.atomic import write_atomic
 from keraskit.autograde import report
 from keraskit.autograde.record import FEEDBACK_BRIEF, GradeRecord
 
-CSV_HEADER = ["student", "score", "max_score", "status"]  # then one column per topic, then PROBLEMS_COLUMN
+CSV_HEADER = ["student", "score", "max_score", "status", "isolation"]  # then one column per topic, then PROBLEMS_COLUMN
 PROBLEMS_COLUMN = "problems"  # what went wrong, in short words (``report.problems_cell``)
 
 
@@ -41,6 +41,25 @@ def write_feedback(out: Path, record: GradeRecord, feedback: str = FEEDBACK_BRIE
     """``feedback/<student>.md``: written again from the record alone, so a class graded before
     is given the feedback mode of this run without being graded again."""
     write_atomic(out / "feedback" / f"{record.student}.md", record.to_feedback(detail=feedback))
+
+
+SET_APART = "set-apart"  # where the records of a batch stopped by a change of the judge's files go
+
+
+def set_apart_folder(out: Path) -> Path:
+    return Path(out) / SET_APART
+
+
+def set_apart(out: Path, students) -> None:
+    """Move the finished files of ``students`` (feedback, results, record) out of the run's folders
+    into ``set-apart/``: grades.csv leaves them out, and a rerun grades them again."""
+    for student in students:
+        for kind, suffix in (("records", ".json"), ("feedback", ".md"), ("results", ".json")):
+            source = Path(out) / kind / f"{student}{suffix}"
+            if source.is_file():
+                target = set_apart_folder(out) / kind / source.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                source.replace(target)
 
 
 def read_record(path: Path) -> GradeRecord:

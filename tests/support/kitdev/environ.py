@@ -2,10 +2,11 @@
 
 import os
 
-from keraskit.autograde import sandbox
+from keraskit.autograde import isolation, sandbox
 
-# The sandbox settings a command keeps: CI's floor leg (KERASKIT_NO_BWRAP=1) grades with them.
-SANDBOX_SETTINGS = (sandbox.NO_BWRAP_ENV, sandbox.MODE_ENV)
+# The sandbox settings a command keeps: CI's floor leg (KERASKIT_NO_BWRAP=1, and the opt-in to the
+# rlimits floor where the machine has no Landlock) grades with them.
+SANDBOX_SETTINGS = (sandbox.NO_BWRAP_ENV, sandbox.MODE_ENV, isolation.ALLOW_ENV)
 
 
 def grading_environ() -> dict[str, str]:
