@@ -22,6 +22,7 @@ nothing: none of their methods is ever called.
 from __future__ import annotations
 
 import contextlib
+import functools
 import numbers
 import re
 import sys
@@ -32,7 +33,8 @@ import numpy as np
 from keraskit.i18n import t
 
 __all__ = ["close", "equal", "scalar", "as_array", "as_scalar", "raises_value_error", "value_or_value_error",
-           "no_warnings", "ExpectationFailed", "that", "summarize", "KINDS", "FLOAT32_RTOL", "FLOAT32_ATOL"]
+           "no_warnings", "ExpectationFailed", "that", "summarize", "KINDS", "FLOAT32_RTOL", "FLOAT32_ATOL",
+           "misconception", "UnknownMisconception"]
 
 # Float32 has a 6e-8 unit roundoff; a few operations (log, exp, a mean over a row) stay within 1e-5.
 FLOAT32_RTOL = 1e-5
@@ -64,19 +66,80 @@ class ExpectationFailed(AssertionError):
     """A graded answer differs from the expected one; the message says how.
 
     ``kind`` is one of ``KINDS``; ``where`` points into a composite result ("result[1][1]")
-    and is shown on a line of its own before the detail.
+    and is shown on a line of its own before the detail. ``misconception`` is the catalogue id of
+    the mistake the failing check detects (its hint is shown), or None.
     """
 
-    def __init__(self, detail: str, kind: str = VALUES, where: str | None = None):
+    def __init__(self, detail: str, kind: str = VALUES, where: str | None = None,
+                 misconception: str | None = None):
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
-        self.detail, self.kind, self.where = detail, kind, where
+        self.detail, self.kind, self.where, self.misconception = detail, kind, where, misconception
         super().__init__(detail if where is None else f"{t('expect.where', where=where)}\n{detail}")
 
-    def __reduce__(self):  # kind and where survive a trip to another process
-        return ExpectationFailed, (self.detail, self.kind, self.where)
+    def __reduce__(self):  # kind, where and the misconception survive a trip to another process
+        return ExpectationFailed, (self.detail, self.kind, self.where, self.misconception)
 
 
+# ------------------------------------------------------------ naming the misconception a check detects
+
+class UnknownMisconception(LookupError):
+    """A test names a misconception the catalogue does not hold: a typo in the test, not the student's."""
+
+
+def _known_misconception(misconception_id: str) -> str:
+    from keraskit import catalogue
+
+    try:
+        catalogue.load().misconception(misconception_id)
+    except KeyError as exc:
+        raise UnknownMisconception(exc.args[0]) from None
+    return misconception_id
+
+
+@contextlib.contextmanager
+def misconception(misconception_id: str):
+    """A check in this block that fails detects the catalogue's misconception ``misconception_id``:
+    the failure shows its hint. A check inside that names its own misconception keeps it; an error
+    raised by the graded code is no check, and stays unexplained."""
+    _known_misconception(misconception_id)
+    try:
+        yield
+    except AssertionError as failure:
+        if getattr(failure, "misconception", None) is None:
+            failure.misconception = misconception_id
+        raise
+
+
+def _naming(check):
+    """Gives a check (a function or a context manager) the keyword ``misconception=``."""
+    @functools.wraps(check)
+    def named(*args, misconception: str | None = None, **kwargs):
+        if misconception is None:
+            return check(*args, **kwargs)
+        with _tagged(misconception):
+            return check(*args, **kwargs)
+    return named
+
+
+def _naming_block(check):
+    """``_naming`` for a check that is a context manager: the whole ``with`` block is the check."""
+    @functools.wraps(check)
+    @contextlib.contextmanager
+    def named(*args, misconception: str | None = None, **kwargs):
+        if misconception is None:
+            with check(*args, **kwargs):
+                yield
+            return
+        with _tagged(misconception), check(*args, **kwargs):
+            yield
+    return named
+
+
+_tagged = misconception  # the keyword ``misconception=`` shadows the function's name inside checks
+
+
+@_naming
 def that(condition, key: str, /, kind: str = VALUES, where: str | None = None, **values) -> None:
     """A test's own check: passes when ``condition`` holds, else fails with the locale message ``key``.
 
@@ -270,6 +333,7 @@ def _compare(got_f: np.ndarray, expected: np.ndarray, rtol, atol, float64: bool,
     raise ExpectationFailed("\n".join(lines), NONFINITE if nonfinite.any() else VALUES, where)
 
 
+@_naming
 def close(got, expected, *, rtol: float | None = None, atol: float | None = None, float64: bool = False,
           where: str | None = None) -> None:
     """``got`` is a numeric array (see :func:`as_array`) of ``expected``'s shape, equal within tolerance.
@@ -282,6 +346,7 @@ def close(got, expected, *, rtol: float | None = None, atol: float | None = None
     _compare(got_arr.astype(np.float64), expected, rtol, atol, float64, got_arr, where)
 
 
+@_naming
 def equal(got, expected, *, where: str | None = None) -> None:
     """Exact equality for ints, bools, strings, tuples, lists, dicts and integer arrays.
 
@@ -364,6 +429,7 @@ def as_scalar(got, *, where: str | None = None) -> float:
     return float(array)
 
 
+@_naming
 def scalar(got, expected: float, *, rtol: float | None = None, atol: float | None = None,
            float64: bool = False, where: str | None = None) -> None:
     """A real number (Python/numpy number, 0-d array or tensor; not a bool) close to ``expected``."""
@@ -380,6 +446,7 @@ def _check_names(argument: str, message: str, *alternatives: str) -> None:
                               message=_clip(message, LINE_LIMIT)), WRONG_ERROR)
 
 
+@_naming
 def value_or_value_error(call, argument: str, check) -> None:
     """For an input the docstring leaves open: ``check(call())`` passes, or ``call()`` raises a
     ValueError naming ``argument``. Either answer is right; any other outcome is not."""
@@ -391,6 +458,7 @@ def value_or_value_error(call, argument: str, check) -> None:
     check(got)
 
 
+@_naming_block
 @contextlib.contextmanager
 def raises_value_error(argument: str, *alternatives: str):
     """The block raises ValueError whose message names ``argument`` as a word (case-insensitive).
@@ -415,6 +483,7 @@ def raises_value_error(argument: str, *alternatives: str):
         raise ExpectationFailed(t("expect.no_raise", argument=argument), NO_RAISE)
 
 
+@_naming_block
 @contextlib.contextmanager
 def no_warnings():
     """The block emits no numeric warning (numpy's overflow, divide by zero, invalid value ...).

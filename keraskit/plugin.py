@@ -238,9 +238,10 @@ def _explain_failure(item, call, exercise_id: str) -> tuple[str, str]:
             lines.append(t("failure.raised", error=_one_line(excinfo)))
             if where:
                 lines.append(t("failure.at", location=where))
-        hint = exercise.hint_for(kind, current_language())
-        if hint:
-            lines.append(t("failure.hint", hint=hint))
+        # The hint answers the mistake the failing check detected; a failure no misconception
+        # explains keeps its kind's teaching line and is told how to ask for a nudge.
+        hint = exercise.hint_for(getattr(excinfo.value, "misconception", None), current_language())
+        lines.append(t("failure.hint", hint=hint) if hint else t("failure.ask_for_hint", exercise=exercise_id))
     return outcome.TEST_FAILED, "\n".join(lines)
 
 
