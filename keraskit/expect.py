@@ -112,7 +112,7 @@ def misconception(misconception_id: str):
 
 
 def _naming(check):
-    """Gives a check (a function or a context manager) the keyword ``misconception=``."""
+    """Gives a check the keyword ``misconception=`` (any failure of it is that mistake)."""
     @functools.wraps(check)
     def named(*args, misconception: str | None = None, **kwargs):
         if misconception is None:
@@ -120,6 +120,40 @@ def _naming(check):
         with _tagged(misconception):
             return check(*args, **kwargs)
     return named
+
+
+def _diagnosing(compare):
+    """Gives a comparison ``compare(got, expected, ...)`` the keywords ``misconception=`` and
+    ``wrong_answers={id: value}``: when ``got`` fails against ``expected`` but passes the same
+    comparison against the value a misconception gives for this input, the failure names that one.
+    The result shows which mistake was made, so several mistakes one check catches each get
+    their own hint; a result that matches none stays unexplained. ``wrong_answers`` may also be
+    a list of ``(id, value)`` pairs, for a misconception that more than one wrong value shows."""
+    named = _naming(compare)
+
+    @functools.wraps(compare)
+    def diagnosed(got, expected, *args, misconception: str | None = None, wrong_answers=None, **kwargs):
+        pairs = list(wrong_answers.items() if isinstance(wrong_answers, dict) else wrong_answers or ())
+        for candidate, _ in pairs:
+            _known_misconception(candidate)
+        try:
+            return named(got, expected, *args, misconception=misconception, **kwargs)
+        except ExpectationFailed as failure:
+            if failure.misconception is None:
+                failure.misconception = _matching(compare, got, pairs, args, kwargs)
+            raise
+    return diagnosed
+
+
+def _matching(compare, got, pairs: list, args, kwargs) -> str | None:
+    """The first misconception whose wrong answer ``got`` equals (by the same comparison), or None."""
+    for candidate, value in pairs:
+        try:
+            compare(got, value, *args, **kwargs)
+        except ExpectationFailed:
+            continue
+        return candidate
+    return None
 
 
 def _naming_block(check):
@@ -333,7 +367,7 @@ def _compare(got_f: np.ndarray, expected: np.ndarray, rtol, atol, float64: bool,
     raise ExpectationFailed("\n".join(lines), NONFINITE if nonfinite.any() else VALUES, where)
 
 
-@_naming
+@_diagnosing
 def close(got, expected, *, rtol: float | None = None, atol: float | None = None, float64: bool = False,
           where: str | None = None) -> None:
     """``got`` is a numeric array (see :func:`as_array`) of ``expected``'s shape, equal within tolerance.
@@ -346,7 +380,7 @@ def close(got, expected, *, rtol: float | None = None, atol: float | None = None
     _compare(got_arr.astype(np.float64), expected, rtol, atol, float64, got_arr, where)
 
 
-@_naming
+@_diagnosing
 def equal(got, expected, *, where: str | None = None) -> None:
     """Exact equality for ints, bools, strings, tuples, lists, dicts and integer arrays.
 
@@ -429,7 +463,7 @@ def as_scalar(got, *, where: str | None = None) -> float:
     return float(array)
 
 
-@_naming
+@_diagnosing
 def scalar(got, expected: float, *, rtol: float | None = None, atol: float | None = None,
            float64: bool = False, where: str | None = None) -> None:
     """A real number (Python/numpy number, 0-d array or tensor; not a bool) close to ``expected``."""
