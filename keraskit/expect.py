@@ -98,16 +98,20 @@ def _known_misconception(misconception_id: str) -> str:
 
 
 @contextlib.contextmanager
-def misconception(misconception_id: str):
+def misconception(misconception_id: str, *, raised: tuple[type[BaseException], ...] = ()):
     """A check in this block that fails detects the catalogue's misconception ``misconception_id``:
-    the failure shows its hint. A check inside that names its own misconception keeps it; an error
-    raised by the graded code is no check, and stays unexplained."""
+    the failure shows its hint. A check inside that names its own misconception keeps it. An error
+    raised by the graded code is no check and stays unexplained, unless it is of a type in
+    ``raised``: for an input where that error can only come from this mistake (numpy's IndexError
+    from a matrix with too few columns)."""
     _known_misconception(misconception_id)
+    raised = raised if isinstance(raised, tuple) else (raised,)
     try:
         yield
-    except AssertionError as failure:
+    except (AssertionError, *raised) as failure:
         if getattr(failure, "misconception", None) is None:
-            failure.misconception = misconception_id
+            with contextlib.suppress(AttributeError):  # a built-in error may refuse new attributes
+                failure.misconception = misconception_id
         raise
 
 
@@ -146,8 +150,12 @@ def _diagnosing(compare):
 
 
 def _matching(compare, got, pairs: list, args, kwargs) -> str | None:
-    """The first misconception whose wrong answer ``got`` equals (by the same comparison), or None."""
+    """The first misconception whose wrong answer ``got`` equals (by the same comparison, or as an
+    identical plain ndarray: a boolean array the comparison refuses is still that answer), or None."""
     for candidate, value in pairs:
+        if type(got) is np.ndarray and type(value) is np.ndarray and got.dtype == value.dtype \
+                and np.array_equal(got, value):
+            return candidate
         try:
             compare(got, value, *args, **kwargs)
         except ExpectationFailed:
