@@ -150,18 +150,21 @@ def _diagnosing(compare):
 
 
 def _matching(compare, got, pairs: list, args, kwargs) -> str | None:
-    """The first misconception whose wrong answer ``got`` equals (by the same comparison, or as an
-    identical plain ndarray: a boolean array the comparison refuses is still that answer), or None."""
+    """The misconception whose wrong answer ``got`` equals (by the same comparison, or as an
+    identical plain ndarray: a boolean array the comparison refuses is still that answer), or None.
+    A result that two different mistakes both give names neither: the input cannot tell them apart."""
+    matched = set()
     for candidate, value in pairs:
         if type(got) is np.ndarray and type(value) is np.ndarray and got.dtype == value.dtype \
                 and np.array_equal(got, value):
-            return candidate
+            matched.add(candidate)
+            continue
         try:
             compare(got, value, *args, **kwargs)
         except ExpectationFailed:
             continue
-        return candidate
-    return None
+        matched.add(candidate)
+    return matched.pop() if len(matched) == 1 else None
 
 
 def _naming_block(check):
