@@ -98,20 +98,26 @@ def _known_misconception(misconception_id: str) -> str:
 
 
 @contextlib.contextmanager
-def misconception(misconception_id: str, *, raised: tuple[type[BaseException], ...] = ()):
+def misconception(misconception_id, *, raised: tuple[type[BaseException], ...] = ()):
     """A check in this block that fails detects the catalogue's misconception ``misconception_id``:
     the failure shows its hint. A check inside that names its own misconception keeps it. An error
     raised by the graded code is no check and stays unexplained, unless it is of a type in
     ``raised``: for an input where that error can only come from this mistake (numpy's IndexError
-    from a matrix with too few columns)."""
-    _known_misconception(misconception_id)
+    from a matrix with too few columns).
+
+    ``misconception_id`` may also be a function without arguments, called only when a check
+    fails: a diagnosis that looks at the answer (its layers, a second run) and returns the id of
+    the mistake it shows, or None when it cannot tell."""
+    if not callable(misconception_id):
+        _known_misconception(misconception_id)
     raised = raised if isinstance(raised, tuple) else (raised,)
     try:
         yield
     except (AssertionError, *raised) as failure:
         if getattr(failure, "misconception", None) is None:
+            named = misconception_id() if callable(misconception_id) else misconception_id
             with contextlib.suppress(AttributeError):  # a built-in error may refuse new attributes
-                failure.misconception = misconception_id
+                failure.misconception = named and _known_misconception(named)
         raise
 
 
