@@ -108,7 +108,7 @@ def test_every_named_misconception_exists_and_belongs_to_the_tests_exercise(path
 def test_the_scan_finds_the_names_tests_give():
     """The scan above sees each way of naming (else it would pass on files it cannot read)."""
     names = {m for _, _, m in _named_misconceptions(VISIBLE / "test_losses.py")}
-    assert {"mse-broadcast-table", "mse-sum-not-mean", "bce-logits"} <= names
+    assert {"mse-broadcast-table", "mae-book-sum", "bce-logits"} <= names
     owned = {(e, m) for _, e, m in _named_misconceptions(VISIBLE / "test_tensors.py")}
     assert ("tensors.normalize", "normalize-not-per-column") in owned
     assert ("tensors.samples_first", "samples-first-axis-unchecked") in owned
