@@ -8,6 +8,7 @@ submission can never pick up another copy of a module by accident.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import itertools
 import os
@@ -160,9 +161,26 @@ class CallLog:
     """The calls a test made into graded code, newest last, for failure messages."""
     calls: list[str] = field(default_factory=list)
 
+    paused: bool = False  # calls a diagnosis makes are not the call a failure reports
+
     def record(self, text: str) -> None:
+        if self.paused:
+            return
         self.calls.append(text)
         del self.calls[:-3]
+
+
+@contextlib.contextmanager
+def unlogged(graded: GradedModule):
+    """Calls into ``graded`` inside the block are left out of the call log: a diagnosis that runs
+    the answer again (``expect.misconception(diagnose)``) leaves the failure's "called" line on
+    the call that failed."""
+    log = graded._GradedModule__log
+    before, log.paused = log.paused, True
+    try:
+        yield
+    finally:
+        log.paused = before
 
 
 class GradedModule:

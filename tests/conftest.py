@@ -160,6 +160,7 @@ def _hint_targeting_summary(terminalreporter, record) -> None:
     terminalreporter.write_line(
         f"visible kill rate: {killed}/{wrong} wrong answers caught by the visible tests alone "
         f"({100.0 * killed / wrong:.1f}%); on-target hint rate: {on_target}/{wrong} shown their own "
-        f"misconception's hint by the first failing visible test ({100.0 * on_target / wrong:.1f}%, target 95%)")
+        f"misconception's hint by the first failing visible test ({100.0 * on_target / wrong:.1f}%, target 95%; "
+        f"{100.0 * on_target / killed if killed else 100.0:.1f}% of those caught)")
     for miss in record.get("hint_misses", []):
         terminalreporter.write_line(f"  hint miss: {miss}")
