@@ -50,10 +50,10 @@ def _raw(case):
 
 def _matched(case):
     """y_true and y_pred with the same shape, as the docstring asks."""
-    truth, prediction = _raw(case)
-    if truth.ndim + 1 == prediction.ndim and prediction.shape[-1] == 1:
-        truth = truth[..., None]
-    return truth, prediction
+    labels, predicted = _raw(case)
+    if labels.ndim + 1 == predicted.ndim and predicted.shape[-1] == 1:
+        labels = labels[..., None]
+    return labels, predicted
 
 
 def _bce(truth, prediction, from_logits=False, label_smoothing=0.0, smooth_by=2.0, clip=True):
