@@ -181,6 +181,15 @@ def test_the_keras_formerly_mistargeted_failures_are_named_by_their_tests(exerci
     assert misconception in named or f'"{misconception}"' in diagnosed
 
 
+@pytest.mark.slow  # they build or train models: graded for real in the slow tier
+@pytest.mark.parametrize("exercise, description, misconception", MISTARGETED_KERAS,
+                         ids=[m[0] for m in MISTARGETED_KERAS])
+def test_a_formerly_mistargeted_keras_failure_shows_its_own_hint(exercise, description, misconception, tmp_path,
+                                                                 monkeypatch):
+    test_a_formerly_mistargeted_failure_shows_its_own_hint(exercise, description, misconception, tmp_path,
+                                                           monkeypatch)
+
+
 def test_a_failure_no_misconception_explains_shows_the_way_to_a_nudge(tmp_path, monkeypatch):
     """A wrong answer no check recognises: the kind's teaching line and `keraskit hint ID`, no hint."""
     monkeypatch.setenv("KERASKIT_LANG", "en")
