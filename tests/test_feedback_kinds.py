@@ -108,6 +108,9 @@ def test_a_failing_check_carries_the_misconception_it_names():
     # a result two different mistakes both give names neither
     both = [("mse-sum-not-mean", [2.0]), ("mse-batch-mean", [2.0])]
     assert _failure(lambda: expect.close([2.0], [1.0], wrong_answers=both)).misconception is None
+    # a wrong answer the comparison cannot take (an array for a scalar check) is simply not the one given
+    mixed = {"weighted-sum-no-bias": 4.5, "weighted-sum-one-sample-array": np.array([5.0])}
+    assert _failure(lambda: expect.scalar(4.5, 5.0, wrong_answers=mixed)).misconception == "weighted-sum-no-bias"
     # a boolean array the comparison refuses is still recognised as the mistake that gives it
     booleans = {"binary-encode-booleans": np.array([True, False])}
     assert _failure(lambda: expect.equal(np.array([True, False]), np.array([1, 0]), wrong_answers=booleans)) \
