@@ -115,10 +115,19 @@ def misconception(misconception_id, *, raised: tuple[type[BaseException], ...] =
         yield
     except (AssertionError, *raised) as failure:
         if getattr(failure, "misconception", None) is None:
-            named = misconception_id() if callable(misconception_id) else misconception_id
+            named = _diagnosis(misconception_id) if callable(misconception_id) else misconception_id
             with contextlib.suppress(AttributeError):  # a built-in error may refuse new attributes
                 failure.misconception = named and _known_misconception(named)
         raise
+
+
+def _diagnosis(diagnose) -> str | None:
+    """The id a diagnosis returns; one that fails itself (the answer crashing on its second run)
+    cannot tell, and must not replace the failure the student is shown."""
+    try:
+        return diagnose()
+    except Exception:  # noqa: BLE001 - any error of a diagnosis means: no misconception named
+        return None
 
 
 def _naming(check):

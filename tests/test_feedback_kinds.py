@@ -144,6 +144,8 @@ def test_a_failing_check_carries_the_misconception_it_names():
     assert calls == []
     assert _failure(lambda: _diagnosed(lambda: None)).misconception is None
     assert _failure(lambda: _diagnosed(lambda: "mse-batch-mean")).misconception == "mse-batch-mean"
+    # a diagnosis that fails itself (the answer crashing on a second run) leaves the failure as it was
+    assert _failure(lambda: _diagnosed(lambda: 1 / 0)).misconception is None
 
 
 def _diagnosed(diagnose):
