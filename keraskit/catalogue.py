@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.toml")
 LANGUAGES = ("en", "zh_CN")
-# Failure kinds (``keraskit.expect.KINDS``; "crash" is graded code raising) a hint is for when the
-# catalogue does not say: hints are about the method, so they fit a wrong value, model or history.
+# Failure kinds (``keraskit.expect.KINDS``; "crash" is graded code raising): each has its own
+# teaching line (locale ``kind.<name>``).
 FAILURE_KINDS = ("type", "dtype", "shape", "nonfinite", "values", "no_raise", "wrong_error", "warning",
                  "structure", "history", "crash")
-DEFAULT_HINT_KINDS = ("values", "history", "structure")
+# A misconception id: lower-case words joined by hyphens, unique in the whole catalogue, so a check
+# or a wrong variant names one mistake of one exercise.
+MISCONCEPTION_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def split_id(exercise_id: str) -> tuple[str, str]:
@@ -30,6 +34,17 @@ def topic_of(exercise_id: str) -> str:
 
 
 @dataclass(frozen=True)
+class Misconception:
+    """A mistake an exercise teaches against, and the hint that answers it."""
+    id: str
+    exercise: str
+    hint: dict[str, str]
+
+    def hint_in(self, lang: str) -> str:
+        return self.hint.get(lang) or self.hint["en"]
+
+
+@dataclass(frozen=True)
 class Exercise:
     id: str
     topic: str
@@ -37,23 +52,23 @@ class Exercise:
     points: int
     order: int
     hints: dict[str, tuple[str, ...]]
-    # Per hint, the failure kinds it is for (same order as the hints).
-    hint_kinds: tuple[tuple[str, ...], ...] = ()
+    # The mistakes it teaches against: a failing check that names one shows its hint.
+    misconceptions: tuple[Misconception, ...] = ()
     # The names of a composite result's parts, nested as the result is (from the docstring).
     returns: tuple = ()
 
     def hints_in(self, lang: str) -> tuple[str, ...]:
         return self.hints.get(lang) or self.hints["en"]
 
-    def kinds_of_hint(self, index: int) -> tuple[str, ...]:
-        return self.hint_kinds[index] if index < len(self.hint_kinds) else DEFAULT_HINT_KINDS
+    def misconception(self, misconception_id: str) -> Misconception | None:
+        """This exercise's misconception ``misconception_id``, or None (another exercise's is no answer)."""
+        return next((m for m in self.misconceptions if m.id == misconception_id), None)
 
-    def hint_for(self, kind: str, lang: str) -> str | None:
-        """The first hint that fits a failure of ``kind``, or None: a wrong hint misleads."""
-        for index, text in enumerate(self.hints_in(lang)):
-            if kind in self.kinds_of_hint(index):
-                return text
-        return None
+    def hint_for(self, misconception_id: str | None, lang: str) -> str | None:
+        """The hint of the misconception a failing check named, or None: a wrong hint misleads, so a
+        failure that no misconception of this exercise explains gets no hint of its own."""
+        found = self.misconception(misconception_id) if misconception_id else None
+        return found.hint_in(lang) if found else None
 
     def part_name(self, path: tuple[int, ...]) -> str | None:
         """The docstring's name of ``result[i][j]...``, if the catalogue gives one."""
@@ -115,6 +130,15 @@ class Catalogue:
     def topic_ids(self) -> tuple[str, ...]:
         return tuple(t.id for t in self.topics)
 
+    def misconception(self, misconception_id: str) -> Misconception:
+        """The misconception with this id, in whichever exercise; KeyError suggests close ids."""
+        known = {m.id: m for e in self.exercises for m in e.misconceptions}
+        if misconception_id in known:
+            return known[misconception_id]
+        close = difflib.get_close_matches(str(misconception_id), sorted(known), n=3, cutoff=0.6)
+        suggestion = f"; did you mean {', '.join(close)}?" if close else ""
+        raise KeyError(f"no misconception {misconception_id!r} in the catalogue{suggestion}")
+
     def slowest_first(self, topic_ids) -> list[str]:
         """``topic_ids`` (catalogue topics) with the slow ones first, each group in catalogue order."""
         wanted = set(topic_ids)
@@ -136,6 +160,7 @@ def parse(data: dict) -> Catalogue:
         raise CatalogueError("a topic id appears twice")
     by_topic: dict[str, list[Exercise]] = {t: [] for t in topic_ids}
     seen: set[str] = set()
+    misconception_ids: set[str] = set()
     for order, row in enumerate(data.get("exercise", []), start=1):
         ex_id = row["id"]
         topic, function = split_id(ex_id)
@@ -147,17 +172,14 @@ def parse(data: dict) -> Catalogue:
         if not isinstance(points, int) or points <= 0:
             raise CatalogueError(f"exercise {ex_id!r}: points must be a positive integer")
         hints = {lang: tuple(texts) for lang, texts in row.get("hints", {}).items()}
-        hint_kinds = tuple(tuple(kinds) for kinds in row.get("hint_kinds", ()))
-        for kinds in hint_kinds:
-            unknown = set(kinds) - set(FAILURE_KINDS)
-            if unknown or not kinds:
-                raise CatalogueError(f"exercise {ex_id!r}: hint_kinds entries must be non-empty lists of "
-                                     f"{', '.join(FAILURE_KINDS)}; got {sorted(kinds)}")
-        if len(hint_kinds) > len(hints.get("en", ())):
-            raise CatalogueError(f"exercise {ex_id!r}: more hint_kinds than hints")
+        if "hint_kinds" in row:
+            raise CatalogueError(f"exercise {ex_id!r}: hint_kinds is gone; a check names the misconception "
+                                 f"it detects and the failure shows that misconception's hint")
+        misconceptions = tuple(_misconception(ex_id, hints, entry, misconception_ids)
+                               for entry in row.get("misconception", ()))
         returns = _frozen(row.get("returns", ()))
         seen.add(ex_id)
-        by_topic[topic].append(Exercise(ex_id, topic, function, points, order, hints, hint_kinds, returns))
+        by_topic[topic].append(Exercise(ex_id, topic, function, points, order, hints, misconceptions, returns))
     for row in topic_rows:
         if not isinstance(row.get("slow", False), bool):
             raise CatalogueError(f"topic {row['id']!r}: slow must be true or false")
@@ -166,6 +188,33 @@ def parse(data: dict) -> Catalogue:
         for order, row in enumerate(topic_rows, start=1)
     )
     return Catalogue(topics)
+
+
+def _misconception(ex_id: str, hints: dict, entry: dict, seen: set[str]) -> Misconception:
+    """One ``[[exercise.misconception]]`` entry: an id and either ``hint = N`` (the exercise's N-th
+    hint answers it, in every language) or its own ``en`` and ``zh_CN`` hint."""
+    misconception_id = entry.get("id")
+    where = f"exercise {ex_id!r}, misconception {misconception_id!r}"
+    if not isinstance(misconception_id, str) or not MISCONCEPTION_ID.fullmatch(misconception_id):
+        raise CatalogueError(f"{where}: the id must be lower-case words joined by hyphens")
+    if misconception_id in seen:
+        raise CatalogueError(f"{where}: the id appears twice (ids are unique in the whole catalogue)")
+    seen.add(misconception_id)
+    unknown = set(entry) - {"id", "hint", *LANGUAGES}
+    if unknown:
+        raise CatalogueError(f"{where}: unknown keys {sorted(unknown)}")
+    if "hint" in entry:
+        number = entry["hint"]
+        if set(entry) & set(LANGUAGES):
+            raise CatalogueError(f"{where}: give either hint = N or its own texts, not both")
+        if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= len(hints.get("en", ())):
+            raise CatalogueError(f"{where}: hint must be the number (from 1) of one of the exercise's hints")
+        text = {lang: texts[number - 1] for lang, texts in hints.items() if len(texts) >= number}
+    else:
+        text = {lang: entry.get(lang) for lang in LANGUAGES}
+        if not all(isinstance(value, str) and value.strip() for value in text.values()):
+            raise CatalogueError(f"{where}: needs hint = N or a hint in every language ({', '.join(LANGUAGES)})")
+    return Misconception(misconception_id, ex_id, text)
 
 
 def _frozen(value):

@@ -22,6 +22,7 @@ nothing: none of their methods is ever called.
 from __future__ import annotations
 
 import contextlib
+import functools
 import numbers
 import re
 import sys
@@ -33,7 +34,7 @@ from keraskit.i18n import t
 
 __all__ = ["close", "equal", "scalar", "shape_of", "length", "as_array", "as_scalar", "raises_value_error",
            "value_or_value_error", "no_warnings", "ExpectationFailed", "that", "summarize", "KINDS", "WHATS",
-           "FLOAT32_RTOL", "FLOAT32_ATOL"]
+           "FLOAT32_RTOL", "FLOAT32_ATOL", "misconception", "UnknownMisconception"]
 
 # Float32 has a 6e-8 unit roundoff; a few operations (log, exp, a mean over a row) stay within 1e-5.
 FLOAT32_RTOL = 1e-5
@@ -93,25 +94,147 @@ class ExpectationFailed(AssertionError):
 
     ``kind`` is one of ``KINDS``; ``where`` points into a composite result ("result[1][1]")
     and is shown on a line of its own before the detail. ``what`` (one of ``WHATS``, or None for
-    the kind's own text) names the what-line shown above it.
+    the kind's own text) names the what-line shown above it. ``misconception`` is the catalogue id
+    of the mistake the failing check detects (its hint is shown), or None.
     """
 
-    def __init__(self, detail: str, kind: str = VALUES, where: str | None = None, what: str | None = None):
+    def __init__(self, detail: str, kind: str = VALUES, where: str | None = None, what: str | None = None,
+                 misconception: str | None = None):
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
         if what is not None and what not in WHATS:
             raise ValueError(f"what must be one of {', '.join(WHATS)} or None, got {what!r}")
         self.detail, self.kind, self.where, self.what = detail, kind, where, what
+        self.misconception = misconception
         super().__init__(detail if where is None else f"{t('expect.where', where=where)}\n{detail}")
 
     def what_key(self) -> str:
         """The locale key of this failure's what-line."""
         return f"what.{self.what}" if self.what is not None else f"kind.{self.kind}"
 
-    def __reduce__(self):  # kind, where and what survive a trip to another process
-        return ExpectationFailed, (self.detail, self.kind, self.where, self.what)
+    def __reduce__(self):  # kind, where, what and the misconception survive a trip to another process
+        return ExpectationFailed, (self.detail, self.kind, self.where, self.what, self.misconception)
 
 
+# ------------------------------------------------------------ naming the misconception a check detects
+
+class UnknownMisconception(LookupError):
+    """A test names a misconception the catalogue does not hold: a typo in the test, not the student's."""
+
+
+def _known_misconception(misconception_id: str) -> str:
+    from keraskit import catalogue
+
+    try:
+        catalogue.load().misconception(misconception_id)
+    except KeyError as exc:
+        raise UnknownMisconception(exc.args[0]) from None
+    return misconception_id
+
+
+@contextlib.contextmanager
+def misconception(misconception_id, *, raised: tuple[type[BaseException], ...] = ()):
+    """A check in this block that fails detects the catalogue's misconception ``misconception_id``:
+    the failure shows its hint. A check inside that names its own misconception keeps it. An error
+    raised by the graded code is no check and stays unexplained, unless it is of a type in
+    ``raised``: for an input where that error can only come from this mistake (numpy's IndexError
+    from a matrix with too few columns).
+
+    ``misconception_id`` may also be a function without arguments, called only when a check
+    fails: a diagnosis that looks at the answer (its layers, a second run) and returns the id of
+    the mistake it shows, or None when it cannot tell."""
+    if not callable(misconception_id):
+        _known_misconception(misconception_id)
+    raised = raised if isinstance(raised, tuple) else (raised,)
+    try:
+        yield
+    except (AssertionError, *raised) as failure:
+        if getattr(failure, "misconception", None) is None:
+            named = _diagnosis(misconception_id) if callable(misconception_id) else misconception_id
+            with contextlib.suppress(AttributeError):  # a built-in error may refuse new attributes
+                failure.misconception = named and _known_misconception(named)
+        raise
+
+
+def _diagnosis(diagnose) -> str | None:
+    """The id a diagnosis returns; one that fails itself (the answer crashing on its second run)
+    cannot tell, and must not replace the failure the student is shown."""
+    try:
+        return diagnose()
+    except Exception:  # noqa: BLE001 - any error of a diagnosis means: no misconception named
+        return None
+
+
+def _naming(check):
+    """Gives a check the keyword ``misconception=`` (any failure of it is that mistake)."""
+    @functools.wraps(check)
+    def named(*args, misconception: str | None = None, **kwargs):
+        if misconception is None:
+            return check(*args, **kwargs)
+        with _tagged(misconception):
+            return check(*args, **kwargs)
+    return named
+
+
+def _diagnosing(compare):
+    """Gives a comparison ``compare(got, expected, ...)`` the keywords ``misconception=`` and
+    ``wrong_answers={id: value}``: when ``got`` fails against ``expected`` but passes the same
+    comparison against the value a misconception gives for this input, the failure names that one.
+    The result shows which mistake was made, so several mistakes one check catches each get
+    their own hint; a result that matches none stays unexplained. ``wrong_answers`` may also be
+    a list of ``(id, value)`` pairs, for a misconception that more than one wrong value shows."""
+    named = _naming(compare)
+
+    @functools.wraps(compare)
+    def diagnosed(got, expected, *args, misconception: str | None = None, wrong_answers=None, **kwargs):
+        pairs = list(wrong_answers.items() if isinstance(wrong_answers, dict) else wrong_answers or ())
+        for candidate, _ in pairs:
+            _known_misconception(candidate)
+        try:
+            return named(got, expected, *args, misconception=misconception, **kwargs)
+        except ExpectationFailed as failure:
+            if failure.misconception is None:
+                failure.misconception = _matching(compare, got, pairs, args, kwargs)
+            raise
+    return diagnosed
+
+
+def _matching(compare, got, pairs: list, args, kwargs) -> str | None:
+    """The misconception whose wrong answer ``got`` equals (by the same comparison, or as an
+    identical plain ndarray: a boolean array the comparison refuses is still that answer), or None.
+    A result that two different mistakes both give names neither: the input cannot tell them apart."""
+    matched = set()
+    for candidate, value in pairs:
+        if type(got) is np.ndarray and type(value) is np.ndarray and got.dtype == value.dtype \
+                and np.array_equal(got, value):
+            matched.add(candidate)
+            continue
+        try:
+            compare(got, value, *args, **kwargs)
+        except Exception:  # noqa: BLE001 - a wrong answer the comparison cannot take is not the one given
+            continue
+        matched.add(candidate)
+    return matched.pop() if len(matched) == 1 else None
+
+
+def _naming_block(check):
+    """``_naming`` for a check that is a context manager: the whole ``with`` block is the check."""
+    @functools.wraps(check)
+    @contextlib.contextmanager
+    def named(*args, misconception: str | None = None, **kwargs):
+        if misconception is None:
+            with check(*args, **kwargs):
+                yield
+            return
+        with _tagged(misconception), check(*args, **kwargs):
+            yield
+    return named
+
+
+_tagged = misconception  # the keyword ``misconception=`` shadows the function's name inside checks
+
+
+@_naming
 def that(condition, key: str, /, kind: str = VALUES, where: str | None = None, **values) -> None:
     """A test's own check: passes when ``condition`` holds, else fails with the locale message ``key``.
 
@@ -328,6 +451,7 @@ def _scalar_differs(got_f: np.ndarray, expected: np.ndarray, rtol, atol, shown, 
     raise ExpectationFailed("\n".join(lines), VALUES, where, W_SCALAR)
 
 
+@_diagnosing
 def close(got, expected, *, rtol: float | None = None, atol: float | None = None, float64: bool = False,
           where: str | None = None) -> None:
     """``got`` is a numeric array (see :func:`as_array`) of ``expected``'s shape, equal within tolerance.
@@ -340,6 +464,7 @@ def close(got, expected, *, rtol: float | None = None, atol: float | None = None
     _compare(got_arr.astype(np.float64), expected, rtol, atol, float64, got_arr, where)
 
 
+@_diagnosing
 def equal(got, expected, *, where: str | None = None) -> None:
     """Exact equality for ints, bools, strings, tuples, lists, dicts and integer arrays.
 
@@ -412,6 +537,7 @@ def _item_difference(got, expected, path: str) -> tuple[str | None, list[str]]:
     return (W_ITEMS if _plain_kind(got, expected) != TYPE else None), [line]
 
 
+@_diagnosing
 def shape_of(got, expected: tuple, *, where: str | None = None, kind: str = SHAPE) -> None:
     """``got`` is a numeric array (see :func:`as_array`) of shape ``expected``; its values are free.
 
@@ -421,6 +547,7 @@ def shape_of(got, expected: tuple, *, where: str | None = None, kind: str = SHAP
         raise ExpectationFailed(t("expect.shape", expected=tuple(expected), got=array.shape), kind, where, W_SHAPE)
 
 
+@_diagnosing
 def length(got, expected: int, *, where: str | None = None, kind: str = VALUES) -> None:
     """``got`` is a list, tuple or array of ``expected`` items (``len(got) == expected``).
 
@@ -493,6 +620,7 @@ def as_scalar(got, *, where: str | None = None) -> float:
     return float(array)
 
 
+@_diagnosing
 def scalar(got, expected: float, *, rtol: float | None = None, atol: float | None = None,
            float64: bool = False, where: str | None = None) -> None:
     """A real number (Python/numpy number, 0-d array or tensor; not a bool) close to ``expected``."""
@@ -509,6 +637,7 @@ def _check_names(argument: str, message: str, *alternatives: str) -> None:
                               message=_clip(message, LINE_LIMIT)), WRONG_ERROR)
 
 
+@_naming
 def value_or_value_error(call, argument: str, check) -> None:
     """For an input the docstring leaves open: ``check(call())`` passes, or ``call()`` raises a
     ValueError naming ``argument``. Either answer is right; any other outcome is not."""
@@ -520,6 +649,7 @@ def value_or_value_error(call, argument: str, check) -> None:
     check(got)
 
 
+@_naming_block
 @contextlib.contextmanager
 def raises_value_error(argument: str, *alternatives: str):
     """The block raises ValueError whose message names ``argument`` as a word (case-insensitive).
@@ -546,6 +676,7 @@ def raises_value_error(argument: str, *alternatives: str):
         raise ExpectationFailed(t("expect.no_raise", argument=argument), NO_RAISE)
 
 
+@_naming_block
 @contextlib.contextmanager
 def no_warnings():
     """The block emits no numeric warning (numpy's overflow, divide by zero, invalid value ...).

@@ -320,6 +320,8 @@ def _explain_failure(item, call, exercise_id: str) -> Failure:
     lines = [exercise_id, *called, what, *detail]
     if hint:
         lines.append(t("failure.hint", hint=hint))
+    elif kind is not None:  # no check named the mistake: the way to a nudge, never another step's hint
+        lines.append(t("failure.ask_for_hint", exercise=exercise_id))
     return Failure(outcome.TEST_FAILED, "\n".join(lines), what, (*called, *detail), hint, kind)
 
 
@@ -349,11 +351,13 @@ def _explain_result(excinfo, error, log, exercise) -> tuple[str | None, str, lis
 
 
 def hint_for_failure(exercise, kind: str, error: BaseException, lang: str) -> str | None:
-    """The hint shown for this failure, or None when no hint of the exercise fits it.
+    """The hint shown for this failure: the hint of the misconception its failing check named, or
+    None when no check named one (the failure then shows the way to a nudge, `keraskit hint ID`).
 
     The one place a failure's hint is chosen: the failure block and the autograder's feedback
-    both show what it returns."""
-    return exercise.hint_for(kind, lang)
+    both show what it returns. ``kind`` is not used to pick a hint: a hint picked by the kind of
+    failure was often about another step."""
+    return exercise.hint_for(getattr(error, "misconception", None), lang)
 
 
 _PART_INDEX = re.compile(r"\[(\d+)\]")

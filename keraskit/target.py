@@ -179,7 +179,11 @@ class CallLog:
     # reading .shape) is then a missing return, not the student's code raising.
     returned_none: bool = False
 
+    paused: bool = False  # calls a diagnosis makes are not the call a failure reports
+
     def record(self, text: str) -> None:
+        if self.paused:
+            return
         self.calls.append(text)
         del self.calls[:-3]
 
@@ -197,6 +201,19 @@ def mark_raised_by_call(error: BaseException) -> None:
 
 def raised_by_call(error: BaseException) -> bool:
     return getattr(error, RAISED_BY_CALL, False) is True
+
+
+@contextlib.contextmanager
+def unlogged(graded: GradedModule):
+    """Calls into ``graded`` inside the block are left out of the call log: a diagnosis that runs
+    the answer again (``expect.misconception(diagnose)``) leaves the failure's "called" line on
+    the call that failed."""
+    log = graded._GradedModule__log
+    before, log.paused = log.paused, True
+    try:
+        yield
+    finally:
+        log.paused = before
 
 
 class GradedModule:

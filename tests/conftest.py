@@ -137,7 +137,7 @@ def pytest_testnodedown(node, error):
     if worker_record:
         record = _kill_record(node.config)
         for key, count in worker_record.items():
-            record[key] = record.get(key, 0) + count
+            record[key] = record.get(key, type(count)()) + count  # a count, or a list of lines
     node.config.stash.setdefault(CLASS_SCORES, {}).update(
         {name: tuple(score) for name, score in output.get(CLASS_SCORES_OUTPUT, {}).items()})
 
@@ -155,11 +155,28 @@ def pytest_terminal_summary(terminalreporter, config):
         for name, (earned, possible) in sorted(scores.items()):
             terminalreporter.write_line(f"{name}: {earned}/{possible}")
     record = config.stash.get(KILL_RECORD, None)
-    if not record or not (record["wrong"] or record["right"]):
+    if not record or not (record["wrong"] or record["right"] or record.get("visible_wrong")):
         return
     rate = 100.0 * record["killed"] / record["wrong"] if record["wrong"] else 100.0
     terminalreporter.write_sep("=", "grading-suite strength")
+    if record["wrong"] or record["right"]:  # the hidden suites' run (the slow tier may have only the visible one)
+        terminalreporter.write_line(
+            f"kill rate: {record['killed']}/{record['wrong']} wrong answers caught ({rate:.1f}%); "
+            f"{record['accepted']}/{record['right']} correct alternatives accepted; "
+            f"{record.get('broken', 0)} broken variants (dying of their own missing names)")
+    _hint_targeting_summary(terminalreporter, record)
+
+
+def _hint_targeting_summary(terminalreporter, record) -> None:
+    """The slow tier's run of every wrong variant against the visible tests (test_hint_targeting)."""
+    wrong = record.get("visible_wrong", 0)
+    if not wrong:
+        return
+    killed, on_target = record.get("visible_killed", 0), record.get("on_target", 0)
     terminalreporter.write_line(
-        f"kill rate: {record['killed']}/{record['wrong']} wrong answers caught ({rate:.1f}%); "
-        f"{record['accepted']}/{record['right']} correct alternatives accepted; "
-        f"{record.get('broken', 0)} broken variants (dying of their own missing names)")
+        f"visible kill rate: {killed}/{wrong} wrong answers caught by the visible tests alone "
+        f"({100.0 * killed / wrong:.1f}%); on-target hint rate: {on_target}/{wrong} shown their own "
+        f"misconception's hint by the first failing visible test ({100.0 * on_target / wrong:.1f}%, target 95%; "
+        f"{100.0 * on_target / killed if killed else 100.0:.1f}% of those caught)")
+    for miss in record.get("hint_misses", []):
+        terminalreporter.write_line(f"  hint miss: {miss}")

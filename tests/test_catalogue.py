@@ -51,6 +51,7 @@ def test_catalogue_lines_stay_readable():
     long = [f"line {n}: {len(line)} characters" for n, line in enumerate(lines, start=1) if len(line) > 120]
     assert not long, "\n".join(long)
     texts = [(e.id, h) for e in catalogue.load().exercises for lang in e.hints for h in e.hints[lang]]
+    texts += [(m.id, h) for e in catalogue.load().exercises for m in e.misconceptions for h in m.hint.values()]
     assert texts
     joined_badly = [(ex, h) for ex, h in texts if "\n" in h or "  " in h or h != h.strip()]
     assert not joined_badly, joined_badly

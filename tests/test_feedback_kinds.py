@@ -1,6 +1,8 @@
 """Failures by kind: the teaching text and the hint fit what went wrong; long values are
 summarized; a part of a composite result is named."""
 
+import pickle
+
 import numpy as np
 import pytest
 
@@ -84,21 +86,104 @@ def test_a_part_of_a_composite_result_is_named_from_the_catalogue():
     assert failure.where == "result[1][1]" and str(failure).splitlines()[0].endswith("result[1][1]:")
 
 
-def test_the_hint_shown_fits_the_kind_of_failure():
+def test_the_hint_shown_is_the_named_misconceptions_and_no_other():
+    """A check names the mistake it detects; the failure shows that misconception's hint, in the
+    student's language; a failure no misconception of the exercise explains gets no hint."""
     accuracy = catalogue.load().exercise("metrics.categorical_accuracy")
-    assert accuracy.hint_for("values", "en").startswith("A row's class is the position of its largest value")
-    assert accuracy.hint_for("dtype", "en") is None  # a precision or dtype failure gets no argmax hint
-    assert accuracy.hint_for("shape", "en").startswith("np.argmax")
+    assert accuracy.hint_for("categorical-accuracy-elementwise", "en").startswith(
+        "A row's class is the position of its largest value")
+    assert accuracy.hint_for(None, "en") is None  # unexplained: never a guess by the kind of failure
+    assert accuracy.hint_for("mse-broadcast-table", "en") is None  # another exercise's mistake
     normalize = catalogue.load().exercise("tensors.normalize")
-    assert "常数列" in normalize.hint_for("nonfinite", "zh_CN")
+    assert "常数列" in normalize.hint_for("normalize-constant-column", "zh_CN")
 
 
-def test_every_hint_kind_in_the_catalogue_is_known_and_kinds_match_expect():
+def test_a_failing_check_carries_the_misconception_it_names():
+    assert _failure(lambda: expect.close([2.0], [1.0], misconception="mse-sum-not-mean")).misconception == \
+        "mse-sum-not-mean"
+    # wrong_answers: the result shows which mistake was made
+    answers = {"mse-sum-not-mean": [2.0], "mse-batch-mean": 1.5}
+    assert _failure(lambda: expect.close([2.0], [1.0], wrong_answers=answers)).misconception == "mse-sum-not-mean"
+    assert _failure(lambda: expect.close([3.0], [1.0], wrong_answers=answers)).misconception is None
+    # a result two different mistakes both give names neither
+    both = [("mse-sum-not-mean", [2.0]), ("mse-batch-mean", [2.0])]
+    assert _failure(lambda: expect.close([2.0], [1.0], wrong_answers=both)).misconception is None
+    # a wrong answer the comparison cannot take (an array for a scalar check) is simply not the one given
+    mixed = {"weighted-sum-no-bias": 4.5, "weighted-sum-one-sample-array": np.array([5.0])}
+    assert _failure(lambda: expect.scalar(4.5, 5.0, wrong_answers=mixed)).misconception == "weighted-sum-no-bias"
+    # a boolean array the comparison refuses is still recognised as the mistake that gives it
+    booleans = {"binary-encode-booleans": np.array([True, False])}
+    assert _failure(lambda: expect.equal(np.array([True, False]), np.array([1, 0]), wrong_answers=booleans)) \
+        .misconception == "binary-encode-booleans"
+
+    def no_raise():
+        with expect.raises_value_error("x", misconception="normalize-ndim-unchecked"):
+            pass
+
+    assert _failure(no_raise).misconception == "normalize-ndim-unchecked"
+
+    def in_a_block():
+        with expect.misconception("sigmoid-overflow"):
+            with expect.no_warnings():
+                np.exp(np.array([1e4]))
+
+    assert _failure(in_a_block).misconception == "sigmoid-overflow"
+    # an error of the graded code is named only when the block owns its type
+    with pytest.raises(IndexError) as caught:
+        with expect.misconception("one-hot-default-classes", raised=IndexError):
+            raise IndexError("index 1 is out of bounds for axis 1 with size 1")
+    assert caught.value.misconception == "one-hot-default-classes"
+    with pytest.raises(KeyError) as caught:
+        with expect.misconception("one-hot-default-classes", raised=IndexError):
+            raise KeyError("x")
+    assert getattr(caught.value, "misconception", None) is None
+    # a diagnosis is called only on failure and may not tell
+    calls = []
+    with expect.misconception(lambda: calls.append(1) or "mse-batch-mean"):
+        expect.close([1.0], [1.0])
+    assert calls == []
+    assert _failure(lambda: _diagnosed(lambda: None)).misconception is None
+    assert _failure(lambda: _diagnosed(lambda: "mse-batch-mean")).misconception == "mse-batch-mean"
+    # a diagnosis that fails itself (the answer crashing on a second run) leaves the failure as it was
+    assert _failure(lambda: _diagnosed(lambda: 1 / 0)).misconception is None
+
+
+def _diagnosed(diagnose):
+    with expect.misconception(diagnose):
+        expect.close([2.0], [1.0])
+
+
+def test_a_misconception_survives_a_trip_to_another_process():
+    failure = _failure(lambda: expect.close([2.0], [1.0], misconception="mse-sum-not-mean"))
+    assert pickle.loads(pickle.dumps(failure)).misconception == "mse-sum-not-mean"
+
+
+def test_the_catalogue_refuses_a_broken_misconception():
+    def catalogue_with(**entry):
+        return {"topic": [{"id": "t", "title": {"en": "T"}}],
+                "exercise": [{"id": "t.f", "points": 1, "hints": {"en": ["a"], "zh_CN": ["甲"]},
+                              "misconception": [entry]}]}
+
+    catalogue.parse(catalogue_with(id="t-ok", hint=1))
+    catalogue.parse(catalogue_with(id="t-own", en="x", zh_CN="乙"))
+    for entry, message in [({"id": "Bad Id", "hint": 1}, "lower-case"), ({"id": "t-x", "hint": 2}, "hint must"),
+                           ({"id": "t-x", "en": "x"}, "every language"),
+                           ({"id": "t-x", "hint": 1, "en": "x"}, "not both"),
+                           ({"id": "t-x", "colour": 1}, "unknown keys")]:
+        with pytest.raises(CatalogueError, match=message):
+            catalogue.parse(catalogue_with(**entry))
+    twice = catalogue_with(id="t-ok", hint=1)
+    twice["exercise"][0]["misconception"].append({"id": "t-ok", "hint": 1})
+    with pytest.raises(CatalogueError, match="twice"):
+        catalogue.parse(twice)
+    old = catalogue_with(id="t-ok", hint=1)
+    old["exercise"][0]["hint_kinds"] = [["values"]]
+    with pytest.raises(CatalogueError, match="hint_kinds is gone"):
+        catalogue.parse(old)
+
+
+def test_failure_kinds_match_expect():
     assert set(catalogue.FAILURE_KINDS) == set(expect.KINDS) | {plugin.CRASH}
-    row = {"topic": [{"id": "t", "title": {"en": "T"}}],
-           "exercise": [{"id": "t.f", "points": 1, "hints": {"en": ["a"]}, "hint_kinds": [["colour"]]}]}
-    with pytest.raises(CatalogueError, match="hint_kinds"):
-        catalogue.parse(row)
 
 
 def test_a_test_check_speaks_through_a_locale_message(monkeypatch):

@@ -14,9 +14,107 @@ TOLERANCE = {"rtol": 1e-6, "atol": 1e-12}
 
 
 def _expect_as_keras(function, name):
-    """Every golden case of ``name``: the graded function must give what Keras gave."""
+    """Every golden case of ``name``: the graded function must give what Keras gave. A result
+    equal to what one of the known mistakes (``MISTAKES``) gives for the case names that mistake."""
     for case in GOLDEN[name]:
-        expect.close(function(*case.args, **case.kwargs), case.expected_array(), **TOLERANCE)
+        with np.errstate(all="ignore"):  # a mistake's formula may overflow: that is its point
+            wrong = [(misconception, np.asarray(formula(*case.args, **case.kwargs)))
+                     for misconception, formula in MISTAKES.get(name, ())]
+        expect.close(function(*case.args, **case.kwargs), case.expected_array(), wrong_answers=wrong, **TOLERANCE)
+
+
+# ---------------------------------------------------------------- what known mistakes give
+
+def _f(z):
+    return np.asarray(z, dtype=float)
+
+
+def _sigmoid(z):
+    return 0.5 * (1.0 + np.tanh(_f(z) / 2.0))
+
+
+def _softmax(z, axis=-1):
+    e = np.exp(_f(z) - np.max(_f(z), axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+_ACTIVATIONS = {None: _f, "linear": _f, "relu": lambda z: np.maximum(_f(z), 0.0), "sigmoid": _sigmoid,
+                "tanh": np.tanh, "softmax": _softmax}
+
+
+def _dense(x, kernel, bias, activation=None):
+    return _f(x) @ _f(kernel) + _f(bias)
+
+
+def _relu_kept(z, max_value, threshold):
+    kept = np.where(_f(z) > threshold, _f(z), 0.0)
+    return kept if max_value is None else np.maximum(np.minimum(kept, max_value), 0.0)
+
+
+def _elu(z, alpha=1.0):
+    return np.where(_f(z) > 0, _f(z), np.expm1(np.minimum(_f(z), 0.0)))
+
+
+# For each golden function, (misconception, the formula of that mistake) as the mutants write it.
+MISTAKES = {
+    "dense_forward": [
+        ("dense-forward-softmax-axis",
+         lambda x, k, b, activation=None: _softmax(_dense(x, k, b), 0) if activation == "softmax" else np.nan),
+        ("dense-forward-bias-after-activation",
+         lambda x, k, b, activation=None: _ACTIVATIONS[activation](_f(x) @ _f(k)) + _f(b)),
+    ],
+    "sigmoid": [("sigmoid-overflow", lambda z: np.exp(_f(z)) / (1.0 + np.exp(_f(z))))],
+    "tanh": [("tanh-sigmoid-identity", lambda z: 2.0 * _sigmoid(z) - 1.0)],
+    "relu": [
+        ("relu-threshold-shifts", lambda z, negative_slope=0.0, max_value=None, threshold=0.0:
+            (np.maximum(_f(z) - threshold, 0.0) if max_value is None else
+             np.minimum(np.maximum(_f(z) - threshold, 0.0), max_value))
+            + negative_slope * np.minimum(_f(z) - threshold, 0.0)),
+        ("relu-leak-from-threshold", lambda z, negative_slope=0.0, max_value=None, threshold=0.0:
+            np.where(_f(z) > threshold, _f(z) if max_value is None else np.clip(_f(z), 0.0, max_value),
+                     negative_slope * _f(z))),
+        ("relu-max-value", lambda z, negative_slope=0.0, max_value=None, threshold=0.0:
+            _relu_kept(z, None, threshold) - negative_slope * np.maximum(threshold - _f(z), 0.0)),
+        ("relu-max-value", lambda z, negative_slope=0.0, max_value=None, threshold=0.0:
+            np.maximum(_relu_kept(z, max_value, threshold), 0.0) - negative_slope * np.maximum(threshold - _f(z), 0.0)),
+    ],
+    "leaky_relu": [
+        ("leaky-relu-slope", lambda z, negative_slope=0.3: np.where(_f(z) > 0, _f(z), negative_slope * _f(z))),
+        ("leaky-relu-slope", lambda z, negative_slope=0.2: np.where(_f(z) > 0, negative_slope * _f(z), _f(z))),
+        ("leaky-relu-maximum", lambda z, negative_slope=0.2: np.maximum(_f(z), negative_slope * _f(z))),
+    ],
+    "elu": [
+        ("elu-alpha", lambda z, alpha=1.0: alpha * _elu(z)),
+        ("elu-alpha", lambda z, alpha=1.0: _elu(z)),
+    ],
+    "selu": [
+        ("selu-constants", lambda z: 1.6732632423543772 * np.where(
+            _f(z) > 0, _f(z), 1.0507009873554805 * np.expm1(np.minimum(_f(z), 0)))),
+        ("selu-constants", lambda z: 1.05 * np.where(_f(z) > 0, _f(z), 1.67 * np.expm1(np.minimum(_f(z), 0)))),
+        ("selu-scale-both-sides", lambda z: np.where(
+            _f(z) > 0, 1.0507009873554805 * _f(z), 1.6732632423543772 * np.expm1(np.minimum(_f(z), 0)))),
+    ],
+    "swish": [
+        ("swish-formula", lambda z: _f(z) * _sigmoid(-_f(z))),
+        ("swish-formula", _sigmoid),
+    ],
+    "softmax": [
+        ("softmax-overflow", lambda z, axis=-1: np.exp(_f(z)) / np.exp(_f(z)).sum(axis=axis, keepdims=True)),
+        ("softmax-global-max", lambda z, axis=-1: np.exp(_f(z) - _f(z).max()) / np.exp(
+            _f(z) - _f(z).max()).sum(axis=axis, keepdims=True)),
+        ("softmax-axis", lambda z, axis=-1: _softmax(z, -1)),
+        ("softmax-axis", lambda z, axis=-1: np.exp(_f(z) - _f(z).max()) / np.exp(_f(z) - _f(z).max()).sum()),
+    ],
+    "sigmoid_derivative": [
+        ("sigmoid-derivative-formula", lambda z: 1.0 - _sigmoid(z) ** 2),
+        ("sigmoid-derivative-formula", _sigmoid),
+    ],
+    "relu_derivative": [
+        ("relu-derivative-at-zero", lambda z: np.where(_f(z) >= 0, 1.0, 0.0)),
+        ("relu-derivative-at-zero", lambda z: np.heaviside(_f(z), 0.5)),
+        ("relu-derivative-booleans", lambda z: _f(z) > 0),  # the comparison itself, not 0.0/1.0
+    ],
+}
 
 
 def _expect_number(got, expected):
@@ -29,7 +127,8 @@ def _expect_number(got, expected):
 @pytest.mark.exercise("activations.weighted_sum")
 def test_weighted_sum_of_one_neuron_with_three_inputs(activations):
     # 1*0.5 + 2*(-1) + 3*2 + 0.5 = 5.0
-    expect.scalar(activations.weighted_sum([1.0, 2.0, 3.0], [0.5, -1.0, 2.0], 0.5), 5.0)
+    expect.scalar(activations.weighted_sum([1.0, 2.0, 3.0], [0.5, -1.0, 2.0], 0.5), 5.0, wrong_answers={
+        "weighted-sum-no-bias": 4.5, "weighted-sum-one-sample-array": np.array([5.0])})
 
 
 @pytest.mark.exercise("activations.weighted_sum")
@@ -40,7 +139,7 @@ def test_weighted_sum_of_a_batch_gives_one_z_per_sample(activations):
 
 @pytest.mark.exercise("activations.weighted_sum")
 def test_weighted_sum_rejects_a_weight_vector_of_the_wrong_length(activations):
-    with expect.raises_value_error("w"):
+    with expect.raises_value_error("w", misconception="weighted-sum-broadcast-weight"):
         activations.weighted_sum([1.0, 2.0, 3.0], [0.5, -1.0], 0.5)
 
 
@@ -58,7 +157,7 @@ def test_dense_forward_matches_keras_dense_for_each_activation(activations):
 
 @pytest.mark.exercise("activations.dense_forward")
 def test_dense_forward_rejects_an_unknown_activation(activations):
-    with expect.raises_value_error("activation"):
+    with expect.raises_value_error("activation", misconception="dense-forward-unknown-activation"):
         activations.dense_forward([[1.0, 2.0]], [[1.0], [1.0]], [0.5], activation="step")
 
 
@@ -105,7 +204,7 @@ def test_sigmoid_matches_keras(activations):
 
 @pytest.mark.exercise("activations.sigmoid")
 def test_sigmoid_of_huge_inputs_gives_no_overflow_warning(activations):
-    with expect.no_warnings():
+    with expect.no_warnings(misconception="sigmoid-overflow"):
         result = activations.sigmoid([-1e4, 1e4])
     expect.close(result, [0.0, 1.0])
 
@@ -118,7 +217,7 @@ def test_tanh_matches_keras(activations):
 @pytest.mark.exercise("activations.tanh")
 def test_tanh_is_centred_on_zero(activations):
     _expect_number(activations.tanh(0.0), 0.0)
-    expect.close(activations.tanh([-1e4, 1e4]), [-1.0, 1.0])
+    expect.close(activations.tanh([-1e4, 1e4]), [-1.0, 1.0], wrong_answers={"tanh-overflow": [np.nan, np.nan]})
 
 
 # ---------------------------------------------------------------- the ReLU family
@@ -168,7 +267,7 @@ def test_elu_matches_keras(activations):
 
 @pytest.mark.exercise("activations.elu")
 def test_elu_approaches_minus_alpha_without_overflow(activations):
-    with expect.no_warnings():
+    with expect.no_warnings(misconception="elu-overflow"):
         result = activations.elu([-1e4, 1e4], alpha=0.5)
     expect.close(result, [-0.5, 1e4])
 
@@ -214,7 +313,7 @@ def test_softmax_of_equal_scores_is_uniform_whatever_their_size(activations):
 
 @pytest.mark.exercise("activations.softmax")
 def test_softmax_of_large_scores_is_not_nan(activations):
-    with expect.no_warnings():
+    with expect.no_warnings(misconception="softmax-overflow"):
         result = activations.softmax([1e4, 0.0])
     expect.close(result, [1.0, 0.0])
 
@@ -266,8 +365,9 @@ def test_relu_derivative_is_zero_at_zero(activations):
 def test_collapse_linear_of_two_small_layers(activations):
     # (x @ [[1, 2]] + [1, -1]) @ [[3], [4]] + [0.5] = x @ [[11]] + [-0.5]
     kernel, bias = activations.collapse_linear([[[1.0, 2.0]], [[3.0], [4.0]]], [[1.0, -1.0], [0.5]])
-    expect.close(kernel, [[11.0]], where="result[0]")
-    expect.close(bias, [-0.5], where="result[1]")
+    expect.close(kernel, [[11.0]], where="result[0]", wrong_answers={"collapse-kernel-order": [[3.0, 6.0], [4.0, 8.0]]})
+    # the biases added up (0 + 0.5), or only the last one kept: 0.5
+    expect.close(bias, [-0.5], where="result[1]", wrong_answers={"collapse-bias-fold": [0.5]})
 
 
 @pytest.mark.exercise("activations.collapse_linear")
@@ -282,7 +382,7 @@ def test_collapse_linear_computes_the_same_map_as_the_stack(activations):
 
 @pytest.mark.exercise("activations.collapse_linear")
 def test_collapse_linear_rejects_kernels_that_do_not_chain(activations):
-    with expect.raises_value_error("kernels"):
+    with expect.raises_value_error("kernels", misconception="collapse-unchecked"):
         activations.collapse_linear([np.ones((2, 3)), np.ones((2, 1))], [np.zeros(3), np.zeros(1)])
 
 

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from keraskit import expect
+from keraskit import expect, target
 from keraskit import modelcheck as mc
 
 DATA = np.random.default_rng(7)
@@ -23,12 +23,40 @@ def classifier(metrics=("accuracy",)):
     return model
 
 
+def _same_history(got, expected) -> bool:
+    try:
+        mc.check_history(got, expected)
+    except AssertionError:
+        return False
+    return True
+
+
+def _train_mistake(training, history):
+    """What a history unlike Keras's seeded one shows: a second run with the same seed that differs
+    (no seed, or numpy's only), or the history of fit without shuffling or with validation_split."""
+    def diagnose():
+        with target.unlogged(training):
+            again = training.train(classifier(), X, Y, X_VAL, Y_VAL, epochs=2, batch_size=8, seed=3)
+        if not _same_history(again, history):
+            return "train-seed"
+        for misconception, options in (("train-shuffle", {"validation_data": (X_VAL, Y_VAL), "shuffle": False}),
+                                       ("train-validation-data", {"validation_split": 0.25})):
+            keras.utils.set_random_seed(3)
+            if _same_history(history, classifier().fit(X, Y, epochs=2, batch_size=8, verbose=0, **options).history):
+                return misconception
+        return None
+    return diagnose
+
+
 @pytest.mark.exercise("training.train")
 def test_train_returns_the_history_dict_without_a_progress_bar(training, capsys):
     history = training.train(classifier(), X, Y, X_VAL, Y_VAL, epochs=2, batch_size=8)
-    mc.check_no_progress_output(capsys.readouterr().out)
-    expect.equal(sorted(history), ["accuracy", "loss", "val_accuracy", "val_loss"], where="sorted(result)")
-    expect.length(history["loss"], 2, where="result['loss']")
+    with expect.misconception("train-verbose"):
+        mc.check_no_progress_output(capsys.readouterr().out)
+    # A History object, not its dict, can be neither sorted nor indexed.
+    with expect.misconception("train-return-and-checks", raised=TypeError):
+        expect.equal(sorted(history), ["accuracy", "loss", "val_accuracy", "val_loss"], where="sorted(result)")
+        expect.length(history["loss"], 2, where="result['loss']")
 
 
 @pytest.mark.exercise("training.train")
@@ -36,7 +64,8 @@ def test_train_is_seeded_like_keras(training):
     history = training.train(classifier(), X, Y, X_VAL, Y_VAL, epochs=2, batch_size=8, seed=3)
     keras.utils.set_random_seed(3)
     expected = classifier().fit(X, Y, validation_data=(X_VAL, Y_VAL), epochs=2, batch_size=8, verbose=0)
-    mc.check_history(history, expected.history)
+    with expect.misconception(_train_mistake(training, history)):
+        mc.check_history(history, expected.history)
 
 
 @pytest.mark.exercise("training.train")
@@ -52,14 +81,24 @@ def test_train_seeds_keras_itself_whatever_ran_before(training):
 
 @pytest.mark.exercise("training.train")
 def test_train_rejects_zero_epochs(training):
-    with expect.raises_value_error("epochs"):
+    with expect.raises_value_error("epochs", misconception="train-return-and-checks"):
         training.train(classifier(), X, Y, X_VAL, Y_VAL, epochs=0, batch_size=8)
 
 
 @pytest.mark.exercise("training.evaluate_named")
 def test_evaluate_named_names_the_metric_not_compile_metrics(training):
     expected = classifier().evaluate(X, Y, verbose=0, return_dict=True)  # {"loss": ..., "accuracy": ...}
-    mc.check_named_values(training.evaluate_named(classifier(), X, Y), expected)
+    got = training.evaluate_named(classifier(), X, Y)
+
+    def diagnose():
+        if type(got) is not dict or set(got) == {"loss"}:
+            return "evaluate-return-dict"
+        if "compile_metrics" in got or set(got) == set(expected) and all(type(v) is float for v in got.values()):
+            return "evaluate-metrics-names"  # mislabelled values
+        return "evaluate-return-dict" if set(got) == set(expected) else None  # tensors, not numbers
+
+    with expect.misconception(diagnose):
+        mc.check_named_values(got, expected)
 
 
 @pytest.mark.exercise("training.predict_classes")
@@ -67,8 +106,15 @@ def test_predict_classes_thresholds_the_probabilities(training):
     model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1, activation="sigmoid")])
     model.set_weights([np.array([[1.0]]), np.array([0.0])])  # p = sigmoid(x)
     x = np.array([[-2.0], [0.5], [3.0]])  # p = 0.12, 0.62, 0.95
-    expect.equal(training.predict_classes(model, x), np.array([[0], [1], [1]]))
-    expect.equal(training.predict_classes(model, x, threshold=0.9), np.array([[0], [0], [1]]))
+    with expect.misconception("predict-classes-threshold-yourself", raised=AttributeError):  # predict_classes
+        got = training.predict_classes(model, x)
+    expect.equal(got, np.array([[0], [1], [1]]), wrong_answers={
+        "predict-classes-strict-ints": np.array([[False], [True], [True]]),
+        "predict-classes-threshold-yourself": np.array([0, 0, 0]),  # argmax of a single output
+    })
+    expect.equal(training.predict_classes(model, x, threshold=0.9), np.array([[0], [0], [1]]), wrong_answers={
+        "predict-classes-strict-ints": np.array([[0], [1], [1]]),  # rounded: the threshold ignored
+    })
 
 
 @pytest.mark.exercise("training.predict_classes")
@@ -95,18 +141,21 @@ def test_boston_experiment_rejects_zero_epochs(training):
 @pytest.mark.exercise("training.overfitting_gap")
 def test_overfitting_gap_is_last_validation_minus_last_training(training):
     history = {"loss": [0.9, 0.5, 0.25], "val_loss": [1.0, 0.75, 0.5]}
-    expect.scalar(training.overfitting_gap(history), 0.25)
+    expect.scalar(training.overfitting_gap(history), 0.25, wrong_answers=[
+        ("gap-last-val-minus-train", -0.25), ("gap-last-val-minus-train", 0.1)])  # the sign, the first epoch
 
 
 @pytest.mark.exercise("training.overfitting_gap")
 def test_overfitting_gap_of_a_metric(training):
     history = {"loss": [0.5], "accuracy": [0.75, 0.875], "val_loss": [0.5], "val_accuracy": [0.75, 0.5]}
-    expect.scalar(training.overfitting_gap(history, "accuracy"), -0.375)
+    expect.scalar(training.overfitting_gap(history, "accuracy"), -0.375, wrong_answers=[
+        ("gap-last-val-minus-train", 0.375), ("gap-last-val-minus-train", 0.0),  # the sign, the first epoch
+        ("gap-last-val-minus-train", -0.125), ("gap-last-val-minus-train", -0.25)])  # the best (max or min) values
 
 
 @pytest.mark.exercise("training.overfitting_gap")
 def test_overfitting_gap_without_validation_lists_the_keys(training):
-    with expect.raises_value_error("accuracy"):
+    with expect.raises_value_error("accuracy", misconception="gap-missing-key"):
         training.overfitting_gap({"loss": [0.5], "accuracy": [0.8]}, "loss")
 
 
@@ -140,4 +189,16 @@ def test_boston_experiment_does_not_train_on_the_validation_rows(training):
     # Training on all 404 rows (the book's mistake) makes batch_size=300 two steps per epoch.
     one_batch = training.boston_experiment(epochs=1, batch_size=300, seed=1)["history"]
     bigger_batch = training.boston_experiment(epochs=1, batch_size=1000, seed=1)["history"]
-    mc.check_history(bigger_batch, one_batch, rtol=1e-4)
+
+    def diagnose():
+        """A second run with the same seed that differs: seeded after building. Trained on all 404
+        rows: a batch of 404 is then one full batch too, the same as 1000; anything else: unknown."""
+        with target.unlogged(training):
+            again = training.boston_experiment(epochs=1, batch_size=300, seed=1)["history"]
+            all_rows = training.boston_experiment(epochs=1, batch_size=404, seed=1)["history"]
+        if not _same_history(again, one_batch):
+            return "boston-seed-first"
+        return "boston-train-rows" if _same_history(all_rows, bigger_batch) else None
+
+    with expect.misconception(diagnose):
+        mc.check_history(bigger_batch, one_batch, rtol=1e-4)

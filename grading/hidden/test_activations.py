@@ -81,7 +81,7 @@ def test_weighted_sum_accepts_ints_and_lists(activations):
     (np.ones((2, 2)), np.ones(3)),
 ], ids=["short", "one-weight", "batch", "batch-long"])
 def test_weighted_sum_rejects_mismatched_shapes(activations, x, w):
-    with expect.raises_value_error("w"):
+    with expect.raises_value_error("w", misconception="weighted-sum-broadcast-weight"):
         activations.weighted_sum(x, w, 0.0)
 
 
@@ -104,7 +104,7 @@ def test_dense_forward_is_stable_for_huge_pre_activations(activations, activatio
     x = RNG.normal(scale=1e3, size=(5, 4))
     kernel, bias = RNG.normal(size=(4, 3)), RNG.normal(size=3)
     expected = oracle.dense(x, kernel, bias, activation)
-    with expect.no_warnings():
+    with expect.no_warnings(misconception="dense-forward-naive-sigmoid"):
         got = activations.dense_forward(x, kernel, bias, activation)
     expect.close(got, expected, **TOLERANCE)
 
@@ -126,20 +126,20 @@ def test_dense_forward_of_one_sample_is_the_row_keras_gives(activations):
 @pytest.mark.exercise("activations.dense_forward")
 @pytest.mark.parametrize("name", ["step", "sigmod", ""])
 def test_dense_forward_rejects_unknown_activation_names(activations, name):
-    with expect.raises_value_error("activation"):
+    with expect.raises_value_error("activation", misconception="dense-forward-unknown-activation"):
         activations.dense_forward(np.ones((2, 3)), np.ones((3, 2)), np.zeros(2), activation=name)
 
 
 @pytest.mark.exercise("activations.dense_forward")
 def test_dense_forward_rejects_a_kernel_that_does_not_fit_x(activations):
-    with expect.raises_value_error("kernel"):
+    with expect.raises_value_error("kernel", misconception="dense-forward-shapes-unchecked"):
         activations.dense_forward(np.ones((2, 3)), np.ones((4, 2)), np.zeros(2))
 
 
 @pytest.mark.exercise("activations.dense_forward")
 @pytest.mark.parametrize("bias", [np.zeros(3), np.zeros(1), np.zeros((2, 2))], ids=["long", "one", "2-d"])
 def test_dense_forward_rejects_a_bias_that_does_not_fit_the_kernel(activations, bias):
-    with expect.raises_value_error("bias"):
+    with expect.raises_value_error("bias", misconception="dense-forward-shapes-unchecked"):
         activations.dense_forward(np.ones((2, 3)), np.ones((3, 2)), bias)
 
 
@@ -152,7 +152,7 @@ def test_sigmoid_matches_keras_on_every_kind_of_input(activations):
 
 @pytest.mark.exercise("activations.sigmoid")
 def test_sigmoid_is_finite_in_0_1_at_the_extremes(activations):
-    with expect.no_warnings():
+    with expect.no_warnings(misconception="sigmoid-overflow"):
         got = activations.sigmoid(EXTREMES)
     expect.close(got, _keras(keras.activations.sigmoid, EXTREMES), **TOLERANCE)
     values = expect.as_array(got)
@@ -162,7 +162,7 @@ def test_sigmoid_is_finite_in_0_1_at_the_extremes(activations):
 @pytest.mark.exercise("activations.sigmoid")
 @pytest.mark.parametrize("z", [0.0, -3.0, 1e4, -1e4])
 def test_sigmoid_of_a_number(activations, z):
-    with expect.no_warnings():
+    with expect.no_warnings(misconception="sigmoid-overflow"):
         got = activations.sigmoid(z)
     _expect_number(got, _keras(keras.activations.sigmoid, z))
 
@@ -186,7 +186,7 @@ def test_swish_matches_keras_on_every_kind_of_input(activations):
 @pytest.mark.exercise("activations.swish")
 @pytest.mark.parametrize("z", [0.0, -1.5, 3.0, -1e4])
 def test_swish_of_a_number(activations, z):
-    with expect.no_warnings():
+    with expect.no_warnings(misconception="swish-overflow"):
         got = activations.swish(z)
     _expect_number(got, _keras(keras.activations.swish, z))
 
@@ -246,7 +246,7 @@ def test_elu_matches_keras(activations, alpha):
 
 @pytest.mark.exercise("activations.elu")
 def test_elu_default_alpha(activations):
-    with expect.no_warnings():
+    with expect.no_warnings(misconception="elu-overflow"):
         got = activations.elu(EXTREMES)
     expect.close(got, _keras(keras.activations.elu, EXTREMES), **TOLERANCE)
 
@@ -288,7 +288,7 @@ def test_softmax_default_axis_is_the_last(activations):
 def test_softmax_is_stable_for_huge_scores_in_every_row(activations):
     # Rows of very different size: each row must be shifted by its own maximum.
     z = np.array([[1e4, 0.0, -1e4], [0.0, 1.0, 2.0], [-1e4, -1e4, -1e4], [1e4, 1e4, 9999.0], [800.0, -800.0, 0.0]])
-    with expect.no_warnings():
+    with expect.no_warnings(misconception="softmax-overflow"):
         got = activations.softmax(z)
     expect.close(got, _keras(keras.activations.softmax, z), **TOLERANCE)
 
@@ -313,7 +313,7 @@ def test_softmax_rejects_an_axis_out_of_range(activations, axis):
 @pytest.mark.parametrize("kind", list(INPUTS))
 def test_sigmoid_derivative_matches_tensorflow_gradient(activations, kind):
     given, as_float64 = INPUTS[kind]
-    with expect.no_warnings():
+    with expect.no_warnings(misconception="sigmoid-derivative-overflow"):
         got = activations.sigmoid_derivative(given)
     expect.close(got, oracle.gradient(keras.activations.sigmoid, as_float64), **TOLERANCE)
 
@@ -321,7 +321,7 @@ def test_sigmoid_derivative_matches_tensorflow_gradient(activations, kind):
 @pytest.mark.exercise("activations.sigmoid_derivative")
 @pytest.mark.parametrize("z", [0.0, 2.0, -1e4])
 def test_sigmoid_derivative_of_a_number(activations, z):
-    with expect.no_warnings():
+    with expect.no_warnings(misconception="sigmoid-derivative-overflow"):
         got = activations.sigmoid_derivative(z)
     _expect_number(got, oracle.gradient(keras.activations.sigmoid, np.array([z]))[0])
 
@@ -394,7 +394,7 @@ def test_collapse_linear_of_nested_int_lists(activations):
     ([np.ones((2, 3, 1))], [np.zeros(1)]),
 ], ids=["empty", "no-chain", "fewer-biases", "1-d-kernel", "3-d-kernel"])
 def test_collapse_linear_rejects_kernels_that_do_not_form_a_stack(activations, kernels, biases):
-    with expect.raises_value_error("kernels"):
+    with expect.raises_value_error("kernels", misconception="collapse-unchecked"):
         activations.collapse_linear(kernels, biases)
 
 
@@ -405,5 +405,5 @@ def test_collapse_linear_rejects_kernels_that_do_not_form_a_stack(activations, k
     [np.zeros((1, 3)), np.zeros(1)],
 ], ids=["long-last", "short-first", "2-d"])
 def test_collapse_linear_rejects_biases_that_do_not_match_their_kernels(activations, biases):
-    with expect.raises_value_error("biases"):
+    with expect.raises_value_error("biases", misconception="collapse-unchecked"):
         activations.collapse_linear([np.ones((2, 3)), np.ones((3, 1))], biases)

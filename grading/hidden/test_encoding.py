@@ -56,7 +56,7 @@ def test_binary_encode_result_has_the_shape_of_values(encoding):
 @pytest.mark.exercise("encoding.binary_encode")
 @pytest.mark.parametrize("values", [["a", "b", "c"], [0, 1, 2, 1, 0], ["male", "female", "other", "male"]])
 def test_binary_encode_rejects_more_than_two_values(encoding, values):
-    with expect.raises_value_error("values"):
+    with expect.raises_value_error("values", misconception="binary-encode-values-unchecked"):
         encoding.binary_encode(values, values[0])
 
 
@@ -64,7 +64,7 @@ def test_binary_encode_rejects_more_than_two_values(encoding, values):
 @pytest.mark.parametrize("values, positive", [(["male", "female"], "m"), ([0, 1], 2), (["yes", "yes"], "no"),
                                               (["a", "b"], " a")])
 def test_binary_encode_rejects_an_absent_positive(encoding, values, positive):
-    with expect.raises_value_error("positive"):
+    with expect.raises_value_error("positive", misconception="binary-encode-values-unchecked"):
         encoding.binary_encode(values, positive)
 
 
@@ -128,7 +128,7 @@ def test_one_hot_single_label_and_single_class(encoding):
                          ids=["negative", "negative-only", "negative-column", "fraction", "small-fraction",
                               "nan", "two-columns", "3d", "strings"])
 def test_one_hot_rejects_bad_labels(encoding, labels):
-    with expect.raises_value_error("labels"):
+    with expect.raises_value_error("labels", misconception="one-hot-labels-unchecked"):
         with expect.no_warnings():
             encoding.one_hot(labels)
 
@@ -136,7 +136,7 @@ def test_one_hot_rejects_bad_labels(encoding, labels):
 @pytest.mark.exercise("encoding.one_hot")
 @pytest.mark.parametrize("labels, num_classes", [([0, 3, 1], 3), ([5], 5), ([[2], [7]], 4), ([0, 1], 1)])
 def test_one_hot_rejects_labels_not_below_num_classes(encoding, labels, num_classes):
-    with expect.raises_value_error("num_classes"):
+    with expect.raises_value_error("num_classes", misconception="one-hot-labels-unchecked"):
         encoding.one_hot(labels, num_classes)
 
 
@@ -219,13 +219,13 @@ def test_one_hot_categories_single_value(encoding):
     ([1, 2, 42], [1, 2, 3], "42"),
 ])
 def test_one_hot_categories_names_the_unknown_value(encoding, values, given, unknown):
-    with expect.raises_value_error(unknown):
+    with expect.raises_value_error(unknown, misconception="categories-unknown-value"):
         encoding.one_hot_categories(values, categories=given)
 
 
 @pytest.mark.exercise("encoding.one_hot_categories")
 def test_one_hot_categories_rejects_repeated_categories(encoding):
-    with expect.raises_value_error("categories"):
+    with expect.raises_value_error("categories", misconception="categories-repeated"):
         encoding.one_hot_categories(["a", "b"], categories=["a", "b", "a"])
 
 
@@ -285,5 +285,5 @@ def test_decode_one_hot_of_a_wide_matrix_is_per_row(encoding):
 @pytest.mark.parametrize("matrix", [[0.2, 0.8], np.zeros((2, 3, 4)), 1.0, np.zeros((3, 0))],
                          ids=["1d", "3d", "scalar", "no-columns"])
 def test_decode_one_hot_rejects_anything_but_a_2d_matrix(encoding, matrix):
-    with expect.raises_value_error("matrix"):
+    with expect.raises_value_error("matrix", misconception="decode-tie-and-shape"):
         encoding.decode_one_hot(matrix)

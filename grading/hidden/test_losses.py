@@ -152,7 +152,7 @@ def test_mean_absolute_percentage_error_divides_by_the_size_of_negative_targets(
 def test_mean_squared_logarithmic_error_raises_small_values_to_epsilon(losses):
     y_true = np.array([[0.0, -5.0, 1e-9, 2.0]])
     y_pred = np.array([[-0.99, 0.0, -1e3, 1e-8]])
-    with expect.no_warnings():
+    with expect.no_warnings(misconception="msle-floor"):
         got = losses.mean_squared_logarithmic_error(y_true, y_pred)
     _expect_loss(got, _keras(keras.losses.mean_squared_logarithmic_error, y_true, y_pred))
 
@@ -179,7 +179,7 @@ def test_binary_crossentropy_with_soft_targets(losses):
 def test_binary_crossentropy_clips_probabilities_of_exactly_0_and_1(losses):
     y_true = np.array([[1.0, 0.0, 1.0, 0.0], [1.0, 1.0, 0.0, 0.0]])
     y_pred = np.array([[0.0, 1.0, 1.0, 0.0], [1.0, 0.0, 1.0, 0.5]])
-    with expect.no_warnings():
+    with expect.no_warnings(misconception="bce-clip-and-smoothing"):
         got = losses.binary_crossentropy(y_true, y_pred)
     # ln(1 - p) at the clip 1 - 1e-7 is -16.12 in float64 but -15.94 in float32 (1 - 1e-7 rounds):
     # both clip correctly. Without clipping the loss is inf; with another eps it is off by 10% or more.
@@ -191,7 +191,7 @@ def test_binary_crossentropy_clips_probabilities_of_exactly_0_and_1(losses):
 def test_binary_crossentropy_from_logits_is_stable(losses, scale):
     y_true = _binary_labels((6, 4))
     logits = RNG.choice([-1.0, 1.0], size=(6, 4)) * scale * RNG.uniform(0.5, 1.0, size=(6, 4))
-    with expect.no_warnings():
+    with expect.no_warnings(misconception="bce-logits"):
         got = losses.binary_crossentropy(y_true, logits, from_logits=True)
     _expect_loss(got, _keras(BCE, y_true, logits, from_logits=True))
 
@@ -200,7 +200,7 @@ def test_binary_crossentropy_from_logits_is_stable(losses, scale):
 def test_binary_crossentropy_from_logits_at_plus_minus_1e4(losses):
     y_true = np.array([[1.0, 0.0, 1.0, 0.0]])
     logits = np.array([[1e4, -1e4, -1e4, 1e4]])
-    with expect.no_warnings():
+    with expect.no_warnings(misconception="bce-logits"):
         got = losses.binary_crossentropy(y_true, logits, from_logits=True)
     _expect_loss(got, _keras(BCE, y_true, logits, from_logits=True))
 
@@ -244,7 +244,7 @@ def test_binary_crossentropy_accepts_int_labels_and_float32_predictions(losses):
 @pytest.mark.exercise("losses.binary_crossentropy")
 @pytest.mark.parametrize("smoothing", [-0.1, 1.5, float("nan")])
 def test_binary_crossentropy_rejects_label_smoothing_outside_0_1(losses, smoothing):
-    with expect.raises_value_error("label_smoothing"):
+    with expect.raises_value_error("label_smoothing", misconception="bce-clip-and-smoothing"):
         losses.binary_crossentropy([[1.0, 0.0]], [[0.8, 0.3]], label_smoothing=smoothing)
 
 
@@ -290,7 +290,7 @@ def test_categorical_crossentropy_with_soft_targets(losses):
 def test_categorical_crossentropy_clips_probabilities_of_exactly_0_and_1(losses):
     y_true = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
     y_pred = np.array([[1.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.5, 0.5]])
-    with expect.no_warnings():
+    with expect.no_warnings(misconception="cce-keras-order"):
         got = losses.categorical_crossentropy(y_true, y_pred)
     _expect_loss(got, _keras(CCE, y_true, y_pred))
 
@@ -300,7 +300,7 @@ def test_categorical_crossentropy_clips_probabilities_of_exactly_0_and_1(losses)
 def test_categorical_crossentropy_from_logits_is_stable(losses, scale):
     y_true = _one_hot_batch(6, 4)
     logits = RNG.uniform(-1.0, 1.0, size=(6, 4)) * scale
-    with expect.no_warnings():
+    with expect.no_warnings(misconception="cce-logits"):
         got = losses.categorical_crossentropy(y_true, logits, from_logits=True)
     _expect_loss(got, _keras(CCE, y_true, logits, from_logits=True))
 
@@ -309,7 +309,7 @@ def test_categorical_crossentropy_from_logits_is_stable(losses, scale):
 def test_categorical_crossentropy_from_logits_at_plus_minus_1e4(losses):
     y_true = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
     logits = np.array([[1e4, -1e4, 0.0], [1e4, 1e4, -1e4]])
-    with expect.no_warnings():
+    with expect.no_warnings(misconception="cce-logits"):
         got = losses.categorical_crossentropy(y_true, logits, from_logits=True)
     _expect_loss(got, _keras(CCE, y_true, logits, from_logits=True))
 
@@ -426,7 +426,7 @@ def test_sparse_categorical_crossentropy_on_3d_predictions(losses):
                          ids=["negative", "equal_to_K", "non_integral", "n_by_1_too_big", "nan"])
 def test_sparse_categorical_crossentropy_rejects_bad_labels(losses, labels):
     y_pred = _softmax_rows(RNG.normal(size=(3, 3)))
-    with expect.raises_value_error("y_true"):
+    with expect.raises_value_error("y_true", misconception="scce-labels-unchecked"):
         losses.sparse_categorical_crossentropy(labels, y_pred)
 
 
@@ -499,7 +499,7 @@ def test_reduce_loss_accepts_int_lists(losses):
 @pytest.mark.parametrize("weights", [[1.0, 2.0], [1.0, 2.0, 3.0, 4.0], [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]],
                          ids=["too_few", "too_many", "n_by_2"])
 def test_reduce_loss_rejects_weights_that_do_not_fit(losses, weights):
-    with expect.raises_value_error("sample_weight"):
+    with expect.raises_value_error("sample_weight", misconception="reduce-loss-divisor"):
         losses.reduce_loss([1.0, 2.0, 3.0], sample_weight=weights)
 
 

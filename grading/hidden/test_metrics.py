@@ -152,7 +152,7 @@ def test_categorical_accuracy_each_tied_row_goes_to_its_first_maximum(metrics):
     (np.eye(3)[:2], np.ones((3, 3))),
 ])
 def test_categorical_accuracy_rejects_mismatched_shapes(metrics, y_true, y_pred):
-    with expect.raises_value_error("y_pred", "y_true"):
+    with expect.raises_value_error("y_pred", "y_true", misconception="categorical-accuracy-argmax"):
         metrics.categorical_accuracy(y_true, y_pred)
 
 
@@ -203,7 +203,7 @@ def test_sparse_categorical_accuracy_a_label_out_of_range_is_a_miss_or_refused(m
     [[0, 1], [1, 0], [0, 1], [1, 0]],
 ])
 def test_sparse_categorical_accuracy_rejects_labels_that_do_not_fit(metrics, y_true):
-    with expect.raises_value_error("y_true", "y_pred"):
+    with expect.raises_value_error("y_true", "y_pred", misconception="sparse-accuracy-labels"):
         metrics.sparse_categorical_accuracy(y_true, np.full((4, 2), 0.5))
 
 
@@ -258,7 +258,7 @@ def test_predict_labels_agree_with_keras_binary_accuracy(metrics):
     ([0.2, 0.7], -0.5, "threshold"),
 ])
 def test_predict_labels_rejects_bad_input(metrics, probabilities, threshold, argument):
-    with expect.raises_value_error(argument):
+    with expect.raises_value_error(argument, misconception="predict-labels-range-unchecked"):
         metrics.predict_labels(probabilities, threshold=threshold)
 
 
@@ -333,5 +333,6 @@ def test_confusion_counts_bool_and_float_labels(metrics):
     ([1, 0, 0, 1], [[1, 0], [0, 1]], ("y_pred_labels", "y_true")),
 ])
 def test_confusion_counts_rejects_bad_input(metrics, y_true, y_pred_labels, argument):
-    with expect.raises_value_error(*(argument if isinstance(argument, tuple) else (argument,))):
+    with expect.raises_value_error(*(argument if isinstance(argument, tuple) else (argument,)),
+                                   misconception="confusion-labels-unchecked"):
         metrics.confusion_counts(y_true, y_pred_labels)

@@ -56,7 +56,7 @@ def test_dense_connection_count_accepts_numpy_integers(models):
 @pytest.mark.parametrize("argument", ["n_in", "n_out"])
 def test_dense_connection_count_rejects_sizes_that_are_not_positive_integers(models, argument, bad):
     sizes = {"n_in": 4, "n_out": 3, argument: bad}
-    with expect.raises_value_error(argument):
+    with expect.raises_value_error(argument, misconception="connections-unchecked"):
         models.dense_connection_count(**sizes)
 
 
@@ -88,7 +88,7 @@ def test_dense_param_count_rejects_a_bad_input_dim(models, bad):
 @pytest.mark.exercise("models.dense_param_count")
 @pytest.mark.parametrize("sizes", [[3, 0, 1], [3, -2], [2.5, 1]])
 def test_dense_param_count_rejects_bad_layer_sizes(models, sizes):
-    with expect.raises_value_error("layer_sizes"):
+    with expect.raises_value_error("layer_sizes", misconception="param-count-sizes-unchecked"):
         models.dense_param_count(4, sizes)
 
 
@@ -147,7 +147,7 @@ def test_build_dropout_classifier_other_sizes_rates_and_seeds(models, input_dim,
 @pytest.mark.exercise("models.build_dropout_classifier")
 @pytest.mark.parametrize("argument, bad", [("rate", 1.5), ("rate", -0.1), ("input_dim", 0), ("hidden_units", -2)])
 def test_build_dropout_classifier_rejects_bad_arguments(models, argument, bad):
-    with expect.raises_value_error(argument):
+    with expect.raises_value_error(argument, misconception="dropout-arguments"):
         models.build_dropout_classifier(**{argument: bad})
 
 
@@ -256,5 +256,5 @@ def test_compile_for_task_error_names_every_choice(models):
 @pytest.mark.exercise("models.compile_for_task")
 @pytest.mark.parametrize("task", ["Binary", "classification", "", None, "mse"])
 def test_compile_for_task_rejects_unknown_tasks(models, task):
-    with expect.raises_value_error("task"):
+    with expect.raises_value_error("task", misconception="compile-task-unknown"):
         models.compile_for_task(_plain_model(1, "sigmoid"), task)

@@ -78,7 +78,7 @@ def test_iterations_per_epoch_accepts_numpy_integers(optimizers):
     (500, 0, "batch_size"), (500, -64, "batch_size"), (500, 2.5, "batch_size"), (-1, 64, "n_samples"),
     (500.5, 64, "n_samples"), (-500, -64, "")])
 def test_iterations_per_epoch_rejects_bad_sizes(optimizers, n_samples, batch_size, argument):
-    with expect.raises_value_error(argument):
+    with expect.raises_value_error(argument, misconception="iterations-unchecked"):
         optimizers.iterations_per_epoch(n_samples, batch_size)
 
 
@@ -449,5 +449,5 @@ def test_inverse_time_decay_drives_keras_sgd_like_the_books_decay(optimizers):
     ((0.01, -1e-6, 3), "decay"), ((0.01, -0.5, 2), "decay"), ((0.01, 1e-6, -1), "iteration"),
     ((0.01, "1e-6", 1), "decay")])
 def test_inverse_time_decay_rejects_bad_input(optimizers, args, argument):
-    with expect.raises_value_error(argument):
+    with expect.raises_value_error(argument, misconception="inverse-time-formula"):
         optimizers.inverse_time_decay(*args)

@@ -33,7 +33,7 @@ def test_samples_first_accepts_nested_lists(tensors):
 @pytest.mark.exercise("tensors.samples_first")
 @pytest.mark.parametrize("axis", [3, -4, 10])
 def test_samples_first_rejects_axes_out_of_range(tensors, axis):
-    with expect.raises_value_error("sample_axis"):
+    with expect.raises_value_error("sample_axis", misconception="samples-first-axis-unchecked"):
         tensors.samples_first(np.zeros((2, 3, 4)), axis)
 
 
@@ -64,7 +64,7 @@ def test_image_batch_shape_rejects_each_bad_size_by_name(tensors, position, bad)
     names = ["n_images", "height", "width", "channels"]
     sizes = [10, 32, 32, 3]
     sizes[position] = bad
-    with expect.raises_value_error(names[position]):
+    with expect.raises_value_error(names[position], misconception="image-batch-sizes-unchecked"):
         tensors.image_batch_shape(*sizes)
 
 
@@ -112,14 +112,14 @@ def test_normalize_float32_input_gives_float64(tensors):
 @pytest.mark.exercise("tensors.normalize")
 def test_normalize_constant_columns_become_zeros_without_warnings(tensors):
     x = np.array([[0.1, 5.0, -3.0], [0.1, 6.0, -3.0], [0.1, 9.0, -3.0]])
-    with expect.no_warnings():
+    with expect.no_warnings(misconception="normalize-constant-column"):
         got = tensors.normalize(x)
     expect.close(got, [[0.0, 0.0, 0.0], [0.0, 0.25, 0.0], [0.0, 1.0, 0.0]])
 
 
 @pytest.mark.exercise("tensors.normalize")
 def test_normalize_a_single_row_is_all_zeros(tensors):
-    with expect.no_warnings():
+    with expect.no_warnings(misconception="normalize-constant-column"):
         got = tensors.normalize([[3.0, -1.0, 8.0]])
     expect.close(got, [[0.0, 0.0, 0.0]])
 
@@ -139,7 +139,7 @@ def test_normalize_accepts_lists_and_tuples(tensors):
 @pytest.mark.exercise("tensors.normalize")
 @pytest.mark.parametrize("bad", [np.zeros((2, 2, 2)), 4.0, np.zeros((1, 2, 3, 1))], ids=["3d", "scalar", "4d"])
 def test_normalize_rejects_other_than_1d_or_2d(tensors, bad):
-    with expect.raises_value_error("x"):
+    with expect.raises_value_error("x", misconception="normalize-ndim-unchecked"):
         tensors.normalize(bad)
 
 
@@ -185,7 +185,7 @@ def test_standardize_a_wide_matrix_is_still_per_column(tensors):
 def test_standardize_constant_column_with_an_inexact_mean_is_exactly_zero(tensors, value):
     # The mean of three 0.1s is not exactly 0.1, so the computed std is ~1e-17, not 0.
     x = np.array([[value, 1.0], [value, 2.0], [value, 3.0], [value, 5.0], [value, 9.0], [value, 4.0], [value, 0.0]])
-    with expect.no_warnings():
+    with expect.no_warnings(misconception="standardize-constant-by-std-zero"):
         got = tensors.standardize(x)
     expected = np.zeros_like(x)
     expected[:, 1] = (x[:, 1] - x[:, 1].mean()) / x[:, 1].std()
@@ -272,7 +272,7 @@ def test_fit_standardizer_int_and_float32_inputs_give_float64(tensors):
 @pytest.mark.exercise("tensors.fit_standardizer")
 @pytest.mark.parametrize("bad", [np.zeros((3, 2, 2)), np.zeros((0, 3))], ids=["3d", "no-rows"])
 def test_fit_standardizer_rejects_bad_training_data(tensors, bad):
-    with expect.raises_value_error("x_train"):
+    with expect.raises_value_error("x_train", misconception="fit-standardizer-empty-unchecked"):
         with expect.no_warnings():
             tensors.fit_standardizer(bad)
 
@@ -306,20 +306,20 @@ def test_apply_standardizer_accepts_lists_ints_and_one_sample(tensors):
 @pytest.mark.parametrize("mean", [[0.0], [0.0, 0.0], [0.0] * 4, [[0.0, 0.0, 0.0]] * 2],
                          ids=["one", "short", "long", "2d"])
 def test_apply_standardizer_rejects_a_mean_that_does_not_match_x(tensors, mean):
-    with expect.raises_value_error("mean"):
+    with expect.raises_value_error("mean", misconception="apply-standardizer-shapes-unchecked"):
         tensors.apply_standardizer(np.ones((2, 3)), mean, [1.0, 1.0, 1.0])
 
 
 @pytest.mark.exercise("tensors.apply_standardizer")
 @pytest.mark.parametrize("std", [[2.0], [1.0, 1.0], [1.0] * 5], ids=["one", "short", "long"])
 def test_apply_standardizer_rejects_a_std_that_does_not_match_x(tensors, std):
-    with expect.raises_value_error("std"):
+    with expect.raises_value_error("std", misconception="apply-standardizer-shapes-unchecked"):
         tensors.apply_standardizer(np.ones((4, 3)), [0.0, 0.0, 0.0], std)
 
 
 @pytest.mark.exercise("tensors.apply_standardizer")
 def test_apply_standardizer_rejects_a_zero_std(tensors):
-    with expect.raises_value_error("std"):
+    with expect.raises_value_error("std", misconception="apply-standardizer-zero-std"):
         with expect.no_warnings():
             tensors.apply_standardizer(np.ones((4, 2)), [0.0, 0.0], [1.0, 0.0])
 
@@ -452,7 +452,7 @@ def test_split_train_val_test_empty_parts_keep_their_shape(tensors):
                                        (0.5, 0.5), (0.6, 0.2, 0.2 + 1e-6)],
                          ids=["sum-below", "sum-above", "negatives", "one-negative", "two", "just-above"])
 def test_split_train_val_test_rejects_bad_fractions(tensors, fractions):
-    with expect.raises_value_error("fractions"):
+    with expect.raises_value_error("fractions", misconception="split-fractions-unchecked"):
         tensors.split_train_val_test(np.zeros((10, 2)), np.zeros(10), fractions)
 
 
@@ -512,7 +512,7 @@ def test_split_validation_tail_images_lists_and_numpy_start(tensors):
 @pytest.mark.exercise("tensors.split_validation_tail")
 @pytest.mark.parametrize("start", [0, 10, 11, -1, -9, 2.5])
 def test_split_validation_tail_rejects_start_outside_1_to_n_minus_1(tensors, start):
-    with expect.raises_value_error("start"):
+    with expect.raises_value_error("start", misconception="tail-start-unchecked"):
         tensors.split_validation_tail(np.zeros((10, 2)), np.zeros(10), start)
 
 

@@ -113,7 +113,7 @@ def test_train_reports_every_metric_with_its_validation_pair(training, capsys):
                                            ("batch_size", -8)])
 def test_train_rejects_bad_counts(training, argument, bad):
     counts = {"epochs": 1, "batch_size": 4, argument: bad}
-    with expect.raises_value_error(argument):
+    with expect.raises_value_error(argument, misconception="train-return-and-checks"):
         training.train(_model(), X, Y, X_VAL, Y_VAL, **counts)
 
 

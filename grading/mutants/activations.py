@@ -7,12 +7,13 @@ from kitdev.mutation import right, wrong
 # ---------------------------------------------------------------- weighted_sum
 
 
-@wrong("activations.weighted_sum", "element-wise product and sum: one weight broadcasts over every feature")
+@wrong("activations.weighted_sum", "element-wise product and sum: one weight broadcasts over every feature",
+       misconception="weighted-sum-broadcast-weight")
 def weighted_sum(x, w, b):
     return np.sum(np.asarray(x, dtype=float) * np.asarray(w, dtype=float), axis=-1) + b
 
 
-@wrong("activations.weighted_sum", "forgets the bias")
+@wrong("activations.weighted_sum", "forgets the bias", misconception="weighted-sum-no-bias")
 def weighted_sum(x, w, b):
     inputs, weights = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
     if inputs.shape[-1] != weights.shape[0]:
@@ -21,7 +22,8 @@ def weighted_sum(x, w, b):
     return float(z) if inputs.ndim == 1 else z
 
 
-@wrong("activations.weighted_sum", "a single sample gives a (1,) array instead of a scalar")
+@wrong("activations.weighted_sum", "a single sample gives a (1,) array instead of a scalar",
+       misconception="weighted-sum-one-sample-array")
 def weighted_sum(x, w, b):
     inputs, weights = np.atleast_2d(np.asarray(x, dtype=float)), np.asarray(w, dtype=float)
     if inputs.shape[-1] != weights.shape[0] or np.ndim(b) != 0:
@@ -44,7 +46,8 @@ def weighted_sum(x, w, b):
 # ---------------------------------------------------------------- dense_forward
 
 
-@wrong("activations.dense_forward", "softmax over the batch axis instead of over the units")
+@wrong("activations.dense_forward", "softmax over the batch axis instead of over the units",
+       misconception="dense-forward-softmax-axis")
 def dense_forward(x, kernel, bias, activation=None):
     z = np.asarray(x, dtype=float) @ np.asarray(kernel, dtype=float) + np.asarray(bias, dtype=float)
     if activation == "softmax":
@@ -54,13 +57,15 @@ def dense_forward(x, kernel, bias, activation=None):
     return _DENSE_ACTIVATIONS[activation](z)
 
 
-@wrong("activations.dense_forward", "an unknown name silently means no activation")
+@wrong("activations.dense_forward", "an unknown name silently means no activation",
+       misconception="dense-forward-unknown-activation")
 def dense_forward(x, kernel, bias, activation=None):
     z = np.asarray(x, dtype=float) @ np.asarray(kernel, dtype=float) + np.asarray(bias, dtype=float)
     return _DENSE_ACTIVATIONS.get(activation, lambda v: v)(z)
 
 
-@wrong("activations.dense_forward", "naive sigmoid: exp overflows for large pre-activations")
+@wrong("activations.dense_forward", "naive sigmoid: exp overflows for large pre-activations",
+       misconception="dense-forward-naive-sigmoid")
 def dense_forward(x, kernel, bias, activation=None):
     if activation not in _DENSE_ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}")
@@ -70,7 +75,8 @@ def dense_forward(x, kernel, bias, activation=None):
     return _DENSE_ACTIVATIONS[activation](z)
 
 
-@wrong("activations.dense_forward", "adds the bias after the activation")
+@wrong("activations.dense_forward", "adds the bias after the activation",
+       misconception="dense-forward-bias-after-activation")
 def dense_forward(x, kernel, bias, activation=None):
     if activation not in _DENSE_ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}")
@@ -78,7 +84,8 @@ def dense_forward(x, kernel, bias, activation=None):
     return _DENSE_ACTIVATIONS[activation](z) + np.asarray(bias, dtype=float)
 
 
-@wrong("activations.dense_forward", "no shape checks: a wrong-length bias broadcasts silently")
+@wrong("activations.dense_forward", "no shape checks: a wrong-length bias broadcasts silently",
+       misconception="dense-forward-shapes-unchecked")
 def dense_forward(x, kernel, bias, activation=None):
     if activation not in _DENSE_ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}")
@@ -113,12 +120,13 @@ def dense_forward(x, kernel, bias, activation=None):
 # ---------------------------------------------------------------- sigmoid
 
 
-@wrong("activations.sigmoid", "naive 1 / (1 + exp(-z)): exp overflows (with a warning) for z = -1e4")
+@wrong("activations.sigmoid", "naive 1 / (1 + exp(-z)): exp overflows (with a warning) for z = -1e4",
+       misconception="sigmoid-overflow")
 def sigmoid(z):
     return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
 
 
-@wrong("activations.sigmoid", "exp(z) / (1 + exp(z)): inf / inf = nan for z = 1e4")
+@wrong("activations.sigmoid", "exp(z) / (1 + exp(z)): inf / inf = nan for z = 1e4", misconception="sigmoid-overflow")
 def sigmoid(z):
     with np.errstate(over="ignore", invalid="ignore"):
         e = np.exp(np.asarray(z, dtype=float))
@@ -146,7 +154,7 @@ def sigmoid(z):
 # ---------------------------------------------------------------- relu
 
 
-@wrong("activations.relu", "threshold shifts the input: max(z - threshold, 0)")
+@wrong("activations.relu", "threshold shifts the input: max(z - threshold, 0)", misconception="relu-threshold-shifts")
 def relu(z, negative_slope=0.0, max_value=None, threshold=0.0):
     values = np.asarray(z, dtype=float)
     out = np.maximum(values - threshold, 0.0)
@@ -155,14 +163,15 @@ def relu(z, negative_slope=0.0, max_value=None, threshold=0.0):
     return out + negative_slope * np.minimum(values - threshold, 0.0)
 
 
-@wrong("activations.relu", "below the threshold leaks slope * z instead of slope * (z - threshold)")
+@wrong("activations.relu", "below the threshold leaks slope * z instead of slope * (z - threshold)",
+       misconception="relu-leak-from-threshold")
 def relu(z, negative_slope=0.0, max_value=None, threshold=0.0):
     values = np.asarray(z, dtype=float)
     above = values if max_value is None else np.clip(values, 0.0, max_value)
     return np.where(values > threshold, above, negative_slope * values)
 
 
-@wrong("activations.relu", "clips to max_value before applying the threshold")
+@wrong("activations.relu", "clips to max_value before applying the threshold", misconception="relu-clip-order")
 def relu(z, negative_slope=0.0, max_value=None, threshold=0.0):
     values = np.asarray(z, dtype=float)
     clipped = values if max_value is None else np.minimum(values, max_value)
@@ -172,13 +181,14 @@ def relu(z, negative_slope=0.0, max_value=None, threshold=0.0):
     return kept - negative_slope * np.maximum(threshold - values, 0.0)
 
 
-@wrong("activations.relu", "ignores max_value")
+@wrong("activations.relu", "ignores max_value", misconception="relu-max-value")
 def relu(z, negative_slope=0.0, max_value=None, threshold=0.0):
     values = np.asarray(z, dtype=float)
     return np.where(values > threshold, values, 0.0) - negative_slope * np.maximum(threshold - values, 0.0)
 
 
-@wrong("activations.relu", "a negative threshold still clamps at 0 (Keras keeps (threshold, 0) without max_value)")
+@wrong("activations.relu", "a negative threshold still clamps at 0 (Keras keeps (threshold, 0) without max_value)",
+       misconception="relu-max-value")
 def relu(z, negative_slope=0.0, max_value=None, threshold=0.0):
     values = np.asarray(z, dtype=float)
     kept = np.maximum(np.where(values > threshold, values, 0.0), 0.0)
@@ -209,19 +219,21 @@ def relu(z, negative_slope=0.0, max_value=None, threshold=0.0):
 # ---------------------------------------------------------------- leaky_relu
 
 
-@wrong("activations.leaky_relu", "max(z, slope * z): only right while 0 <= slope <= 1")
+@wrong("activations.leaky_relu", "max(z, slope * z): only right while 0 <= slope <= 1",
+       misconception="leaky-relu-maximum")
 def leaky_relu(z, negative_slope=0.2):
     values = np.asarray(z, dtype=float)
     return np.maximum(values, negative_slope * values)
 
 
-@wrong("activations.leaky_relu", "default slope 0.3, the LeakyReLU layer's, not the function's 0.2")
+@wrong("activations.leaky_relu", "default slope 0.3, the LeakyReLU layer's, not the function's 0.2",
+       misconception="leaky-relu-slope")
 def leaky_relu(z, negative_slope=0.3):
     values = np.asarray(z, dtype=float)
     return np.where(values > 0, values, negative_slope * values)
 
 
-@wrong("activations.leaky_relu", "the slope on the wrong side")
+@wrong("activations.leaky_relu", "the slope on the wrong side", misconception="leaky-relu-slope")
 def leaky_relu(z, negative_slope=0.2):
     values = np.asarray(z, dtype=float)
     return np.where(values > 0, negative_slope * values, values)
@@ -236,14 +248,14 @@ def leaky_relu(z, negative_slope=0.2):
 # ---------------------------------------------------------------- tanh
 
 
-@wrong("activations.tanh", "the exp formula: overflows to inf / inf for large |z|")
+@wrong("activations.tanh", "the exp formula: overflows to inf / inf for large |z|", misconception="tanh-overflow")
 def tanh(z):
     values = np.asarray(z, dtype=float)
     with np.errstate(over="ignore", invalid="ignore"):
         return (np.exp(values) - np.exp(-values)) / (np.exp(values) + np.exp(-values))
 
 
-@wrong("activations.tanh", "2 * sigmoid(z) - 1: forgets to double z")
+@wrong("activations.tanh", "2 * sigmoid(z) - 1: forgets to double z", misconception="tanh-sigmoid-identity")
 def tanh(z):
     return 2.0 * _stable_sigmoid(np.asarray(z, dtype=float)) - 1.0
 
@@ -256,19 +268,19 @@ def tanh(z):
 # ---------------------------------------------------------------- elu
 
 
-@wrong("activations.elu", "exp of every entry: overflow warning for z = 1e4")
+@wrong("activations.elu", "exp of every entry: overflow warning for z = 1e4", misconception="elu-overflow")
 def elu(z, alpha=1.0):
     values = np.asarray(z, dtype=float)
     return np.where(values > 0, values, alpha * (np.exp(values) - 1.0))
 
 
-@wrong("activations.elu", "alpha scales the positive side too")
+@wrong("activations.elu", "alpha scales the positive side too", misconception="elu-alpha")
 def elu(z, alpha=1.0):
     values = np.asarray(z, dtype=float)
     return alpha * np.where(values > 0, values, np.expm1(np.minimum(values, 0.0)))
 
 
-@wrong("activations.elu", "ignores alpha")
+@wrong("activations.elu", "ignores alpha", misconception="elu-alpha")
 def elu(z, alpha=1.0):
     values = np.asarray(z, dtype=float)
     return np.where(values > 0, values, np.expm1(np.minimum(values, 0.0)))
@@ -283,19 +295,19 @@ def elu(z, alpha=1.0):
 # ---------------------------------------------------------------- selu
 
 
-@wrong("activations.selu", "the two constants swapped")
+@wrong("activations.selu", "the two constants swapped", misconception="selu-constants")
 def selu(z):
     values = np.asarray(z, dtype=float)
     return 1.6732632423543772 * np.where(values > 0, values, 1.0507009873554805 * np.expm1(np.minimum(values, 0)))
 
 
-@wrong("activations.selu", "constants rounded to 1.67 and 1.05")
+@wrong("activations.selu", "constants rounded to 1.67 and 1.05", misconception="selu-constants")
 def selu(z):
     values = np.asarray(z, dtype=float)
     return 1.05 * np.where(values > 0, values, 1.67 * np.expm1(np.minimum(values, 0)))
 
 
-@wrong("activations.selu", "scale applied only to the positive side")
+@wrong("activations.selu", "scale applied only to the positive side", misconception="selu-scale-both-sides")
 def selu(z):
     values = np.asarray(z, dtype=float)
     return np.where(values > 0, 1.0507009873554805 * values,
@@ -313,19 +325,19 @@ def selu(z):
 # ---------------------------------------------------------------- swish
 
 
-@wrong("activations.swish", "z times a naive sigmoid: exp overflows for z = -1e4")
+@wrong("activations.swish", "z times a naive sigmoid: exp overflows for z = -1e4", misconception="swish-overflow")
 def swish(z):
     values = np.asarray(z, dtype=float)
     return values / (1.0 + np.exp(-values))
 
 
-@wrong("activations.swish", "z * sigmoid(-z)")
+@wrong("activations.swish", "z * sigmoid(-z)", misconception="swish-formula")
 def swish(z):
     values = np.asarray(z, dtype=float)
     return values * _stable_sigmoid(-values)
 
 
-@wrong("activations.swish", "returns the sigmoid, not z times it")
+@wrong("activations.swish", "returns the sigmoid, not z times it", misconception="swish-formula")
 def swish(z):
     return _stable_sigmoid(np.asarray(z, dtype=float))
 
@@ -339,7 +351,8 @@ def swish(z):
 # ---------------------------------------------------------------- softmax
 
 
-@wrong("activations.softmax", "no shift by the maximum: exp(1e4) = inf, inf / inf = nan")
+@wrong("activations.softmax", "no shift by the maximum: exp(1e4) = inf, inf / inf = nan",
+       misconception="softmax-overflow")
 def softmax(z, axis=-1):
     values = np.asarray(z, dtype=float)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -347,7 +360,8 @@ def softmax(z, axis=-1):
         return e / e.sum(axis=axis, keepdims=True)
 
 
-@wrong("activations.softmax", "shifts by the maximum of the whole array, not of each slice")
+@wrong("activations.softmax", "shifts by the maximum of the whole array, not of each slice",
+       misconception="softmax-global-max")
 def softmax(z, axis=-1):
     values = np.asarray(z, dtype=float)
     e = np.exp(values - values.max())
@@ -355,14 +369,14 @@ def softmax(z, axis=-1):
         return e / e.sum(axis=axis, keepdims=True)
 
 
-@wrong("activations.softmax", "always over the last axis, ignoring axis")
+@wrong("activations.softmax", "always over the last axis, ignoring axis", misconception="softmax-axis")
 def softmax(z, axis=-1):
     values = np.asarray(z, dtype=float)
     e = np.exp(values - values.max(axis=-1, keepdims=True))
     return e / e.sum(axis=-1, keepdims=True)
 
 
-@wrong("activations.softmax", "normalizes over the whole array")
+@wrong("activations.softmax", "normalizes over the whole array", misconception="softmax-axis")
 def softmax(z, axis=-1):
     values = np.asarray(z, dtype=float)
     e = np.exp(values - values.max())
@@ -403,19 +417,21 @@ def softmax(z, axis=-1):
 # ---------------------------------------------------------------- sigmoid_derivative
 
 
-@wrong("activations.sigmoid_derivative", "a naive sigmoid inside: exp overflows for z = -1e4")
+@wrong("activations.sigmoid_derivative", "a naive sigmoid inside: exp overflows for z = -1e4",
+       misconception="sigmoid-derivative-overflow")
 def sigmoid_derivative(z):
     s = 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
     return s * (1.0 - s)
 
 
-@wrong("activations.sigmoid_derivative", "the tanh derivative 1 - s**2 applied to the sigmoid")
+@wrong("activations.sigmoid_derivative", "the tanh derivative 1 - s**2 applied to the sigmoid",
+       misconception="sigmoid-derivative-formula")
 def sigmoid_derivative(z):
     s = _stable_sigmoid(np.asarray(z, dtype=float))
     return 1.0 - s ** 2
 
 
-@wrong("activations.sigmoid_derivative", "returns the sigmoid itself")
+@wrong("activations.sigmoid_derivative", "returns the sigmoid itself", misconception="sigmoid-derivative-formula")
 def sigmoid_derivative(z):
     return _stable_sigmoid(np.asarray(z, dtype=float))
 
@@ -429,17 +445,17 @@ def sigmoid_derivative(z):
 # ---------------------------------------------------------------- relu_derivative
 
 
-@wrong("activations.relu_derivative", "1 at z = 0 (z >= 0)")
+@wrong("activations.relu_derivative", "1 at z = 0 (z >= 0)", misconception="relu-derivative-at-zero")
 def relu_derivative(z):
     return np.where(np.asarray(z, dtype=float) >= 0, 1.0, 0.0)
 
 
-@wrong("activations.relu_derivative", "a boolean array, not float64")
+@wrong("activations.relu_derivative", "a boolean array, not float64", misconception="relu-derivative-booleans")
 def relu_derivative(z):
     return np.asarray(z, dtype=float) > 0
 
 
-@wrong("activations.relu_derivative", "np.heaviside with 0.5 at z = 0")
+@wrong("activations.relu_derivative", "np.heaviside with 0.5 at z = 0", misconception="relu-derivative-at-zero")
 def relu_derivative(z):
     return np.heaviside(np.asarray(z, dtype=float), 0.5)
 
@@ -457,7 +473,8 @@ def relu_derivative(z):
 # ---------------------------------------------------------------- collapse_linear
 
 
-@wrong("activations.collapse_linear", "multiplies the kernels in the wrong order")
+@wrong("activations.collapse_linear", "multiplies the kernels in the wrong order",
+       misconception="collapse-kernel-order")
 def collapse_linear(kernels, biases):
     layers = _checked_layers(kernels, biases)
     kernel, bias = layers[0]
@@ -467,7 +484,8 @@ def collapse_linear(kernels, biases):
     return kernel, bias
 
 
-@wrong("activations.collapse_linear", "adds the biases up instead of passing them through the next kernels")
+@wrong("activations.collapse_linear", "adds the biases up instead of passing them through the next kernels",
+       misconception="collapse-bias-fold")
 def collapse_linear(kernels, biases):
     layers = _checked_layers(kernels, biases)
     kernel, bias = layers[0]
@@ -477,7 +495,7 @@ def collapse_linear(kernels, biases):
     return kernel, bias
 
 
-@wrong("activations.collapse_linear", "keeps only the last layer's bias")
+@wrong("activations.collapse_linear", "keeps only the last layer's bias", misconception="collapse-bias-fold")
 def collapse_linear(kernels, biases):
     layers = _checked_layers(kernels, biases)
     kernel = layers[0][0]
@@ -486,7 +504,8 @@ def collapse_linear(kernels, biases):
     return kernel, layers[-1][1]
 
 
-@wrong("activations.collapse_linear", "no validation: numpy's own errors and silent bias broadcasts")
+@wrong("activations.collapse_linear", "no validation: numpy's own errors and silent bias broadcasts",
+       misconception="collapse-unchecked")
 def collapse_linear(kernels, biases):
     kernel = np.asarray(kernels[0], dtype=float)
     bias = np.asarray(biases[0], dtype=float)

@@ -7,7 +7,7 @@ from kitdev.mutation import right, wrong
 # ---------------------------------------------------------------- binary_encode
 
 
-@wrong("encoding.binary_encode", "returns the boolean comparison, not 0/1 ints")
+@wrong("encoding.binary_encode", "returns the boolean comparison, not 0/1 ints", misconception="binary-encode-booleans")
 def binary_encode(values, positive):
     array = np.asarray(values)
     if np.unique(array).size > 2:
@@ -17,7 +17,8 @@ def binary_encode(values, positive):
     return array == positive
 
 
-@wrong("encoding.binary_encode", "no check for a third value: it is silently encoded as 0")
+@wrong("encoding.binary_encode", "no check for a third value: it is silently encoded as 0",
+       misconception="binary-encode-values-unchecked")
 def binary_encode(values, positive):
     array = np.asarray(values)
     if not np.any(array == positive):
@@ -25,7 +26,8 @@ def binary_encode(values, positive):
     return (array == positive).astype(int)
 
 
-@wrong("encoding.binary_encode", "no check that positive occurs: a typo gives all zeros")
+@wrong("encoding.binary_encode", "no check that positive occurs: a typo gives all zeros",
+       misconception="binary-encode-values-unchecked")
 def binary_encode(values, positive):
     array = np.asarray(values)
     if np.unique(array).size > 2:
@@ -33,7 +35,7 @@ def binary_encode(values, positive):
     return (array == positive).astype(int)
 
 
-@wrong("encoding.binary_encode", "inverted: 1 where the value is NOT positive")
+@wrong("encoding.binary_encode", "inverted: 1 where the value is NOT positive", misconception="binary-encode-inverted")
 def binary_encode(values, positive):
     array = np.asarray(values)
     if np.unique(array).size > 2:
@@ -57,7 +59,8 @@ def binary_encode(values, positive):
 
 # ---------------------------------------------------------------- one_hot
 
-@wrong("encoding.one_hot", "num_classes defaults to max(labels), one class short")
+@wrong("encoding.one_hot", "num_classes defaults to max(labels), one class short",
+       misconception="one-hot-default-classes")
 def one_hot(labels, num_classes=None):
     label_vector = _label_vector(labels)
     k = int(label_vector.max()) if num_classes is None else _class_count(label_vector, num_classes)
@@ -66,7 +69,8 @@ def one_hot(labels, num_classes=None):
     return matrix
 
 
-@wrong("encoding.one_hot", "num_classes defaults to the number of distinct labels")
+@wrong("encoding.one_hot", "num_classes defaults to the number of distinct labels",
+       misconception="one-hot-default-classes")
 def one_hot(labels, num_classes=None):
     label_vector = _label_vector(labels)
     k = len(np.unique(label_vector)) if num_classes is None else _class_count(label_vector, num_classes)
@@ -75,7 +79,8 @@ def one_hot(labels, num_classes=None):
     return matrix
 
 
-@wrong("encoding.one_hot", "keras.utils.to_categorical's numpy path as is: a negative label wraps around")
+@wrong("encoding.one_hot", "keras.utils.to_categorical's numpy path as is: a negative label wraps around",
+       misconception="one-hot-labels-unchecked")
 def one_hot(labels, num_classes=None):
     array = np.asarray(labels)
     if array.ndim == 2 and array.shape[1] == 1:
@@ -93,7 +98,8 @@ def one_hot(labels, num_classes=None):
     return matrix
 
 
-@wrong("encoding.one_hot", "casts float labels with astype(int): 1.5 silently becomes class 1")
+@wrong("encoding.one_hot", "casts float labels with astype(int): 1.5 silently becomes class 1",
+       misconception="one-hot-labels-unchecked")
 def one_hot(labels, num_classes=None):
     array = np.asarray(labels)
     if array.ndim == 2 and array.shape[1] == 1:
@@ -107,14 +113,15 @@ def one_hot(labels, num_classes=None):
     return np.eye(k)[label_vector]
 
 
-@wrong("encoding.one_hot", "no check against num_classes: numpy's IndexError instead of a ValueError")
+@wrong("encoding.one_hot", "no check against num_classes: numpy's IndexError instead of a ValueError",
+       misconception="one-hot-labels-unchecked")
 def one_hot(labels, num_classes=None):
     label_vector = _label_vector(labels)
     k = int(label_vector.max()) + 1 if num_classes is None else int(num_classes)
     return np.eye(k)[label_vector]
 
 
-@wrong("encoding.one_hot", "(n, 1) labels give an (n, 1, k) array")
+@wrong("encoding.one_hot", "(n, 1) labels give an (n, 1, k) array", misconception="one-hot-column-labels")
 def one_hot(labels, num_classes=None):
     array = np.asarray(labels)
     label_vector = _label_vector(array.reshape(-1))
@@ -151,7 +158,8 @@ def one_hot(labels, num_classes=None):
 
 # ---------------------------------------------------------------- one_hot_categories
 
-@wrong("encoding.one_hot_categories", "default categories in order of first appearance, not sorted")
+@wrong("encoding.one_hot_categories", "default categories in order of first appearance, not sorted",
+       misconception="categories-order")
 def one_hot_categories(values, categories=None):
     items = _as_items(values, "values")
     order = list(dict.fromkeys(items)) if categories is None else _as_items(categories, "categories")
@@ -165,7 +173,8 @@ def one_hot_categories(values, categories=None):
     return matrix, order
 
 
-@wrong("encoding.one_hot_categories", "an unknown value gets a row of zeros instead of an error")
+@wrong("encoding.one_hot_categories", "an unknown value gets a row of zeros instead of an error",
+       misconception="categories-unknown-value")
 def one_hot_categories(values, categories=None):
     items = _as_items(values, "values")
     order = _sorted_distinct(items) if categories is None else _as_items(categories, "categories")
@@ -178,7 +187,8 @@ def one_hot_categories(values, categories=None):
     return matrix, order
 
 
-@wrong("encoding.one_hot_categories", "the error for an unknown value does not say which value")
+@wrong("encoding.one_hot_categories", "the error for an unknown value does not say which value",
+       misconception="categories-unknown-value")
 def one_hot_categories(values, categories=None):
     items = _as_items(values, "values")
     order = _sorted_distinct(items) if categories is None else _as_items(categories, "categories")
@@ -189,7 +199,8 @@ def one_hot_categories(values, categories=None):
     return np.array([[1.0 if item == c else 0.0 for c in order] for item in items]).reshape(len(items), -1), order
 
 
-@wrong("encoding.one_hot_categories", "sorts the given categories too, ignoring their order")
+@wrong("encoding.one_hot_categories", "sorts the given categories too, ignoring their order",
+       misconception="categories-order")
 def one_hot_categories(values, categories=None):
     items = _as_items(values, "values")
     order = _sorted_distinct(items if categories is None else _as_items(categories, "categories"))
@@ -201,7 +212,8 @@ def one_hot_categories(values, categories=None):
     return matrix, order
 
 
-@wrong("encoding.one_hot_categories", "np.unique for the categories: tuples are broken into their items")
+@wrong("encoding.one_hot_categories", "np.unique for the categories: tuples are broken into their items",
+       misconception="categories-np-unique")
 def one_hot_categories(values, categories=None):
     array = np.asarray(values)
     order = np.unique(array).tolist() if categories is None else list(categories)
@@ -215,7 +227,7 @@ def one_hot_categories(values, categories=None):
     return matrix, order
 
 
-@wrong("encoding.one_hot_categories", "repeated categories are not rejected")
+@wrong("encoding.one_hot_categories", "repeated categories are not rejected", misconception="categories-repeated")
 def one_hot_categories(values, categories=None):
     items = _as_items(values, "values")
     order = _sorted_distinct(items) if categories is None else _as_items(categories, "categories")
@@ -258,7 +270,7 @@ def one_hot_categories(values, categories=None):
 
 # ---------------------------------------------------------------- decode_one_hot
 
-@wrong("encoding.decode_one_hot", "argmax over axis 0: one answer per column")
+@wrong("encoding.decode_one_hot", "argmax over axis 0: one answer per column", misconception="decode-wrong-axis")
 def decode_one_hot(matrix):
     array = np.asarray(matrix)
     if array.ndim != 2 or array.shape[1] == 0:
@@ -266,7 +278,7 @@ def decode_one_hot(matrix):
     return np.argmax(array, axis=0)
 
 
-@wrong("encoding.decode_one_hot", "the last index wins a tie")
+@wrong("encoding.decode_one_hot", "the last index wins a tie", misconception="decode-tie-and-shape")
 def decode_one_hot(matrix):
     array = np.asarray(matrix)
     if array.ndim != 2 or array.shape[1] == 0:
@@ -274,7 +286,7 @@ def decode_one_hot(matrix):
     return array.shape[1] - 1 - np.argmax(array[:, ::-1], axis=1)
 
 
-@wrong("encoding.decode_one_hot", "returns float labels")
+@wrong("encoding.decode_one_hot", "returns float labels", misconception="decode-float-labels")
 def decode_one_hot(matrix):
     array = np.asarray(matrix, dtype=float)
     if array.ndim != 2 or array.shape[1] == 0:
@@ -282,12 +294,14 @@ def decode_one_hot(matrix):
     return np.argmax(array, axis=1).astype(float)
 
 
-@wrong("encoding.decode_one_hot", "no shape check: a 1-d vector gives one number instead of an error")
+@wrong("encoding.decode_one_hot", "no shape check: a 1-d vector gives one number instead of an error",
+       misconception="decode-tie-and-shape")
 def decode_one_hot(matrix):
     return np.argmax(np.asarray(matrix), axis=-1)
 
 
-@wrong("encoding.decode_one_hot", "the position of the first 1.0: wrong for probabilities")
+@wrong("encoding.decode_one_hot", "the position of the first 1.0: wrong for probabilities",
+       misconception="decode-first-one")
 def decode_one_hot(matrix):
     array = np.asarray(matrix)
     if array.ndim != 2 or array.shape[1] == 0:

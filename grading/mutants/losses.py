@@ -11,19 +11,22 @@ from kitdev.mutation import right, wrong
 # ---------------------------------------------------------------- mean_squared_error
 
 
-@wrong("losses.mean_squared_error", "(n,) labels minus (n, 1) predictions broadcast into an (n, n) table")
+@wrong("losses.mean_squared_error", "(n,) labels minus (n, 1) predictions broadcast into an (n, n) table",
+       misconception="mse-broadcast-table")
 def mean_squared_error(y_true, y_pred):
     truth, prediction = np.asarray(y_true, dtype=float), np.asarray(y_pred, dtype=float)
     return np.asarray(np.mean((truth - prediction) ** 2, axis=-1))
 
 
-@wrong("losses.mean_squared_error", "sums the squared errors over the last axis instead of averaging")
+@wrong("losses.mean_squared_error", "sums the squared errors over the last axis instead of averaging",
+       misconception="mse-sum-not-mean")
 def mean_squared_error(y_true, y_pred):
     truth, prediction = _matched_float_arrays(y_true, y_pred)
     return np.asarray(np.sum(np.square(truth - prediction), axis=-1))
 
 
-@wrong("losses.mean_squared_error", "averages over the whole batch: one number instead of one per sample")
+@wrong("losses.mean_squared_error", "averages over the whole batch: one number instead of one per sample",
+       misconception="mse-batch-mean")
 def mean_squared_error(y_true, y_pred):
     truth, prediction = _matched_float_arrays(y_true, y_pred)
     return np.asarray(np.mean(np.square(truth - prediction)))
@@ -53,19 +56,22 @@ def mean_squared_error(y_true, y_pred):
 # ---------------------------------------------------------------- mean_absolute_error
 
 
-@wrong("losses.mean_absolute_error", "the book's formula: the sum of |y - y_hat|, without 1/k")
+@wrong("losses.mean_absolute_error", "the book's formula: the sum of |y - y_hat|, without 1/k",
+       misconception="mae-book-sum")
 def mean_absolute_error(y_true, y_pred):
     truth, prediction = _matched_float_arrays(y_true, y_pred)
     return np.asarray(np.sum(np.abs(truth - prediction), axis=-1))
 
 
-@wrong("losses.mean_absolute_error", "forgets the absolute value: errors of opposite sign cancel")
+@wrong("losses.mean_absolute_error", "forgets the absolute value: errors of opposite sign cancel",
+       misconception="mae-no-abs")
 def mean_absolute_error(y_true, y_pred):
     truth, prediction = _matched_float_arrays(y_true, y_pred)
     return _mean_over_last_axis(truth - prediction)
 
 
-@wrong("losses.mean_absolute_error", "(n,) labels against (n, 1) predictions broadcast into an (n, n) table")
+@wrong("losses.mean_absolute_error", "(n,) labels against (n, 1) predictions broadcast into an (n, n) table",
+       misconception="mae-broadcast-table")
 def mean_absolute_error(y_true, y_pred):
     difference = np.subtract(y_true, y_pred, dtype=np.float64)
     return np.asarray(np.mean(np.abs(difference), axis=-1))
@@ -80,25 +86,29 @@ def mean_absolute_error(y_true, y_pred):
 # ---------------------------------------------------------------- mean_absolute_percentage_error
 
 
-@wrong("losses.mean_absolute_percentage_error", "a fraction, not a percentage: forgets the factor 100")
+@wrong("losses.mean_absolute_percentage_error", "a fraction, not a percentage: forgets the factor 100",
+       misconception="mape-percent-of-target")
 def mean_absolute_percentage_error(y_true, y_pred):
     truth, prediction = _matched_float_arrays(y_true, y_pred)
     return _mean_over_last_axis(np.abs(truth - prediction) / np.maximum(np.abs(truth), EPSILON))
 
 
-@wrong("losses.mean_absolute_percentage_error", "divides by |y_true| without the floor eps: a zero target gives inf")
+@wrong("losses.mean_absolute_percentage_error", "divides by |y_true| without the floor eps: a zero target gives inf",
+       misconception="mape-zero-target")
 def mean_absolute_percentage_error(y_true, y_pred):
     truth, prediction = _matched_float_arrays(y_true, y_pred)
     return 100.0 * _mean_over_last_axis(np.abs((truth - prediction) / truth))
 
 
-@wrong("losses.mean_absolute_percentage_error", "max(y_true, eps) without the absolute value: negative targets break")
+@wrong("losses.mean_absolute_percentage_error", "max(y_true, eps) without the absolute value: negative targets break",
+       misconception="mape-zero-target")
 def mean_absolute_percentage_error(y_true, y_pred):
     truth, prediction = _matched_float_arrays(y_true, y_pred)
     return 100.0 * _mean_over_last_axis(np.abs(truth - prediction) / np.maximum(truth, EPSILON))
 
 
-@wrong("losses.mean_absolute_percentage_error", "divides by the prediction instead of the target")
+@wrong("losses.mean_absolute_percentage_error", "divides by the prediction instead of the target",
+       misconception="mape-percent-of-target")
 def mean_absolute_percentage_error(y_true, y_pred):
     truth, prediction = _matched_float_arrays(y_true, y_pred)
     return 100.0 * _mean_over_last_axis(np.abs(truth - prediction) / np.maximum(np.abs(prediction), EPSILON))
@@ -115,27 +125,30 @@ def mean_absolute_percentage_error(y_true, y_pred):
 # ---------------------------------------------------------------- mean_squared_logarithmic_error
 
 
-@wrong("losses.mean_squared_logarithmic_error", "no floor at eps: zeros and negatives go straight into the log")
+@wrong("losses.mean_squared_logarithmic_error", "no floor at eps: zeros and negatives go straight into the log",
+       misconception="msle-floor")
 def mean_squared_logarithmic_error(y_true, y_pred):
     truth, prediction = _matched_float_arrays(y_true, y_pred)
     return _mean_over_last_axis(np.square(np.log(prediction + 1.0) - np.log(truth + 1.0)))
 
 
-@wrong("losses.mean_squared_logarithmic_error", "ln(y) instead of ln(y + 1)")
+@wrong("losses.mean_squared_logarithmic_error", "ln(y) instead of ln(y + 1)", misconception="msle-log-plus-one")
 def mean_squared_logarithmic_error(y_true, y_pred):
     truth, prediction = _matched_float_arrays(y_true, y_pred)
     return _mean_over_last_axis(np.square(np.log(np.maximum(prediction, EPSILON))
                                           - np.log(np.maximum(truth, EPSILON))))
 
 
-@wrong("losses.mean_squared_logarithmic_error", "the root of the mean (RMSLE) instead of the mean")
+@wrong("losses.mean_squared_logarithmic_error", "the root of the mean (RMSLE) instead of the mean",
+       misconception="msle-root")
 def mean_squared_logarithmic_error(y_true, y_pred):
     truth, prediction = _matched_float_arrays(y_true, y_pred)
     difference = np.log(np.maximum(prediction, EPSILON) + 1.0) - np.log(np.maximum(truth, EPSILON) + 1.0)
     return np.sqrt(_mean_over_last_axis(np.square(difference)))
 
 
-@wrong("losses.mean_squared_logarithmic_error", "clips with np.clip(y, eps, None) on y_pred only")
+@wrong("losses.mean_squared_logarithmic_error", "clips with np.clip(y, eps, None) on y_pred only",
+       misconception="msle-floor")
 def mean_squared_logarithmic_error(y_true, y_pred):
     truth, prediction = _matched_float_arrays(y_true, y_pred)
     difference = np.log(np.clip(prediction, EPSILON, None) + 1.0) - np.log(truth + 1.0)
@@ -152,7 +165,7 @@ def mean_squared_logarithmic_error(y_true, y_pred):
 # ---------------------------------------------------------------- binary_crossentropy
 
 
-@wrong("losses.binary_crossentropy", "the book's log2 instead of the natural log")
+@wrong("losses.binary_crossentropy", "the book's log2 instead of the natural log", misconception="bce-log-and-sign")
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     truth, prediction = _matched_float_arrays(y_true, y_pred)
     smoothing = _checked_label_smoothing(label_smoothing)
@@ -163,7 +176,8 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     return _mean_over_last_axis(-(truth * np.log2(p) + (1.0 - truth) * np.log2(1.0 - p)))
 
 
-@wrong("losses.binary_crossentropy", "the book's missing minus sign: the loss is negative")
+@wrong("losses.binary_crossentropy", "the book's missing minus sign: the loss is negative",
+       misconception="bce-log-and-sign")
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     truth, prediction = _matched_float_arrays(y_true, y_pred)
     smoothing = _checked_label_smoothing(label_smoothing)
@@ -175,7 +189,8 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     return _mean_over_last_axis(truth * np.log(p) + (1.0 - truth) * np.log(1.0 - p))
 
 
-@wrong("losses.binary_crossentropy", "no clipping: a probability of exactly 0 or 1 gives ln 0")
+@wrong("losses.binary_crossentropy", "no clipping: a probability of exactly 0 or 1 gives ln 0",
+       misconception="bce-clip-and-smoothing")
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     truth, prediction = _matched_float_arrays(y_true, y_pred)
     smoothing = _checked_label_smoothing(label_smoothing)
@@ -186,7 +201,8 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     return _mean_over_last_axis(-(truth * np.log(prediction) + (1.0 - truth) * np.log(1.0 - prediction)))
 
 
-@wrong("losses.binary_crossentropy", "unstable logits: ln(sigmoid(z)) overflows for z = -1e4")
+@wrong("losses.binary_crossentropy", "unstable logits: ln(sigmoid(z)) overflows for z = -1e4",
+       misconception="bce-logits")
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     truth, prediction = _matched_float_arrays(y_true, y_pred)
     smoothing = _checked_label_smoothing(label_smoothing)
@@ -198,7 +214,8 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     return _mean_over_last_axis(-(truth * np.log(p) + (1.0 - truth) * np.log(1.0 - p)))
 
 
-@wrong("losses.binary_crossentropy", "logits through a sigmoid and then clipped: 1e4 costs 16, not 1e4")
+@wrong("losses.binary_crossentropy", "logits through a sigmoid and then clipped: 1e4 costs 16, not 1e4",
+       misconception="bce-logits")
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     truth, prediction = _matched_float_arrays(y_true, y_pred)
     smoothing = _checked_label_smoothing(label_smoothing)
@@ -209,7 +226,8 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     return _mean_over_last_axis(-(truth * np.log(p) + (1.0 - truth) * np.log(1.0 - p)))
 
 
-@wrong("losses.binary_crossentropy", "label smoothing with s/K, K the size of the last axis, instead of s/2")
+@wrong("losses.binary_crossentropy", "label smoothing with s/K, K the size of the last axis, instead of s/2",
+       misconception="bce-clip-and-smoothing")
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     truth, prediction = _matched_float_arrays(y_true, y_pred)
     smoothing = _checked_label_smoothing(label_smoothing)
@@ -221,7 +239,8 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     return _mean_over_last_axis(-(truth * np.log(p) + (1.0 - truth) * np.log(1.0 - p)))
 
 
-@wrong("losses.binary_crossentropy", "no check of label_smoothing: 1.5 gives a silent nonsense loss")
+@wrong("losses.binary_crossentropy", "no check of label_smoothing: 1.5 gives a silent nonsense loss",
+       misconception="bce-clip-and-smoothing")
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     truth, prediction = _matched_float_arrays(y_true, y_pred)
     truth = truth * (1.0 - label_smoothing) + 0.5 * label_smoothing
@@ -232,7 +251,8 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     return _mean_over_last_axis(-(truth * np.log(p) + (1.0 - truth) * np.log(1.0 - p)))
 
 
-@wrong("losses.binary_crossentropy", "(n,) labels against (n, 1) probabilities broadcast into an (n, n) table")
+@wrong("losses.binary_crossentropy", "(n,) labels against (n, 1) probabilities broadcast into an (n, n) table",
+       misconception="bce-broadcast-table")
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     smoothing = _checked_label_smoothing(label_smoothing)
     truth = np.asarray(y_true, dtype=np.float64) * (1.0 - smoothing) + 0.5 * smoothing
@@ -262,7 +282,8 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
 # ---------------------------------------------------------------- categorical_crossentropy
 
 
-@wrong("losses.categorical_crossentropy", "the book's log2 instead of the natural log")
+@wrong("losses.categorical_crossentropy", "the book's log2 instead of the natural log",
+       misconception="cce-log-sign-sum")
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     truth, prediction = _matched_float_arrays(y_true, y_pred)
     smoothing = _checked_label_smoothing(label_smoothing)
@@ -273,7 +294,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     return np.asarray(-np.sum(truth * np.log2(p), axis=-1))
 
 
-@wrong("losses.categorical_crossentropy", "the book's missing minus sign")
+@wrong("losses.categorical_crossentropy", "the book's missing minus sign", misconception="cce-log-sign-sum")
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     truth, prediction = _matched_float_arrays(y_true, y_pred)
     smoothing = _checked_label_smoothing(label_smoothing)
@@ -284,7 +305,8 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     return np.asarray(np.sum(truth * np.log(p), axis=-1))
 
 
-@wrong("losses.categorical_crossentropy", "no row rescaling: rows that do not sum to 1 are taken as they are")
+@wrong("losses.categorical_crossentropy", "no row rescaling: rows that do not sum to 1 are taken as they are",
+       misconception="cce-keras-order")
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     truth, prediction = _matched_float_arrays(y_true, y_pred)
     smoothing = _checked_label_smoothing(label_smoothing)
@@ -294,7 +316,8 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     return np.asarray(-np.sum(truth * np.log(np.clip(prediction, EPSILON, 1.0 - EPSILON)), axis=-1))
 
 
-@wrong("losses.categorical_crossentropy", "no clipping: a probability of exactly 0 gives 0 * ln 0 = nan")
+@wrong("losses.categorical_crossentropy", "no clipping: a probability of exactly 0 gives 0 * ln 0 = nan",
+       misconception="cce-keras-order")
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     truth, prediction = _matched_float_arrays(y_true, y_pred)
     smoothing = _checked_label_smoothing(label_smoothing)
@@ -304,7 +327,8 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     return np.asarray(-np.sum(truth * np.log(prediction / prediction.sum(axis=-1, keepdims=True)), axis=-1))
 
 
-@wrong("losses.categorical_crossentropy", "label smoothing with s/2 as in the binary loss, instead of s/K")
+@wrong("losses.categorical_crossentropy", "label smoothing with s/2 as in the binary loss, instead of s/K",
+       misconception="cce-keras-order")
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     truth, prediction = _matched_float_arrays(y_true, y_pred)
     smoothing = _checked_label_smoothing(label_smoothing)
@@ -315,7 +339,8 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     return np.asarray(-np.sum(truth * np.log(p), axis=-1))
 
 
-@wrong("losses.categorical_crossentropy", "unstable softmax: exp of logits of 1e4 overflows")
+@wrong("losses.categorical_crossentropy", "unstable softmax: exp of logits of 1e4 overflows",
+       misconception="cce-logits")
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     truth, prediction = _matched_float_arrays(y_true, y_pred)
     smoothing = _checked_label_smoothing(label_smoothing)
@@ -326,7 +351,8 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     return np.asarray(-np.sum(truth * np.log(p), axis=-1))
 
 
-@wrong("losses.categorical_crossentropy", "stable softmax, but then clipped probabilities: -1e4 costs 16, not 1e4")
+@wrong("losses.categorical_crossentropy", "stable softmax, but then clipped probabilities: -1e4 costs 16, not 1e4",
+       misconception="cce-logits")
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     truth, prediction = _matched_float_arrays(y_true, y_pred)
     smoothing = _checked_label_smoothing(label_smoothing)
@@ -337,7 +363,8 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     return np.asarray(-np.sum(truth * np.log(p), axis=-1))
 
 
-@wrong("losses.categorical_crossentropy", "averages over the classes instead of summing")
+@wrong("losses.categorical_crossentropy", "averages over the classes instead of summing",
+       misconception="cce-log-sign-sum")
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     truth, prediction = _matched_float_arrays(y_true, y_pred)
     smoothing = _checked_label_smoothing(label_smoothing)
@@ -373,7 +400,8 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
 # ---------------------------------------------------------------- sparse_categorical_crossentropy
 
 
-@wrong("losses.sparse_categorical_crossentropy", "(n, 1) labels used as fancy indices: an (n, n) table")
+@wrong("losses.sparse_categorical_crossentropy", "(n, 1) labels used as fancy indices: an (n, n) table",
+       misconception="scce-column-labels")
 def sparse_categorical_crossentropy(y_true, y_pred):
     prediction = np.clip(np.asarray(y_pred, dtype=np.float64), EPSILON, 1.0 - EPSILON)
     labels = np.asarray(y_true).astype(int)
@@ -383,7 +411,8 @@ def sparse_categorical_crossentropy(y_true, y_pred):
     return np.asarray(-np.log(chosen) + np.log(prediction.sum(axis=-1)))
 
 
-@wrong("losses.sparse_categorical_crossentropy", "no range check: label -1 silently picks the last class")
+@wrong("losses.sparse_categorical_crossentropy", "no range check: label -1 silently picks the last class",
+       misconception="scce-labels-unchecked")
 def sparse_categorical_crossentropy(y_true, y_pred):
     prediction = _as_float_array(y_pred, "y_pred")
     labels = np.asarray(y_true, dtype=np.float64).reshape(prediction.shape[:-1]).astype(np.intp)
@@ -392,7 +421,8 @@ def sparse_categorical_crossentropy(y_true, y_pred):
     return np.asarray(-np.log(chosen) + np.log(clipped.sum(axis=-1)))
 
 
-@wrong("losses.sparse_categorical_crossentropy", "truncates non-integral labels like Keras instead of rejecting them")
+@wrong("losses.sparse_categorical_crossentropy", "truncates non-integral labels like Keras instead of rejecting them",
+       misconception="scce-labels-unchecked")
 def sparse_categorical_crossentropy(y_true, y_pred):
     prediction = _as_float_array(y_pred, "y_pred")
     raw = np.asarray(y_true, dtype=np.float64)
@@ -406,7 +436,8 @@ def sparse_categorical_crossentropy(y_true, y_pred):
     return np.asarray(-np.log(chosen) + np.log(clipped.sum(axis=-1)))
 
 
-@wrong("losses.sparse_categorical_crossentropy", "-ln of the clipped probability, without Keras's rescaling of the row")
+@wrong("losses.sparse_categorical_crossentropy", "-ln of the clipped probability, without Keras's rescaling of the row",
+       misconception="scce-row-rescaling")
 def sparse_categorical_crossentropy(y_true, y_pred):
     prediction = _as_float_array(y_pred, "y_pred")
     labels = _checked_class_labels(y_true, prediction)
@@ -414,7 +445,8 @@ def sparse_categorical_crossentropy(y_true, y_pred):
     return np.asarray(-np.log(np.take_along_axis(clipped, labels[..., None], axis=-1)[..., 0]))
 
 
-@wrong("losses.sparse_categorical_crossentropy", "the book's log2 instead of the natural log")
+@wrong("losses.sparse_categorical_crossentropy", "the book's log2 instead of the natural log",
+       misconception="scce-log2")
 def sparse_categorical_crossentropy(y_true, y_pred):
     prediction = _as_float_array(y_pred, "y_pred")
     labels = _checked_class_labels(y_true, prediction)
@@ -444,7 +476,8 @@ def sparse_categorical_crossentropy(y_true, y_pred):
 # ---------------------------------------------------------------- reduce_loss
 
 
-@wrong("losses.reduce_loss", "divides by the sum of the weights (a weighted mean), not the number of losses")
+@wrong("losses.reduce_loss", "divides by the sum of the weights (a weighted mean), not the number of losses",
+       misconception="reduce-loss-divisor")
 def reduce_loss(per_sample, sample_weight=None):
     losses = np.asarray(per_sample, dtype=np.float64)
     if sample_weight is None:
@@ -453,7 +486,7 @@ def reduce_loss(per_sample, sample_weight=None):
     return float(np.sum(losses.reshape(-1) * weights) / np.sum(weights))
 
 
-@wrong("losses.reduce_loss", "divides by the number of nonzero weights")
+@wrong("losses.reduce_loss", "divides by the number of nonzero weights", misconception="reduce-loss-divisor")
 def reduce_loss(per_sample, sample_weight=None):
     losses = np.asarray(per_sample, dtype=np.float64).reshape(-1)
     if sample_weight is None:
@@ -462,12 +495,13 @@ def reduce_loss(per_sample, sample_weight=None):
     return float(np.sum(losses * weights) / np.count_nonzero(weights))
 
 
-@wrong("losses.reduce_loss", "ignores sample_weight")
+@wrong("losses.reduce_loss", "ignores sample_weight", misconception="reduce-loss-ignores-weights")
 def reduce_loss(per_sample, sample_weight=None):
     return float(np.mean(np.asarray(per_sample, dtype=np.float64)))
 
 
-@wrong("losses.reduce_loss", "(n,) losses times (n, 1) weights broadcast into an (n, n) table")
+@wrong("losses.reduce_loss", "(n,) losses times (n, 1) weights broadcast into an (n, n) table",
+       misconception="reduce-loss-divisor")
 def reduce_loss(per_sample, sample_weight=None):
     losses = np.asarray(per_sample, dtype=np.float64)
     if sample_weight is None:

@@ -9,13 +9,14 @@ from kitdev.mutation import right, wrong
 # ---------------------------------------------------------------- binary_accuracy
 
 
-@wrong("metrics.binary_accuracy", ">= instead of > at the threshold")
+@wrong("metrics.binary_accuracy", ">= instead of > at the threshold", misconception="binary-accuracy-strict-threshold")
 def binary_accuracy(y_true, y_pred, threshold=0.5):
     y_true, y_pred = _matched(y_true, y_pred)
     return float(np.mean(y_true == (y_pred >= _number(threshold, "threshold"))))
 
 
-@wrong("metrics.binary_accuracy", "labels (n,) against predictions (n, 1) broadcast to (n, n)")
+@wrong("metrics.binary_accuracy", "labels (n,) against predictions (n, 1) broadcast to (n, n)",
+       misconception="binary-accuracy-broadcast-table")
 def binary_accuracy(y_true, y_pred, threshold=0.5):
     y_true, y_pred = _numeric(y_true, "y_true"), _numeric(y_pred, "y_pred")
     if len(y_true) != len(y_pred):
@@ -23,14 +24,15 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
     return float(np.mean(y_true == (y_pred > _number(threshold, "threshold"))))
 
 
-@wrong("metrics.binary_accuracy", "rounds the predictions: the threshold is ignored")
+@wrong("metrics.binary_accuracy", "rounds the predictions: the threshold is ignored",
+       misconception="binary-accuracy-rounds")
 def binary_accuracy(y_true, y_pred, threshold=0.5):
     y_true, y_pred = _matched(y_true, y_pred)
     _number(threshold, "threshold")
     return float(np.mean(y_true == np.round(y_pred)))
 
 
-@wrong("metrics.binary_accuracy", "the number of hits, not the fraction")
+@wrong("metrics.binary_accuracy", "the number of hits, not the fraction", misconception="binary-accuracy-count")
 def binary_accuracy(y_true, y_pred, threshold=0.5):
     y_true, y_pred = _matched(y_true, y_pred)
     return float(np.sum(y_true == (y_pred > _number(threshold, "threshold"))))
@@ -55,7 +57,7 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
 
 # ---------------------------------------------------------------- categorical_accuracy
 
-@wrong("metrics.categorical_accuracy", "the last index wins a tie")
+@wrong("metrics.categorical_accuracy", "the last index wins a tie", misconception="categorical-accuracy-argmax")
 def categorical_accuracy(y_true, y_pred):
     y_true, y_pred = _numeric(y_true, "y_true"), _numeric(y_pred, "y_pred")
     if y_true.shape != y_pred.shape or y_pred.ndim != 2:
@@ -64,7 +66,8 @@ def categorical_accuracy(y_true, y_pred):
     return float(np.mean(np.argmax(y_true, axis=1) == last))
 
 
-@wrong("metrics.categorical_accuracy", "argmax over the wrong axis (samples instead of classes)")
+@wrong("metrics.categorical_accuracy", "argmax over the wrong axis (samples instead of classes)",
+       misconception="categorical-accuracy-argmax")
 def categorical_accuracy(y_true, y_pred):
     y_true, y_pred = _numeric(y_true, "y_true"), _numeric(y_pred, "y_pred")
     if y_true.shape != y_pred.shape or y_pred.ndim != 2:
@@ -72,7 +75,8 @@ def categorical_accuracy(y_true, y_pred):
     return float(np.mean(np.argmax(y_true, axis=0) == np.argmax(y_pred, axis=0)))
 
 
-@wrong("metrics.categorical_accuracy", "compares every element like binary accuracy")
+@wrong("metrics.categorical_accuracy", "compares every element like binary accuracy",
+       misconception="categorical-accuracy-elementwise")
 def categorical_accuracy(y_true, y_pred):
     y_true, y_pred = _numeric(y_true, "y_true"), _numeric(y_pred, "y_pred")
     if y_true.shape != y_pred.shape:
@@ -80,7 +84,8 @@ def categorical_accuracy(y_true, y_pred):
     return float(np.mean(y_true == (y_pred > 0.5)))
 
 
-@wrong("metrics.categorical_accuracy", "no shape check: a class count mismatch passes silently")
+@wrong("metrics.categorical_accuracy", "no shape check: a class count mismatch passes silently",
+       misconception="categorical-accuracy-argmax")
 def categorical_accuracy(y_true, y_pred):
     y_true, y_pred = _numeric(y_true, "y_true"), _numeric(y_pred, "y_pred")
     if len(y_true) != len(y_pred):
@@ -107,7 +112,8 @@ def categorical_accuracy(y_true, y_pred):
 
 # ---------------------------------------------------------------- sparse_categorical_accuracy
 
-@wrong("metrics.sparse_categorical_accuracy", "labels (n, 1) broadcast against (n,) predictions")
+@wrong("metrics.sparse_categorical_accuracy", "labels (n, 1) broadcast against (n,) predictions",
+       misconception="sparse-accuracy-labels")
 def sparse_categorical_accuracy(y_true, y_pred):
     y_true, y_pred = _numeric(y_true, "y_true"), _numeric(y_pred, "y_pred")
     if len(y_true) != len(y_pred):
@@ -115,7 +121,7 @@ def sparse_categorical_accuracy(y_true, y_pred):
     return float(np.mean(y_true == np.argmax(y_pred, axis=1)))
 
 
-@wrong("metrics.sparse_categorical_accuracy", "the last index wins a tie")
+@wrong("metrics.sparse_categorical_accuracy", "the last index wins a tie", misconception="sparse-accuracy-tie")
 def sparse_categorical_accuracy(y_true, y_pred):
     y_true, y_pred = _numeric(y_true, "y_true").reshape(-1), _numeric(y_pred, "y_pred")
     if y_pred.ndim != 2 or y_true.shape != (len(y_pred),):
@@ -124,7 +130,8 @@ def sparse_categorical_accuracy(y_true, y_pred):
     return float(np.mean(y_true == last))
 
 
-@wrong("metrics.sparse_categorical_accuracy", "a labels count that differs from the rows is not checked")
+@wrong("metrics.sparse_categorical_accuracy", "a labels count that differs from the rows is not checked",
+       misconception="sparse-accuracy-labels")
 def sparse_categorical_accuracy(y_true, y_pred):
     y_true, y_pred = _numeric(y_true, "y_true").reshape(-1), _numeric(y_pred, "y_pred")
     predicted = np.argmax(y_pred, axis=1)
@@ -151,7 +158,7 @@ def sparse_categorical_accuracy(y_true, y_pred):
 
 # ---------------------------------------------------------------- predict_labels
 
-@wrong("metrics.predict_labels", ">= instead of > at the threshold")
+@wrong("metrics.predict_labels", ">= instead of > at the threshold", misconception="predict-labels-threshold")
 def predict_labels(probabilities, threshold=0.5):
     probabilities = _numeric(probabilities, "probabilities")
     if not np.all((probabilities >= 0) & (probabilities <= 1)):
@@ -161,7 +168,7 @@ def predict_labels(probabilities, threshold=0.5):
     return (probabilities >= threshold).astype(np.int64)
 
 
-@wrong("metrics.predict_labels", "returns booleans instead of 0/1 integers")
+@wrong("metrics.predict_labels", "returns booleans instead of 0/1 integers", misconception="predict-labels-booleans")
 def predict_labels(probabilities, threshold=0.5):
     probabilities = _numeric(probabilities, "probabilities")
     if not np.all((probabilities >= 0) & (probabilities <= 1)):
@@ -171,7 +178,8 @@ def predict_labels(probabilities, threshold=0.5):
     return probabilities > threshold
 
 
-@wrong("metrics.predict_labels", "rounds the probabilities: the threshold is ignored")
+@wrong("metrics.predict_labels", "rounds the probabilities: the threshold is ignored",
+       misconception="predict-labels-threshold")
 def predict_labels(probabilities, threshold=0.5):
     probabilities = _numeric(probabilities, "probabilities")
     if not np.all((probabilities >= 0) & (probabilities <= 1)):
@@ -181,7 +189,8 @@ def predict_labels(probabilities, threshold=0.5):
     return np.round(probabilities).astype(np.int64)
 
 
-@wrong("metrics.predict_labels", "no range check: NaN and 1.2 become labels")
+@wrong("metrics.predict_labels", "no range check: NaN and 1.2 become labels",
+       misconception="predict-labels-range-unchecked")
 def predict_labels(probabilities, threshold=0.5):
     probabilities = _numeric(probabilities, "probabilities")
     if not 0 <= _number(threshold, "threshold") <= 1:
@@ -201,7 +210,7 @@ def predict_labels(probabilities, threshold=0.5):
 
 # ---------------------------------------------------------------- confusion_counts
 
-@wrong("metrics.confusion_counts", "tp and fp swapped")
+@wrong("metrics.confusion_counts", "tp and fp swapped", misconception="confusion-boxes")
 def confusion_counts(y_true, y_pred_labels):
     y_true, y_pred = _matched(y_true, y_pred_labels, pred_name="y_pred_labels")
     for name, labels in (("y_true", y_true), ("y_pred_labels", y_pred)):
@@ -211,7 +220,7 @@ def confusion_counts(y_true, y_pred_labels):
             "tn": int(np.sum((y_true == 0) & (y_pred == 0))), "fn": int(np.sum((y_true == 1) & (y_pred == 0)))}
 
 
-@wrong("metrics.confusion_counts", "fp and fn swapped (truth and prediction confused)")
+@wrong("metrics.confusion_counts", "fp and fn swapped (truth and prediction confused)", misconception="confusion-boxes")
 def confusion_counts(y_true, y_pred_labels):
     y_true, y_pred = _matched(y_true, y_pred_labels, pred_name="y_pred_labels")
     for name, labels in (("y_true", y_true), ("y_pred_labels", y_pred)):
@@ -221,7 +230,7 @@ def confusion_counts(y_true, y_pred_labels):
             "tn": int(np.sum((y_true == 0) & (y_pred == 0))), "fn": int(np.sum((y_true == 0) & (y_pred == 1)))}
 
 
-@wrong("metrics.confusion_counts", "numpy integers instead of Python ints")
+@wrong("metrics.confusion_counts", "numpy integers instead of Python ints", misconception="confusion-python-ints")
 def confusion_counts(y_true, y_pred_labels):
     y_true, y_pred = _matched(y_true, y_pred_labels, pred_name="y_pred_labels")
     for name, labels in (("y_true", y_true), ("y_pred_labels", y_pred)):
@@ -231,7 +240,7 @@ def confusion_counts(y_true, y_pred_labels):
             "tn": np.sum((y_true == 0) & (y_pred == 0)), "fn": np.sum((y_true == 1) & (y_pred == 0))}
 
 
-@wrong("metrics.confusion_counts", "no label check: a 2 counts as a 1")
+@wrong("metrics.confusion_counts", "no label check: a 2 counts as a 1", misconception="confusion-labels-unchecked")
 def confusion_counts(y_true, y_pred_labels):
     y_true, y_pred = _matched(y_true, y_pred_labels, pred_name="y_pred_labels")
     truth, guess = y_true > 0, y_pred > 0

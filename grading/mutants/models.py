@@ -9,21 +9,24 @@ from kitdev.mutation import right, wrong
 # ------------------------------------------------------------------ dense_connection_count
 
 
-@wrong("models.dense_connection_count", "adds the neurons instead of connecting each pair")
+@wrong("models.dense_connection_count", "adds the neurons instead of connecting each pair",
+       misconception="connections-added")
 def dense_connection_count(n_in, n_out):
     _check_size("n_in", n_in)
     _check_size("n_out", n_out)
     return n_in + n_out
 
 
-@wrong("models.dense_connection_count", "counts the biases of the second layer too")
+@wrong("models.dense_connection_count", "counts the biases of the second layer too",
+       misconception="connections-with-biases")
 def dense_connection_count(n_in, n_out):
     _check_size("n_in", n_in)
     _check_size("n_out", n_out)
     return n_in * n_out + n_out
 
 
-@wrong("models.dense_connection_count", "no validation: a zero-sized layer silently has 0 connections")
+@wrong("models.dense_connection_count", "no validation: a zero-sized layer silently has 0 connections",
+       misconception="connections-unchecked")
 def dense_connection_count(n_in, n_out):
     return int(n_in * n_out)
 
@@ -39,7 +42,7 @@ def dense_connection_count(n_in, n_out):
 # ------------------------------------------------------------------ dense_param_count
 
 
-@wrong("models.dense_param_count", "forgets the biases")
+@wrong("models.dense_param_count", "forgets the biases", misconception="param-count-biases")
 def dense_param_count(input_dim, layer_sizes, use_bias=True):
     _check_size("input_dim", input_dim)
     sizes = [int(n) for n in layer_sizes]
@@ -49,7 +52,8 @@ def dense_param_count(input_dim, layer_sizes, use_bias=True):
     return sum(a * b for a, b in zip(fan_in, sizes))
 
 
-@wrong("models.dense_param_count", "one bias per input instead of per neuron: (n_in + 1) * units counted as n_in * (units + 1)")
+@wrong("models.dense_param_count", "one bias per input instead of per neuron: (n_in + 1) * units counted as n_in * (units + 1)",
+       misconception="param-count-bias-per-input")
 def dense_param_count(input_dim, layer_sizes, use_bias=True):
     _check_size("input_dim", input_dim)
     sizes = [int(n) for n in layer_sizes]
@@ -59,7 +63,7 @@ def dense_param_count(input_dim, layer_sizes, use_bias=True):
     return sum(a * (b + (1 if use_bias else 0)) for a, b in zip(fan_in, sizes))
 
 
-@wrong("models.dense_param_count", "ignores use_bias")
+@wrong("models.dense_param_count", "ignores use_bias", misconception="param-count-biases")
 def dense_param_count(input_dim, layer_sizes, use_bias=True):
     _check_size("input_dim", input_dim)
     sizes = [int(n) for n in layer_sizes]
@@ -69,7 +73,8 @@ def dense_param_count(input_dim, layer_sizes, use_bias=True):
     return sum(a * b + b for a, b in zip(fan_in, sizes))
 
 
-@wrong("models.dense_param_count", "checks input_dim but not the layer sizes")
+@wrong("models.dense_param_count", "checks input_dim but not the layer sizes",
+       misconception="param-count-sizes-unchecked")
 def dense_param_count(input_dim, layer_sizes, use_bias=True):
     _check_size("input_dim", input_dim)
     total, fan_in = 0, int(input_dim)
@@ -95,21 +100,22 @@ def dense_param_count(input_dim, layer_sizes, use_bias=True):
 # ------------------------------------------------------------------ build_single_layer
 
 
-@wrong("models.build_single_layer", "relu inside the Dense layer: no separate Activation layer")
+@wrong("models.build_single_layer", "relu inside the Dense layer: no separate Activation layer",
+       misconception="single-layer-activation-layer")
 def build_single_layer(input_dim=15, units=10):
     _check_size("input_dim", input_dim)
     _check_size("units", units)
     return keras.Sequential([keras.Input(shape=(input_dim,)), keras.layers.Dense(units, activation="relu")])
 
 
-@wrong("models.build_single_layer", "no keras.Input: the model is not built")
+@wrong("models.build_single_layer", "no keras.Input: the model is not built", misconception="single-layer-input")
 def build_single_layer(input_dim=15, units=10):
     _check_size("input_dim", input_dim)
     _check_size("units", units)
     return keras.Sequential([keras.layers.Dense(units), keras.layers.Activation("relu")])
 
 
-@wrong("models.build_single_layer", "input_dim and units swapped")
+@wrong("models.build_single_layer", "input_dim and units swapped", misconception="single-layer-sizes-swapped")
 def build_single_layer(input_dim=15, units=10):
     _check_size("input_dim", input_dim)
     _check_size("units", units)
@@ -117,7 +123,8 @@ def build_single_layer(input_dim=15, units=10):
                              keras.layers.Activation("relu")])
 
 
-@wrong("models.build_single_layer", "Activation('sigmoid') instead of relu")
+@wrong("models.build_single_layer", "Activation('sigmoid') instead of relu",
+       misconception="single-layer-activation-layer")
 def build_single_layer(input_dim=15, units=10):
     _check_size("input_dim", input_dim)
     _check_size("units", units)
@@ -148,7 +155,7 @@ def build_single_layer(input_dim=15, units=10):
 # ------------------------------------------------------------------ build_binary_classifier
 
 
-@wrong("models.build_binary_classifier", "relu in the hidden layer")
+@wrong("models.build_binary_classifier", "relu in the hidden layer", misconception="binary-classifier-hidden-layer")
 def build_binary_classifier(input_dim=10, hidden_units=5):
     _check_size("input_dim", input_dim)
     _check_size("hidden_units", hidden_units)
@@ -156,7 +163,7 @@ def build_binary_classifier(input_dim=10, hidden_units=5):
                              keras.layers.Dense(1, activation="sigmoid")])
 
 
-@wrong("models.build_binary_classifier", "the output layer has no activation")
+@wrong("models.build_binary_classifier", "the output layer has no activation", misconception="binary-classifier-output")
 def build_binary_classifier(input_dim=10, hidden_units=5):
     _check_size("input_dim", input_dim)
     _check_size("hidden_units", hidden_units)
@@ -164,7 +171,8 @@ def build_binary_classifier(input_dim=10, hidden_units=5):
                              keras.layers.Dense(1)])
 
 
-@wrong("models.build_binary_classifier", "two softmax outputs instead of one sigmoid")
+@wrong("models.build_binary_classifier", "two softmax outputs instead of one sigmoid",
+       misconception="binary-classifier-output")
 def build_binary_classifier(input_dim=10, hidden_units=5):
     _check_size("input_dim", input_dim)
     _check_size("hidden_units", hidden_units)
@@ -172,7 +180,8 @@ def build_binary_classifier(input_dim=10, hidden_units=5):
                              keras.layers.Dense(2, activation="softmax")])
 
 
-@wrong("models.build_binary_classifier", "hidden width hard-coded to the book's 5")
+@wrong("models.build_binary_classifier", "hidden width hard-coded to the book's 5",
+       misconception="binary-classifier-width")
 def build_binary_classifier(input_dim=10, hidden_units=5):
     _check_size("input_dim", input_dim)
     _check_size("hidden_units", hidden_units)
@@ -192,7 +201,7 @@ def build_binary_classifier(input_dim=10, hidden_units=5):
 # ------------------------------------------------------------------ build_dropout_classifier
 
 
-@wrong("models.build_dropout_classifier", "the seed is not passed to Dropout")
+@wrong("models.build_dropout_classifier", "the seed is not passed to Dropout", misconception="dropout-arguments")
 def build_dropout_classifier(input_dim=10, hidden_units=5, rate=0.1, seed=100):
     _check_size("input_dim", input_dim)
     _check_size("hidden_units", hidden_units)
@@ -200,7 +209,7 @@ def build_dropout_classifier(input_dim=10, hidden_units=5, rate=0.1, seed=100):
                              keras.layers.Dropout(rate), keras.layers.Dense(1, activation="sigmoid")])
 
 
-@wrong("models.build_dropout_classifier", "dropout after the output layer")
+@wrong("models.build_dropout_classifier", "dropout after the output layer", misconception="dropout-place")
 def build_dropout_classifier(input_dim=10, hidden_units=5, rate=0.1, seed=100):
     _check_size("input_dim", input_dim)
     _check_size("hidden_units", hidden_units)
@@ -208,7 +217,7 @@ def build_dropout_classifier(input_dim=10, hidden_units=5, rate=0.1, seed=100):
                              keras.layers.Dense(1, activation="sigmoid"), keras.layers.Dropout(rate, seed=seed)])
 
 
-@wrong("models.build_dropout_classifier", "rate hard-coded to the book's 0.1")
+@wrong("models.build_dropout_classifier", "rate hard-coded to the book's 0.1", misconception="dropout-arguments")
 def build_dropout_classifier(input_dim=10, hidden_units=5, rate=0.1, seed=100):
     _check_size("input_dim", input_dim)
     _check_size("hidden_units", hidden_units)
@@ -233,7 +242,7 @@ def build_dropout_classifier(input_dim=10, hidden_units=5, rate=0.1, seed=100):
 # ------------------------------------------------------------------ build_deep_classifier
 
 
-@wrong("models.build_deep_classifier", "not compiled")
+@wrong("models.build_deep_classifier", "not compiled", misconception="deep-classifier-compile")
 def build_deep_classifier(input_dim=10):
     _check_size("input_dim", input_dim)
     return keras.Sequential([keras.Input(shape=(input_dim,))] +
@@ -241,7 +250,7 @@ def build_deep_classifier(input_dim=10):
                             [keras.layers.Dense(1, activation="sigmoid")])
 
 
-@wrong("models.build_deep_classifier", "the 4-unit layer is missing")
+@wrong("models.build_deep_classifier", "the 4-unit layer is missing", misconception="deep-classifier-layers")
 def build_deep_classifier(input_dim=10):
     _check_size("input_dim", input_dim)
     model = keras.Sequential([keras.Input(shape=(input_dim,))] +
@@ -251,7 +260,7 @@ def build_deep_classifier(input_dim=10):
     return model
 
 
-@wrong("models.build_deep_classifier", "mean squared error as the loss")
+@wrong("models.build_deep_classifier", "mean squared error as the loss", misconception="deep-classifier-compile")
 def build_deep_classifier(input_dim=10):
     _check_size("input_dim", input_dim)
     model = keras.Sequential([keras.Input(shape=(input_dim,))] +
@@ -261,7 +270,7 @@ def build_deep_classifier(input_dim=10):
     return model
 
 
-@wrong("models.build_deep_classifier", "plain SGD instead of Adam")
+@wrong("models.build_deep_classifier", "plain SGD instead of Adam", misconception="deep-classifier-compile")
 def build_deep_classifier(input_dim=10):
     _check_size("input_dim", input_dim)
     model = keras.Sequential([keras.Input(shape=(input_dim,))] +
@@ -271,7 +280,8 @@ def build_deep_classifier(input_dim=10):
     return model
 
 
-@wrong("models.build_deep_classifier", "from_logits=True although the output is a sigmoid")
+@wrong("models.build_deep_classifier", "from_logits=True although the output is a sigmoid",
+       misconception="deep-classifier-compile")
 def build_deep_classifier(input_dim=10):
     _check_size("input_dim", input_dim)
     model = keras.Sequential([keras.Input(shape=(input_dim,))] +
@@ -308,7 +318,8 @@ def build_deep_classifier(input_dim=10):
 # ------------------------------------------------------------------ build_boston_regressor
 
 
-@wrong("models.build_boston_regressor", "Keras's default glorot_uniform initializer instead of the book's 'normal'")
+@wrong("models.build_boston_regressor", "Keras's default glorot_uniform initializer instead of the book's 'normal'",
+       misconception="boston-regressor-initializer")
 def build_boston_regressor(input_dim=13):
     _check_size("input_dim", input_dim)
     model = keras.Sequential([keras.Input(shape=(input_dim,)), keras.layers.Dense(13, activation="relu"),
@@ -317,7 +328,8 @@ def build_boston_regressor(input_dim=13):
     return model
 
 
-@wrong("models.build_boston_regressor", "'normal' read as a standard normal: RandomNormal(stddev=1.0)")
+@wrong("models.build_boston_regressor", "'normal' read as a standard normal: RandomNormal(stddev=1.0)",
+       misconception="boston-regressor-initializer")
 def build_boston_regressor(input_dim=13):
     _check_size("input_dim", input_dim)
     init = keras.initializers.RandomNormal
@@ -329,7 +341,8 @@ def build_boston_regressor(input_dim=13):
     return model
 
 
-@wrong("models.build_boston_regressor", "the initializer only on the first layer")
+@wrong("models.build_boston_regressor", "the initializer only on the first layer",
+       misconception="boston-regressor-initializer")
 def build_boston_regressor(input_dim=13):
     _check_size("input_dim", input_dim)
     model = keras.Sequential([keras.Input(shape=(input_dim,)),
@@ -339,7 +352,8 @@ def build_boston_regressor(input_dim=13):
     return model
 
 
-@wrong("models.build_boston_regressor", "relu on the output: negative errors cannot be corrected")
+@wrong("models.build_boston_regressor", "relu on the output: negative errors cannot be corrected",
+       misconception="boston-regressor-output")
 def build_boston_regressor(input_dim=13):
     _check_size("input_dim", input_dim)
     model = keras.Sequential([keras.Input(shape=(input_dim,)),
@@ -350,7 +364,7 @@ def build_boston_regressor(input_dim=13):
     return model
 
 
-@wrong("models.build_boston_regressor", "mean absolute error as the metric")
+@wrong("models.build_boston_regressor", "mean absolute error as the metric", misconception="boston-regressor-compile")
 def build_boston_regressor(input_dim=13):
     _check_size("input_dim", input_dim)
     model = keras.Sequential([keras.Input(shape=(input_dim,)),
@@ -389,7 +403,8 @@ def build_boston_regressor(input_dim=13):
 # ------------------------------------------------------------------ compile_for_task
 
 
-@wrong("models.compile_for_task", "sparse categorical cross-entropy for one-hot multiclass labels")
+@wrong("models.compile_for_task", "sparse categorical cross-entropy for one-hot multiclass labels",
+       misconception="compile-task-sparse-loss")
 def compile_for_task(model, task):
     losses = {"binary": "binary_crossentropy", "multiclass": "sparse_categorical_crossentropy",
               "regression": "mse"}
@@ -400,7 +415,8 @@ def compile_for_task(model, task):
     return model
 
 
-@wrong("models.compile_for_task", "regression: loss and metric swapped (MAE loss, MSE metric)")
+@wrong("models.compile_for_task", "regression: loss and metric swapped (MAE loss, MSE metric)",
+       misconception="compile-task-regression-metric")
 def compile_for_task(model, task):
     losses = {"binary": "binary_crossentropy", "multiclass": "categorical_crossentropy", "regression": "mae"}
     metrics = {"binary": "accuracy", "multiclass": "accuracy", "regression": "mse"}
@@ -410,7 +426,8 @@ def compile_for_task(model, task):
     return model
 
 
-@wrong("models.compile_for_task", "anything that is not binary or multiclass is treated as regression")
+@wrong("models.compile_for_task", "anything that is not binary or multiclass is treated as regression",
+       misconception="compile-task-unknown")
 def compile_for_task(model, task):
     if task == "binary":
         model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
@@ -421,7 +438,7 @@ def compile_for_task(model, task):
     return model
 
 
-@wrong("models.compile_for_task", "compiles but returns None")
+@wrong("models.compile_for_task", "compiles but returns None", misconception="compile-task-returns-none")
 def compile_for_task(model, task):
     if task not in _TASKS:
         raise ValueError(f"task must be one of {sorted(_TASKS)}")

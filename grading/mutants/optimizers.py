@@ -9,21 +9,24 @@ from kitdev.mutation import right, wrong
 # ---------------------------------------------------------------- iterations_per_epoch
 
 
-@wrong("optimizers.iterations_per_epoch", "floor instead of ceiling: the smaller last batch is forgotten")
+@wrong("optimizers.iterations_per_epoch", "floor instead of ceiling: the smaller last batch is forgotten",
+       misconception="iterations-ceiling")
 def iterations_per_epoch(n_samples, batch_size):
     n_samples = _count(n_samples, "n_samples", minimum=0)
     batch_size = _count(batch_size, "batch_size", minimum=1)
     return n_samples // batch_size
 
 
-@wrong("optimizers.iterations_per_epoch", "always adds one batch, even when the batches fit exactly")
+@wrong("optimizers.iterations_per_epoch", "always adds one batch, even when the batches fit exactly",
+       misconception="iterations-ceiling")
 def iterations_per_epoch(n_samples, batch_size):
     n_samples = _count(n_samples, "n_samples", minimum=0)
     batch_size = _count(batch_size, "batch_size", minimum=1)
     return n_samples // batch_size + 1
 
 
-@wrong("optimizers.iterations_per_epoch", "no type check: a float batch size is silently accepted")
+@wrong("optimizers.iterations_per_epoch", "no type check: a float batch size is silently accepted",
+       misconception="iterations-unchecked")
 def iterations_per_epoch(n_samples, batch_size):
     import math
 
@@ -53,28 +56,28 @@ def iterations_per_epoch(n_samples, batch_size):
 
 # ---------------------------------------------------------------- batch_slices
 
-@wrong("optimizers.batch_slices", "drops the smaller last batch")
+@wrong("optimizers.batch_slices", "drops the smaller last batch", misconception="batch-slices-bounds")
 def batch_slices(n_samples, batch_size):
     n_samples = _count(n_samples, "n_samples", minimum=0)
     batch_size = _count(batch_size, "batch_size", minimum=1)
     return [(start, start + batch_size) for start in range(0, n_samples - batch_size + 1, batch_size)]
 
 
-@wrong("optimizers.batch_slices", "the last stop runs past n_samples")
+@wrong("optimizers.batch_slices", "the last stop runs past n_samples", misconception="batch-slices-bounds")
 def batch_slices(n_samples, batch_size):
     n_samples = _count(n_samples, "n_samples", minimum=0)
     batch_size = _count(batch_size, "batch_size", minimum=1)
     return [(start, start + batch_size) for start in range(0, n_samples, batch_size)]
 
 
-@wrong("optimizers.batch_slices", "inclusive stop: (0, 63) instead of (0, 64)")
+@wrong("optimizers.batch_slices", "inclusive stop: (0, 63) instead of (0, 64)", misconception="batch-slices-bounds")
 def batch_slices(n_samples, batch_size):
     n_samples = _count(n_samples, "n_samples", minimum=0)
     batch_size = _count(batch_size, "batch_size", minimum=1)
     return [(start, min(start + batch_size, n_samples) - 1) for start in range(0, n_samples, batch_size)]
 
 
-@wrong("optimizers.batch_slices", "returns lists instead of (start, stop) tuples")
+@wrong("optimizers.batch_slices", "returns lists instead of (start, stop) tuples", misconception="batch-slices-tuples")
 def batch_slices(n_samples, batch_size):
     n_samples = _count(n_samples, "n_samples", minimum=0)
     batch_size = _count(batch_size, "batch_size", minimum=1)
@@ -92,7 +95,7 @@ def batch_slices(n_samples, batch_size):
 
 # ---------------------------------------------------------------- linear_regression_gradients
 
-@wrong("optimizers.linear_regression_gradients", "gradient without the factor 2")
+@wrong("optimizers.linear_regression_gradients", "gradient without the factor 2", misconception="gradients-factors")
 def linear_regression_gradients(x, y, w, b):
     x, y, w = _real_array(x, "x"), _real_array(y, "y").reshape(-1), _real_array(w, "w")
     if x.ndim != 2 or len(x) == 0 or y.shape != (len(x),) or w.shape != (x.shape[1],):
@@ -101,7 +104,7 @@ def linear_regression_gradients(x, y, w, b):
     return x.T @ error / len(y), float(np.mean(error))
 
 
-@wrong("optimizers.linear_regression_gradients", "sum instead of mean: no 1/n")
+@wrong("optimizers.linear_regression_gradients", "sum instead of mean: no 1/n", misconception="gradients-factors")
 def linear_regression_gradients(x, y, w, b):
     x, y, w = _real_array(x, "x"), _real_array(y, "y").reshape(-1), _real_array(w, "w")
     if x.ndim != 2 or len(x) == 0 or y.shape != (len(x),) or w.shape != (x.shape[1],):
@@ -110,7 +113,8 @@ def linear_regression_gradients(x, y, w, b):
     return 2 * x.T @ error, float(2 * np.sum(error))
 
 
-@wrong("optimizers.linear_regression_gradients", "error as y - y_hat: the gradient points uphill")
+@wrong("optimizers.linear_regression_gradients", "error as y - y_hat: the gradient points uphill",
+       misconception="gradients-error-sign")
 def linear_regression_gradients(x, y, w, b):
     x, y, w = _real_array(x, "x"), _real_array(y, "y").reshape(-1), _real_array(w, "w")
     if x.ndim != 2 or len(x) == 0 or y.shape != (len(x),) or w.shape != (x.shape[1],):
@@ -119,7 +123,8 @@ def linear_regression_gradients(x, y, w, b):
     return 2 * x.T @ error / len(y), float(2 * np.mean(error))
 
 
-@wrong("optimizers.linear_regression_gradients", "y of shape (n, 1) broadcast to an (n, n) error")
+@wrong("optimizers.linear_regression_gradients", "y of shape (n, 1) broadcast to an (n, n) error",
+       misconception="gradients-column-y")
 def linear_regression_gradients(x, y, w, b):
     x, y, w = _real_array(x, "x"), _real_array(y, "y"), _real_array(w, "w")
     if x.ndim != 2 or len(x) == 0 or len(y) != len(x) or w.shape != (x.shape[1],):
@@ -163,7 +168,7 @@ def linear_regression_gradients(x, y, w, b):
 
 # ---------------------------------------------------------------- sgd_step
 
-@wrong("optimizers.sgd_step", "Nesterov treated as plain momentum")
+@wrong("optimizers.sgd_step", "Nesterov treated as plain momentum", misconception="sgd-nesterov")
 def sgd_step(w, grad, velocity, learning_rate=0.01, momentum=0.0, nesterov=False):
     w = _real_array(w, "w")
     grad = _same_shape(grad, "grad", w)
@@ -175,7 +180,7 @@ def sgd_step(w, grad, velocity, learning_rate=0.01, momentum=0.0, nesterov=False
     return w + new_velocity, new_velocity
 
 
-@wrong("optimizers.sgd_step", "the velocity is updated even when momentum is 0")
+@wrong("optimizers.sgd_step", "the velocity is updated even when momentum is 0", misconception="sgd-momentum-zero")
 def sgd_step(w, grad, velocity, learning_rate=0.01, momentum=0.0, nesterov=False):
     w = _real_array(w, "w")
     grad = _same_shape(grad, "grad", w)
@@ -187,7 +192,8 @@ def sgd_step(w, grad, velocity, learning_rate=0.01, momentum=0.0, nesterov=False
     return w + new_velocity, new_velocity
 
 
-@wrong("optimizers.sgd_step", "Nesterov looks ahead with the old velocity: w + mu * v_old + v_new")
+@wrong("optimizers.sgd_step", "Nesterov looks ahead with the old velocity: w + mu * v_old + v_new",
+       misconception="sgd-nesterov")
 def sgd_step(w, grad, velocity, learning_rate=0.01, momentum=0.0, nesterov=False):
     w = _real_array(w, "w")
     grad = _same_shape(grad, "grad", w)
@@ -202,7 +208,8 @@ def sgd_step(w, grad, velocity, learning_rate=0.01, momentum=0.0, nesterov=False
     return w + new_velocity, new_velocity
 
 
-@wrong("optimizers.sgd_step", "PyTorch's convention: v <- mu * v + g, w <- w - lr * v")
+@wrong("optimizers.sgd_step", "PyTorch's convention: v <- mu * v + g, w <- w - lr * v",
+       misconception="sgd-velocity-convention")
 def sgd_step(w, grad, velocity, learning_rate=0.01, momentum=0.0, nesterov=False):
     w = _real_array(w, "w")
     grad = _same_shape(grad, "grad", w)
@@ -215,7 +222,7 @@ def sgd_step(w, grad, velocity, learning_rate=0.01, momentum=0.0, nesterov=False
     return w - learning_rate * step, new_velocity
 
 
-@wrong("optimizers.sgd_step", "momentum range not checked")
+@wrong("optimizers.sgd_step", "momentum range not checked", misconception="sgd-momentum-unchecked")
 def sgd_step(w, grad, velocity, learning_rate=0.01, momentum=0.0, nesterov=False):
     w = _real_array(w, "w")
     grad = _same_shape(grad, "grad", w)
@@ -245,7 +252,7 @@ def sgd_step(w, grad, velocity, learning_rate=0.01, momentum=0.0, nesterov=False
 
 # ---------------------------------------------------------------- adam_step
 
-@wrong("optimizers.adam_step", "no bias correction")
+@wrong("optimizers.adam_step", "no bias correction", misconception="adam-step-size")
 def adam_step(w, grad, m, v, t, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
     w = _real_array(w, "w")
     grad, m, v = _same_shape(grad, "grad", w), _same_shape(m, "m", w), _same_shape(v, "v", w)
@@ -256,7 +263,7 @@ def adam_step(w, grad, m, v, t, learning_rate=0.001, beta_1=0.9, beta_2=0.999, e
     return w - learning_rate * m / (np.sqrt(v) + epsilon), m, v
 
 
-@wrong("optimizers.adam_step", "epsilon inside the square root")
+@wrong("optimizers.adam_step", "epsilon inside the square root", misconception="adam-step-size")
 def adam_step(w, grad, m, v, t, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
     w = _real_array(w, "w")
     grad, m, v = _same_shape(grad, "grad", w), _same_shape(m, "m", w), _same_shape(v, "v", w)
@@ -268,7 +275,8 @@ def adam_step(w, grad, m, v, t, learning_rate=0.001, beta_1=0.9, beta_2=0.999, e
     return w - alpha * m / np.sqrt(v + epsilon), m, v
 
 
-@wrong("optimizers.adam_step", "the paper's form: bias-corrected m and v, epsilon added to sqrt(v_hat)")
+@wrong("optimizers.adam_step", "the paper's form: bias-corrected m and v, epsilon added to sqrt(v_hat)",
+       misconception="adam-step-size")
 def adam_step(w, grad, m, v, t, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
     w = _real_array(w, "w")
     grad, m, v = _same_shape(grad, "grad", w), _same_shape(m, "m", w), _same_shape(v, "v", w)
@@ -280,7 +288,7 @@ def adam_step(w, grad, m, v, t, learning_rate=0.001, beta_1=0.9, beta_2=0.999, e
     return w - learning_rate * m_hat / (np.sqrt(v_hat) + epsilon), m, v
 
 
-@wrong("optimizers.adam_step", "0-based step in the bias correction (t + 1)")
+@wrong("optimizers.adam_step", "0-based step in the bias correction (t + 1)", misconception="adam-running-averages")
 def adam_step(w, grad, m, v, t, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
     w = _real_array(w, "w")
     grad, m, v = _same_shape(grad, "grad", w), _same_shape(m, "m", w), _same_shape(v, "v", w)
@@ -292,7 +300,8 @@ def adam_step(w, grad, m, v, t, learning_rate=0.001, beta_1=0.9, beta_2=0.999, e
     return w - alpha * m / (np.sqrt(v) + epsilon), m, v
 
 
-@wrong("optimizers.adam_step", "v averages the gradient's absolute value, not its square")
+@wrong("optimizers.adam_step", "v averages the gradient's absolute value, not its square",
+       misconception="adam-running-averages")
 def adam_step(w, grad, m, v, t, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
     w = _real_array(w, "w")
     grad, m, v = _same_shape(grad, "grad", w), _same_shape(m, "m", w), _same_shape(v, "v", w)
@@ -304,7 +313,7 @@ def adam_step(w, grad, m, v, t, learning_rate=0.001, beta_1=0.9, beta_2=0.999, e
     return w - alpha * m / (np.sqrt(v) + epsilon), m, v
 
 
-@wrong("optimizers.adam_step", "t not checked: t = 0 divides by zero")
+@wrong("optimizers.adam_step", "t not checked: t = 0 divides by zero", misconception="adam-t-unchecked")
 def adam_step(w, grad, m, v, t, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
     w, grad, m, v = (_real_array(a, name) for a, name in ((w, "w"), (grad, "grad"), (m, "m"), (v, "v")))
     m = beta_1 * m + (1 - beta_1) * grad
@@ -348,7 +357,8 @@ def adam_step(w, grad, m, v, t, learning_rate=0.001, beta_1=0.9, beta_2=0.999, e
 
 # ---------------------------------------------------------------- inverse_time_decay
 
-@wrong("optimizers.inverse_time_decay", "decay applied as exponential: lr * exp(-decay * iteration)")
+@wrong("optimizers.inverse_time_decay", "decay applied as exponential: lr * exp(-decay * iteration)",
+       misconception="inverse-time-formula")
 def inverse_time_decay(initial_learning_rate, decay, iteration):
     for name, value in (("initial_learning_rate", initial_learning_rate), ("decay", decay), ("iteration", iteration)):
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -358,7 +368,8 @@ def inverse_time_decay(initial_learning_rate, decay, iteration):
     return float(initial_learning_rate * np.exp(-decay * iteration))
 
 
-@wrong("optimizers.inverse_time_decay", "decay compounded per step: lr / (1 + decay) ** iteration")
+@wrong("optimizers.inverse_time_decay", "decay compounded per step: lr / (1 + decay) ** iteration",
+       misconception="inverse-time-formula")
 def inverse_time_decay(initial_learning_rate, decay, iteration):
     for name, value in (("initial_learning_rate", initial_learning_rate), ("decay", decay), ("iteration", iteration)):
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -368,7 +379,7 @@ def inverse_time_decay(initial_learning_rate, decay, iteration):
     return initial_learning_rate / (1 + decay) ** iteration
 
 
-@wrong("optimizers.inverse_time_decay", "iteration counted from 1")
+@wrong("optimizers.inverse_time_decay", "iteration counted from 1", misconception="inverse-time-iteration-zero")
 def inverse_time_decay(initial_learning_rate, decay, iteration):
     for name, value in (("initial_learning_rate", initial_learning_rate), ("decay", decay), ("iteration", iteration)):
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -378,7 +389,7 @@ def inverse_time_decay(initial_learning_rate, decay, iteration):
     return initial_learning_rate / (1 + decay * (iteration + 1))
 
 
-@wrong("optimizers.inverse_time_decay", "no check: a negative decay is accepted")
+@wrong("optimizers.inverse_time_decay", "no check: a negative decay is accepted", misconception="inverse-time-formula")
 def inverse_time_decay(initial_learning_rate, decay, iteration):
     if iteration < 0:
         raise ValueError("iteration must be >= 0")

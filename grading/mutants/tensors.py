@@ -5,12 +5,14 @@ import numpy as np
 from kitdev.mutation import right, wrong
 
 
-@wrong("tensors.samples_first", "swaps the sample axis with axis 0 instead of moving it")
+@wrong("tensors.samples_first", "swaps the sample axis with axis 0 instead of moving it",
+       misconception="samples-first-swaps-axes")
 def samples_first(x, sample_axis):
     return np.swapaxes(np.asarray(x), sample_axis, 0)
 
 
-@wrong("tensors.samples_first", "no range check: a negative axis out of range wraps around")
+@wrong("tensors.samples_first", "no range check: a negative axis out of range wraps around",
+       misconception="samples-first-axis-unchecked")
 def samples_first(x, sample_axis):
     array = np.asarray(x)
     return np.moveaxis(array, sample_axis % array.ndim, 0)
@@ -28,7 +30,8 @@ def samples_first(x, sample_axis):
 
 # ---------------------------------------------------------------- image_batch_shape
 
-@wrong("tensors.image_batch_shape", "channels_first order, the Theano/Keras 1 convention")
+@wrong("tensors.image_batch_shape", "channels_first order, the Theano/Keras 1 convention",
+       misconception="image-batch-channels-first")
 def image_batch_shape(n_images, height, width, channels=3):
     for name, value in [("n_images", n_images), ("height", height), ("width", width), ("channels", channels)]:
         if not isinstance(value, int) or value <= 0:
@@ -36,7 +39,8 @@ def image_batch_shape(n_images, height, width, channels=3):
     return (n_images, channels, height, width)
 
 
-@wrong("tensors.image_batch_shape", "only checks that sizes are positive, so 2.5 is accepted")
+@wrong("tensors.image_batch_shape", "only checks that sizes are positive, so 2.5 is accepted",
+       misconception="image-batch-sizes-unchecked")
 def image_batch_shape(n_images, height, width, channels=3):
     for name, value in [("n_images", n_images), ("height", height), ("width", width), ("channels", channels)]:
         if value is None or isinstance(value, str) or value <= 0:
@@ -44,7 +48,7 @@ def image_batch_shape(n_images, height, width, channels=3):
     return (n_images, height, width, channels)
 
 
-@wrong("tensors.image_batch_shape", "returns a list, not a shape tuple")
+@wrong("tensors.image_batch_shape", "returns a list, not a shape tuple", misconception="image-batch-list-not-tuple")
 def image_batch_shape(n_images, height, width, channels=3):
     for name, value in [("n_images", n_images), ("height", height), ("width", width), ("channels", channels)]:
         if not isinstance(value, (int, np.integer)) or value <= 0:
@@ -52,7 +56,8 @@ def image_batch_shape(n_images, height, width, channels=3):
     return [n_images, height, width, channels]
 
 
-@wrong("tensors.image_batch_shape", "one message for every bad size, without the argument's name")
+@wrong("tensors.image_batch_shape", "one message for every bad size, without the argument's name",
+       misconception="image-batch-sizes-unchecked")
 def image_batch_shape(n_images, height, width, channels=3):
     sizes = (n_images, height, width, channels)
     if not all(isinstance(v, (int, np.integer)) and v > 0 for v in sizes):
@@ -80,7 +85,8 @@ def image_batch_shape(n_images, height, width, channels=3):
 
 # ---------------------------------------------------------------- normalize
 
-@wrong("tensors.normalize", "one minimum and maximum for the whole array instead of per column")
+@wrong("tensors.normalize", "one minimum and maximum for the whole array instead of per column",
+       misconception="normalize-not-per-column")
 def normalize(x):
     columns, was_1d = _as_columns(x, "x")
     span = columns.max() - columns.min()
@@ -88,7 +94,7 @@ def normalize(x):
     return scaled[:, 0] if was_1d else scaled
 
 
-@wrong("tensors.normalize", "per row (axis=1) instead of per column")
+@wrong("tensors.normalize", "per row (axis=1) instead of per column", misconception="normalize-not-per-column")
 def normalize(x):
     columns, was_1d = _as_columns(x, "x")
     low, high = columns.min(axis=1, keepdims=True), columns.max(axis=1, keepdims=True)
@@ -97,7 +103,8 @@ def normalize(x):
     return scaled[:, 0] if was_1d else scaled
 
 
-@wrong("tensors.normalize", "a constant column divides 0 by 0 and becomes nan")
+@wrong("tensors.normalize", "a constant column divides 0 by 0 and becomes nan",
+       misconception="normalize-constant-column")
 def normalize(x):
     columns, was_1d = _as_columns(x, "x")
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -105,7 +112,7 @@ def normalize(x):
     return scaled[:, 0] if was_1d else scaled
 
 
-@wrong("tensors.normalize", "divides by the maximum instead of the range")
+@wrong("tensors.normalize", "divides by the maximum instead of the range", misconception="normalize-divides-by-max")
 def normalize(x):
     columns, was_1d = _as_columns(x, "x")
     high = columns.max(axis=0)
@@ -113,14 +120,15 @@ def normalize(x):
     return scaled[:, 0] if was_1d else scaled
 
 
-@wrong("tensors.normalize", "1-d input comes back as an (n, 1) column")
+@wrong("tensors.normalize", "1-d input comes back as an (n, 1) column", misconception="normalize-1d-shape")
 def normalize(x):
     columns, _ = _as_columns(x, "x")
     span = np.ptp(columns, axis=0)
     return (columns - columns.min(axis=0)) / np.where(span == 0, 1.0, span)
 
 
-@wrong("tensors.normalize", "no check of the number of axes: a 3-d array is scaled along axis 0")
+@wrong("tensors.normalize", "no check of the number of axes: a 3-d array is scaled along axis 0",
+       misconception="normalize-ndim-unchecked")
 def normalize(x):
     array = np.asarray(x, dtype=np.float64)
     if array.ndim == 0:
@@ -155,7 +163,8 @@ def normalize(x):
 
 # ---------------------------------------------------------------- standardize
 
-@wrong("tensors.standardize", "sample std (ddof=1) instead of the population std")
+@wrong("tensors.standardize", "sample std (ddof=1) instead of the population std",
+       misconception="standardize-sample-std")
 def standardize(x):
     columns, was_1d = _as_columns(x, "x")
     constant = _constant_columns(columns)
@@ -164,7 +173,7 @@ def standardize(x):
     return scaled[:, 0] if was_1d else scaled
 
 
-@wrong("tensors.standardize", "per row (axis=1) instead of per column")
+@wrong("tensors.standardize", "per row (axis=1) instead of per column", misconception="standardize-not-per-column")
 def standardize(x):
     columns, was_1d = _as_columns(x, "x")
     mean, std = columns.mean(axis=1, keepdims=True), columns.std(axis=1, keepdims=True)
@@ -172,7 +181,8 @@ def standardize(x):
     return scaled[:, 0] if was_1d else scaled
 
 
-@wrong("tensors.standardize", "a constant column divides 0 by 0 and becomes nan")
+@wrong("tensors.standardize", "a constant column divides 0 by 0 and becomes nan",
+       misconception="standardize-constant-column")
 def standardize(x):
     columns, was_1d = _as_columns(x, "x")
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -180,7 +190,8 @@ def standardize(x):
     return scaled[:, 0] if was_1d else scaled
 
 
-@wrong("tensors.standardize", "detects a constant column by std == 0, which misses a std of 1e-17")
+@wrong("tensors.standardize", "detects a constant column by std == 0, which misses a std of 1e-17",
+       misconception="standardize-constant-by-std-zero")
 def standardize(x):
     columns, was_1d = _as_columns(x, "x")
     std = columns.std(axis=0)
@@ -188,7 +199,8 @@ def standardize(x):
     return scaled[:, 0] if was_1d else scaled
 
 
-@wrong("tensors.standardize", "divides by the variance instead of the standard deviation")
+@wrong("tensors.standardize", "divides by the variance instead of the standard deviation",
+       misconception="standardize-divides-by-variance")
 def standardize(x):
     columns, was_1d = _as_columns(x, "x")
     constant = _constant_columns(columns)
@@ -213,7 +225,7 @@ def standardize(x):
 
 # ---------------------------------------------------------------- fit_standardizer
 
-@wrong("tensors.fit_standardizer", "sample std (ddof=1)")
+@wrong("tensors.fit_standardizer", "sample std (ddof=1)", misconception="fit-standardizer-sample-std")
 def fit_standardizer(x_train):
     columns = np.asarray(x_train, dtype=np.float64)
     if columns.ndim != 2 or len(columns) == 0:
@@ -222,7 +234,8 @@ def fit_standardizer(x_train):
     return columns.mean(axis=0), np.where(_constant_columns(columns), 1.0, std)
 
 
-@wrong("tensors.fit_standardizer", "returns the zero std of a constant column as it is")
+@wrong("tensors.fit_standardizer", "returns the zero std of a constant column as it is",
+       misconception="fit-standardizer-zero-std")
 def fit_standardizer(x_train):
     columns = np.asarray(x_train, dtype=np.float64)
     if columns.ndim != 2 or len(columns) == 0:
@@ -230,7 +243,8 @@ def fit_standardizer(x_train):
     return columns.mean(axis=0), columns.std(axis=0)
 
 
-@wrong("tensors.fit_standardizer", "replaces std == 0 by 1.0, which misses a computed std of 1e-17")
+@wrong("tensors.fit_standardizer", "replaces std == 0 by 1.0, which misses a computed std of 1e-17",
+       misconception="fit-standardizer-constant-by-std-zero")
 def fit_standardizer(x_train):
     columns = np.asarray(x_train, dtype=np.float64)
     if columns.ndim != 2 or len(columns) == 0:
@@ -239,7 +253,8 @@ def fit_standardizer(x_train):
     return columns.mean(axis=0), np.where(std == 0, 1.0, std)
 
 
-@wrong("tensors.fit_standardizer", "statistics per row instead of per column")
+@wrong("tensors.fit_standardizer", "statistics per row instead of per column",
+       misconception="fit-standardizer-not-per-column")
 def fit_standardizer(x_train):
     columns = np.asarray(x_train, dtype=np.float64)
     if columns.ndim != 2 or len(columns) == 0:
@@ -248,7 +263,7 @@ def fit_standardizer(x_train):
     return columns.mean(axis=1), np.where(columns.max(axis=1) == columns.min(axis=1), 1.0, std)
 
 
-@wrong("tensors.fit_standardizer", "returns the variance instead of the std")
+@wrong("tensors.fit_standardizer", "returns the variance instead of the std", misconception="fit-standardizer-variance")
 def fit_standardizer(x_train):
     columns = np.asarray(x_train, dtype=np.float64)
     if columns.ndim != 2 or len(columns) == 0:
@@ -256,7 +271,8 @@ def fit_standardizer(x_train):
     return columns.mean(axis=0), np.where(_constant_columns(columns), 1.0, columns.var(axis=0))
 
 
-@wrong("tensors.fit_standardizer", "no check for an empty array: numpy warns and returns nan")
+@wrong("tensors.fit_standardizer", "no check for an empty array: numpy warns and returns nan",
+       misconception="fit-standardizer-empty-unchecked")
 def fit_standardizer(x_train):
     columns = np.asarray(x_train, dtype=np.float64)
     if columns.ndim != 2:
@@ -278,7 +294,8 @@ def fit_standardizer(x_train):
 
 # ---------------------------------------------------------------- apply_standardizer
 
-@wrong("tensors.apply_standardizer", "no shape check: numpy broadcasting silently accepts a length-1 mean")
+@wrong("tensors.apply_standardizer", "no shape check: numpy broadcasting silently accepts a length-1 mean",
+       misconception="apply-standardizer-shapes-unchecked")
 def apply_standardizer(x, mean, std):
     std_array = np.asarray(std, dtype=np.float64)
     if np.any(std_array <= 0):
@@ -286,7 +303,8 @@ def apply_standardizer(x, mean, std):
     return (np.asarray(x, dtype=np.float64) - np.asarray(mean, dtype=np.float64)) / std_array
 
 
-@wrong("tensors.apply_standardizer", "checks the mean's shape but not the std's")
+@wrong("tensors.apply_standardizer", "checks the mean's shape but not the std's",
+       misconception="apply-standardizer-shapes-unchecked")
 def apply_standardizer(x, mean, std):
     values = np.asarray(x, dtype=np.float64)
     mean_array, std_array = np.asarray(mean, dtype=np.float64), np.asarray(std, dtype=np.float64)
@@ -297,7 +315,8 @@ def apply_standardizer(x, mean, std):
     return (values - mean_array) / std_array
 
 
-@wrong("tensors.apply_standardizer", "multiplies by std instead of dividing")
+@wrong("tensors.apply_standardizer", "multiplies by std instead of dividing",
+       misconception="apply-standardizer-multiplies")
 def apply_standardizer(x, mean, std):
     values = np.asarray(x, dtype=np.float64)
     mean_array, std_array = np.asarray(mean, dtype=np.float64), np.asarray(std, dtype=np.float64)
@@ -308,7 +327,8 @@ def apply_standardizer(x, mean, std):
     return (values - mean_array) * std_array
 
 
-@wrong("tensors.apply_standardizer", "no check for a zero std: a division warning and inf")
+@wrong("tensors.apply_standardizer", "no check for a zero std: a division warning and inf",
+       misconception="apply-standardizer-zero-std")
 def apply_standardizer(x, mean, std):
     values = np.asarray(x, dtype=np.float64)
     mean_array, std_array = np.asarray(mean, dtype=np.float64), np.asarray(std, dtype=np.float64)
@@ -336,7 +356,7 @@ def apply_standardizer(x, mean, std):
 
 # ---------------------------------------------------------------- split_train_val_test
 
-@wrong("tensors.split_train_val_test", "round() instead of int() for the sizes")
+@wrong("tensors.split_train_val_test", "round() instead of int() for the sizes", misconception="split-sizes")
 def split_train_val_test(x, y, fractions=(0.6, 0.2, 0.2), seed=None):
     x_array, y_array = _samples(x, y)
     shares = _check_fractions(fractions)
@@ -348,7 +368,8 @@ def split_train_val_test(x, y, fractions=(0.6, 0.2, 0.2), seed=None):
     return tuple((x_array[rows], y_array[rows]) for rows in parts)
 
 
-@wrong("tensors.split_train_val_test", "n_train = int(n * fractions[0]) and the test part takes the rest")
+@wrong("tensors.split_train_val_test", "n_train = int(n * fractions[0]) and the test part takes the rest",
+       misconception="split-sizes")
 def split_train_val_test(x, y, fractions=(0.6, 0.2, 0.2), seed=None):
     x_array, y_array = _samples(x, y)
     shares = _check_fractions(fractions)
@@ -359,7 +380,7 @@ def split_train_val_test(x, y, fractions=(0.6, 0.2, 0.2), seed=None):
     return tuple((x_array[rows], y_array[rows]) for rows in parts)
 
 
-@wrong("tensors.split_train_val_test", "`if seed:` treats seed=0 as no seed")
+@wrong("tensors.split_train_val_test", "`if seed:` treats seed=0 as no seed", misconception="split-seed")
 def split_train_val_test(x, y, fractions=(0.6, 0.2, 0.2), seed=None):
     x_array, y_array = _samples(x, y)
     shares = _check_fractions(fractions)
@@ -371,7 +392,8 @@ def split_train_val_test(x, y, fractions=(0.6, 0.2, 0.2), seed=None):
     return tuple((x_array[rows], y_array[rows]) for rows in parts)
 
 
-@wrong("tensors.split_train_val_test", "the legacy global generator np.random.seed + permutation")
+@wrong("tensors.split_train_val_test", "the legacy global generator np.random.seed + permutation",
+       misconception="split-seed")
 def split_train_val_test(x, y, fractions=(0.6, 0.2, 0.2), seed=None):
     x_array, y_array = _samples(x, y)
     shares = _check_fractions(fractions)
@@ -387,7 +409,8 @@ def split_train_val_test(x, y, fractions=(0.6, 0.2, 0.2), seed=None):
     return tuple((x_array[rows], y_array[rows]) for rows in parts)
 
 
-@wrong("tensors.split_train_val_test", "the validation rows are also kept in the training part")
+@wrong("tensors.split_train_val_test", "the validation rows are also kept in the training part",
+       misconception="split-parts")
 def split_train_val_test(x, y, fractions=(0.6, 0.2, 0.2), seed=None):
     x_array, y_array = _samples(x, y)
     shares = _check_fractions(fractions)
@@ -399,7 +422,7 @@ def split_train_val_test(x, y, fractions=(0.6, 0.2, 0.2), seed=None):
     return tuple((x_array[rows], y_array[rows]) for rows in (train, val, test))
 
 
-@wrong("tensors.split_train_val_test", "test part before the validation part")
+@wrong("tensors.split_train_val_test", "test part before the validation part", misconception="split-parts")
 def split_train_val_test(x, y, fractions=(0.6, 0.2, 0.2), seed=None):
     x_array, y_array = _samples(x, y)
     shares = _check_fractions(fractions)
@@ -411,7 +434,8 @@ def split_train_val_test(x, y, fractions=(0.6, 0.2, 0.2), seed=None):
     return (x_array[train], y_array[train]), (x_array[val], y_array[val]), (x_array[test], y_array[test])
 
 
-@wrong("tensors.split_train_val_test", "compares the sum of fractions with 1 exactly, so 0.7 + 0.2 + 0.1 fails")
+@wrong("tensors.split_train_val_test", "compares the sum of fractions with 1 exactly, so 0.7 + 0.2 + 0.1 fails",
+       misconception="split-fractions-unchecked")
 def split_train_val_test(x, y, fractions=(0.6, 0.2, 0.2), seed=None):
     x_array, y_array = _samples(x, y)
     if len(fractions) != 3 or min(fractions) < 0 or sum(fractions) != 1:
@@ -424,7 +448,7 @@ def split_train_val_test(x, y, fractions=(0.6, 0.2, 0.2), seed=None):
     return tuple((x_array[rows], y_array[rows]) for rows in parts)
 
 
-@wrong("tensors.split_train_val_test", "no check for negative fractions")
+@wrong("tensors.split_train_val_test", "no check for negative fractions", misconception="split-fractions-unchecked")
 def split_train_val_test(x, y, fractions=(0.6, 0.2, 0.2), seed=None):
     x_array, y_array = _samples(x, y)
     if len(fractions) != 3 or abs(sum(fractions) - 1) > 1e-9:
@@ -459,7 +483,8 @@ def split_train_val_test(x, y, fractions=(0.6, 0.2, 0.2), seed=None):
 
 # ---------------------------------------------------------------- split_validation_tail
 
-@wrong("tensors.split_validation_tail", "the book's mistake: trains on every row, validation rows included")
+@wrong("tensors.split_validation_tail", "the book's mistake: trains on every row, validation rows included",
+       misconception="tail-rows-overlap")
 def split_validation_tail(x, y, start):
     x_array, y_array = _samples(x, y)
     if not isinstance(start, (int, np.integer)) or not 1 <= start <= len(x_array) - 1:
@@ -467,7 +492,8 @@ def split_validation_tail(x, y, start):
     return (x_array, y_array), (x_array[start:], y_array[start:])
 
 
-@wrong("tensors.split_validation_tail", "off by one: the row at start is in both parts")
+@wrong("tensors.split_validation_tail", "off by one: the row at start is in both parts",
+       misconception="tail-rows-overlap")
 def split_validation_tail(x, y, start):
     x_array, y_array = _samples(x, y)
     if not isinstance(start, (int, np.integer)) or not 1 <= start <= len(x_array) - 1:
@@ -475,13 +501,15 @@ def split_validation_tail(x, y, start):
     return (x_array[:start + 1], y_array[:start + 1]), (x_array[start:], y_array[start:])
 
 
-@wrong("tensors.split_validation_tail", "no range check: negative starts count from the end, 0 gives an empty part")
+@wrong("tensors.split_validation_tail", "no range check: negative starts count from the end, 0 gives an empty part",
+       misconception="tail-start-unchecked")
 def split_validation_tail(x, y, start):
     x_array, y_array = _samples(x, y)
     return (x_array[:start], y_array[:start]), (x_array[start:], y_array[start:])
 
 
-@wrong("tensors.split_validation_tail", "accepts start == n, leaving an empty validation part")
+@wrong("tensors.split_validation_tail", "accepts start == n, leaving an empty validation part",
+       misconception="tail-start-unchecked")
 def split_validation_tail(x, y, start):
     x_array, y_array = _samples(x, y)
     if not isinstance(start, (int, np.integer)) or not 1 <= start <= len(x_array):

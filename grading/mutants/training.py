@@ -9,7 +9,7 @@ from kitdev.mutation import right, wrong
 # ------------------------------------------------------------------ train
 
 
-@wrong("training.train", "Keras's default verbose: prints a progress bar every epoch")
+@wrong("training.train", "Keras's default verbose: prints a progress bar every epoch", misconception="train-verbose")
 def train(model, x_train, y_train, x_val, y_val, epochs, batch_size, seed=0):
     _check_count("epochs", epochs)
     _check_count("batch_size", batch_size)
@@ -18,7 +18,7 @@ def train(model, x_train, y_train, x_val, y_val, epochs, batch_size, seed=0):
                      batch_size=batch_size).history
 
 
-@wrong("training.train", "never seeds: the batch order changes from run to run")
+@wrong("training.train", "never seeds: the batch order changes from run to run", misconception="train-seed")
 def train(model, x_train, y_train, x_val, y_val, epochs, batch_size, seed=0):
     _check_count("epochs", epochs)
     _check_count("batch_size", batch_size)
@@ -26,7 +26,7 @@ def train(model, x_train, y_train, x_val, y_val, epochs, batch_size, seed=0):
                      batch_size=batch_size, verbose=0).history
 
 
-@wrong("training.train", "seeds numpy only, not Keras's backend")
+@wrong("training.train", "seeds numpy only, not Keras's backend", misconception="train-seed")
 def train(model, x_train, y_train, x_val, y_val, epochs, batch_size, seed=0):
     _check_count("epochs", epochs)
     _check_count("batch_size", batch_size)
@@ -35,7 +35,8 @@ def train(model, x_train, y_train, x_val, y_val, epochs, batch_size, seed=0):
                      batch_size=batch_size, verbose=0).history
 
 
-@wrong("training.train", "the book's validation_split instead of the given validation data")
+@wrong("training.train", "the book's validation_split instead of the given validation data",
+       misconception="train-validation-data")
 def train(model, x_train, y_train, x_val, y_val, epochs, batch_size, seed=0):
     _check_count("epochs", epochs)
     _check_count("batch_size", batch_size)
@@ -44,7 +45,7 @@ def train(model, x_train, y_train, x_val, y_val, epochs, batch_size, seed=0):
                      verbose=0).history
 
 
-@wrong("training.train", "returns the History object, not its dict")
+@wrong("training.train", "returns the History object, not its dict", misconception="train-return-and-checks")
 def train(model, x_train, y_train, x_val, y_val, epochs, batch_size, seed=0):
     _check_count("epochs", epochs)
     _check_count("batch_size", batch_size)
@@ -53,14 +54,14 @@ def train(model, x_train, y_train, x_val, y_val, epochs, batch_size, seed=0):
                      batch_size=batch_size, verbose=0)
 
 
-@wrong("training.train", "no check: epochs=0 quietly returns an empty history")
+@wrong("training.train", "no check: epochs=0 quietly returns an empty history", misconception="train-return-and-checks")
 def train(model, x_train, y_train, x_val, y_val, epochs, batch_size, seed=0):
     keras.utils.set_random_seed(seed)
     return model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=epochs,
                      batch_size=batch_size, verbose=0).history
 
 
-@wrong("training.train", "shuffle=False: the batches always come in the same order")
+@wrong("training.train", "shuffle=False: the batches always come in the same order", misconception="train-shuffle")
 def train(model, x_train, y_train, x_val, y_val, epochs, batch_size, seed=0):
     _check_count("epochs", epochs)
     _check_count("batch_size", batch_size)
@@ -86,24 +87,26 @@ def train(model, x_train, y_train, x_val, y_val, epochs, batch_size, seed=0):
 # ------------------------------------------------------------------ evaluate_named
 
 
-@wrong("training.evaluate_named", "the book's loop: zip(model.metrics_names, model.evaluate(...))")
+@wrong("training.evaluate_named", "the book's loop: zip(model.metrics_names, model.evaluate(...))",
+       misconception="evaluate-metrics-names")
 def evaluate_named(model, x, y):
     return dict(zip(model.metrics_names, model.evaluate(x, y, verbose=0)))
 
 
-@wrong("training.evaluate_named", "only the loss is reported")
+@wrong("training.evaluate_named", "only the loss is reported", misconception="evaluate-return-dict")
 def evaluate_named(model, x, y):
     results = model.evaluate(x, y, verbose=0)
     return {"loss": float(results[0] if isinstance(results, list) else results)}
 
 
-@wrong("training.evaluate_named", "returns Keras's tensors instead of numbers")
+@wrong("training.evaluate_named", "returns Keras's tensors instead of numbers", misconception="evaluate-return-dict")
 def evaluate_named(model, x, y):
     model.evaluate(x, y, verbose=0)
     return model.get_metrics_result()
 
 
-@wrong("training.evaluate_named", "names the metrics by the strings given to compile, shifted by one")
+@wrong("training.evaluate_named", "names the metrics by the strings given to compile, shifted by one",
+       misconception="evaluate-metrics-names")
 def evaluate_named(model, x, y):
     values = model.evaluate(x, y, verbose=0)
     values = values if isinstance(values, list) else [values]
@@ -120,33 +123,37 @@ def evaluate_named(model, x, y):
 # ------------------------------------------------------------------ predict_classes
 
 
-@wrong("training.predict_classes", "the book's model.predict_classes, removed in Keras 3")
+@wrong("training.predict_classes", "the book's model.predict_classes, removed in Keras 3",
+       misconception="predict-classes-threshold-yourself")
 def predict_classes(model, x, threshold=0.5):
     return model.predict_classes(x)
 
 
-@wrong("training.predict_classes", ">= threshold: a probability of exactly 0.5 becomes class 1")
+@wrong("training.predict_classes", ">= threshold: a probability of exactly 0.5 becomes class 1",
+       misconception="predict-classes-strict-ints")
 def predict_classes(model, x, threshold=0.5):
     if not 0 <= threshold <= 1:
         raise ValueError("threshold must be in [0, 1]")
     return (model.predict(x, verbose=0) >= threshold).astype(int)
 
 
-@wrong("training.predict_classes", "rounds the probabilities: ignores the threshold")
+@wrong("training.predict_classes", "rounds the probabilities: ignores the threshold",
+       misconception="predict-classes-strict-ints")
 def predict_classes(model, x, threshold=0.5):
     if not 0 <= threshold <= 1:
         raise ValueError("threshold must be in [0, 1]")
     return np.round(model.predict(x, verbose=0)).astype(int)
 
 
-@wrong("training.predict_classes", "returns booleans, not 0/1 integers")
+@wrong("training.predict_classes", "returns booleans, not 0/1 integers", misconception="predict-classes-strict-ints")
 def predict_classes(model, x, threshold=0.5):
     if not 0 <= threshold <= 1:
         raise ValueError("threshold must be in [0, 1]")
     return model.predict(x, verbose=0) > threshold
 
 
-@wrong("training.predict_classes", "argmax over the outputs, as for softmax")
+@wrong("training.predict_classes", "argmax over the outputs, as for softmax",
+       misconception="predict-classes-threshold-yourself")
 def predict_classes(model, x, threshold=0.5):
     if not 0 <= threshold <= 1:
         raise ValueError("threshold must be in [0, 1]")
@@ -164,7 +171,8 @@ def predict_classes(model, x, threshold=0.5):
 # ------------------------------------------------------------------ overfitting_gap
 
 
-@wrong("training.overfitting_gap", "training minus validation: the sign is flipped")
+@wrong("training.overfitting_gap", "training minus validation: the sign is flipped",
+       misconception="gap-last-val-minus-train")
 def overfitting_gap(history, metric="loss"):
     for key in (metric, "val_" + metric):
         if key not in history or not history[key]:
@@ -172,7 +180,7 @@ def overfitting_gap(history, metric="loss"):
     return float(history[metric][-1] - history["val_" + metric][-1])
 
 
-@wrong("training.overfitting_gap", "uses the first epoch instead of the last")
+@wrong("training.overfitting_gap", "uses the first epoch instead of the last", misconception="gap-last-val-minus-train")
 def overfitting_gap(history, metric="loss"):
     for key in (metric, "val_" + metric):
         if key not in history or not history[key]:
@@ -180,7 +188,8 @@ def overfitting_gap(history, metric="loss"):
     return float(history["val_" + metric][0] - history[metric][0])
 
 
-@wrong("training.overfitting_gap", "the gap between the best values instead of the last ones")
+@wrong("training.overfitting_gap", "the gap between the best values instead of the last ones",
+       misconception="gap-last-val-minus-train")
 def overfitting_gap(history, metric="loss"):
     for key in (metric, "val_" + metric):
         if key not in history or not history[key]:
@@ -188,12 +197,13 @@ def overfitting_gap(history, metric="loss"):
     return float(min(history["val_" + metric]) - min(history[metric]))
 
 
-@wrong("training.overfitting_gap", "a missing key raises KeyError")
+@wrong("training.overfitting_gap", "a missing key raises KeyError", misconception="gap-missing-key")
 def overfitting_gap(history, metric="loss"):
     return float(history["val_" + metric][-1] - history[metric][-1])
 
 
-@wrong("training.overfitting_gap", "the ValueError names the missing key but not the available ones")
+@wrong("training.overfitting_gap", "the ValueError names the missing key but not the available ones",
+       misconception="gap-missing-key")
 def overfitting_gap(history, metric="loss"):
     for key in (metric, "val_" + metric):
         if key not in history or not history[key]:
@@ -215,7 +225,8 @@ def overfitting_gap(history, metric="loss"):
 # ------------------------------------------------------------------ boston_experiment
 
 
-@wrong("training.boston_experiment", "the book's split: trains on all 404 rows, validates on the last 104")
+@wrong("training.boston_experiment", "the book's split: trains on all 404 rows, validates on the last 104",
+       misconception="boston-train-rows")
 def boston_experiment(epochs=30, batch_size=32, seed=0):
     _check_count("epochs", epochs)
     _check_count("batch_size", batch_size)
@@ -227,7 +238,7 @@ def boston_experiment(epochs=30, batch_size=32, seed=0):
     return {"history": history, "test_loss": float(test_loss), "test_mape": float(test_mape)}
 
 
-@wrong("training.boston_experiment", "scores the validation rows as the test")
+@wrong("training.boston_experiment", "scores the validation rows as the test", misconception="boston-test-split")
 def boston_experiment(epochs=30, batch_size=32, seed=0):
     _check_count("epochs", epochs)
     _check_count("batch_size", batch_size)
@@ -239,7 +250,8 @@ def boston_experiment(epochs=30, batch_size=32, seed=0):
     return {"history": history, "test_loss": float(test_loss), "test_mape": float(test_mape)}
 
 
-@wrong("training.boston_experiment", "unpacks evaluate in the wrong order: loss and MAPE swapped")
+@wrong("training.boston_experiment", "unpacks evaluate in the wrong order: loss and MAPE swapped",
+       misconception="boston-evaluate-order")
 def boston_experiment(epochs=30, batch_size=32, seed=0):
     _check_count("epochs", epochs)
     _check_count("batch_size", batch_size)
@@ -251,7 +263,8 @@ def boston_experiment(epochs=30, batch_size=32, seed=0):
     return {"history": history, "test_loss": float(test_loss), "test_mape": float(test_mape)}
 
 
-@wrong("training.boston_experiment", "seeds after building: the initial weights differ on every run")
+@wrong("training.boston_experiment", "seeds after building: the initial weights differ on every run",
+       misconception="boston-seed-first")
 def boston_experiment(epochs=30, batch_size=32, seed=0):
     _check_count("epochs", epochs)
     _check_count("batch_size", batch_size)
@@ -262,7 +275,7 @@ def boston_experiment(epochs=30, batch_size=32, seed=0):
     return {"history": history, "test_loss": float(test_loss), "test_mape": float(test_mape)}
 
 
-@wrong("training.boston_experiment", "batch size hard-coded to the book's 32")
+@wrong("training.boston_experiment", "batch size hard-coded to the book's 32", misconception="boston-arguments")
 def boston_experiment(epochs=30, batch_size=32, seed=0):
     _check_count("epochs", epochs)
     _check_count("batch_size", batch_size)
@@ -274,7 +287,8 @@ def boston_experiment(epochs=30, batch_size=32, seed=0):
     return {"history": history, "test_loss": float(test_loss), "test_mape": float(test_mape)}
 
 
-@wrong("training.boston_experiment", "validation_split=0.26 instead of the explicit rows: 298 trained, 106 validated")
+@wrong("training.boston_experiment", "validation_split=0.26 instead of the explicit rows: 298 trained, 106 validated",
+       misconception="boston-train-rows")
 def boston_experiment(epochs=30, batch_size=32, seed=0):
     _check_count("epochs", epochs)
     _check_count("batch_size", batch_size)
@@ -304,7 +318,8 @@ def boston_experiment(epochs=30, batch_size=32, seed=0):
     return {"history": fitted.history, "test_loss": scores["loss"], "test_mape": scores["mape"]}
 
 
-@wrong("training.boston_experiment", "fabricated: no data, no model, no fit; plausible numbers made up from the seed")
+@wrong("training.boston_experiment", "fabricated: no data, no model, no fit; plausible numbers made up from the seed",
+       misconception="boston-evaluate-order")
 def boston_experiment(epochs=30, batch_size=32, seed=0):
     _check_count("epochs", epochs)
     _check_count("batch_size", batch_size)

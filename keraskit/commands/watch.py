@@ -95,4 +95,5 @@ class Watcher:
         failed = result.failed_tests()
         print(t("watch.failed", exercise=exercise.id, failed=len(failed), total=total), flush=True)
         if failed and failed[0].message:
-            print(failed[0].message, flush=True)  # it ends with the first hint
+            print(failed[0].message, flush=True)  # it ends with the hint of the mistake, or the way to one
+

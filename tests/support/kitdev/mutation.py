@@ -1,7 +1,9 @@
 """Proof that a grading suite is strong: realistic wrong answers fail it, other right answers pass.
 
 A mutant file (``grading/mutants/<module>.py``) defines functions with the exercise's name,
-each decorated with ``@wrong(exercise_id, why)`` or ``@right(exercise_id, how)``. A variant is
+each decorated with ``@wrong(exercise_id, why, misconception=id)`` or ``@right(exercise_id, how)``.
+A wrong answer names the catalogue misconception it embodies: the visible test that catches it
+must show that misconception's hint. A variant is
 graded as the reference module with that one function redefined at its end, so it may use the
 module's imports and private helpers, exactly as a student's edit of the file would.
 """
@@ -30,6 +32,7 @@ class Variant:
     kind: str  # WRONG or RIGHT
     description: str
     source: str  # the function definition, decorator removed
+    misconception: str | None = None  # a wrong answer's catalogue misconception id
 
     @property
     def module(self) -> str:
@@ -46,7 +49,7 @@ class Variant:
 _registry: list[Variant] | None = None
 
 
-def _register(kind: str, exercise: str, description: str):
+def _register(kind: str, exercise: str, description: str, misconception: str | None = None):
     def decorate(func):
         if _registry is None:
             raise RuntimeError("mutant files are loaded with kitdev.mutation.load_variants()")
@@ -54,14 +57,15 @@ def _register(kind: str, exercise: str, description: str):
         if func.__name__ != function:
             raise ValueError(f"{kind} variant of {exercise} must be named {function}, "
                              f"not {func.__name__}")
-        _registry.append(Variant(exercise, kind, description, _definition_source(func)))
+        _registry.append(Variant(exercise, kind, description, _definition_source(func), misconception))
         return func
     return decorate
 
 
-def wrong(exercise: str, why: str):
-    """Mark a realistic wrong answer: the hidden suite must fail it."""
-    return _register(WRONG, exercise, why)
+def wrong(exercise: str, why: str, misconception: str | None = None):
+    """Mark a realistic wrong answer: the hidden suite must fail it, and it embodies the catalogue's
+    misconception ``misconception`` (its hint is the one a student making it must be shown)."""
+    return _register(WRONG, exercise, why, misconception)
 
 
 def right(exercise: str, how: str):
