@@ -22,7 +22,7 @@ from pathlib import Path
 
 from keraskit import board, catalogue, layout
 from keraskit.atomic import write_atomic
-from keraskit.autograde import procs, results, sandbox, selfcheck, submissions
+from keraskit.autograde import exports, lms, procs, results, sandbox, selfcheck, shards, submissions
 from keraskit.autograde.record import FEEDBACK_BRIEF, FEEDBACK_MODES, JUDGE_ERROR, GradeRecord, RecordStatus
 from keraskit.autograde.sandbox import Limits
 from keraskit.errors import INTERRUPTED
@@ -133,11 +133,14 @@ def _remove_stale_temporaries(out: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-def write_summaries(out: Path, everyone, records: dict[str, GradeRecord]) -> list[GradeRecord]:
-    """grades.csv and summary.png from the finished records, in the class's order."""
+def write_summaries(out: Path, everyone, records: dict[str, GradeRecord],
+                    csv_name: str = "grades.csv") -> list[GradeRecord]:
+    """grades.csv (``csv_name``; with the platform's ids of an LMS download) and summary.png from
+    the finished records, in the class's order; a shard writes only its own csv."""
     ordered = [records[s.student] for s in everyone if s.student in records]
-    write_atomic(out / "grades.csv", results.grades_csv(ordered, catalogue.load().topic_ids))
-    if ordered:
+    write_atomic(out / csv_name, exports.with_identity(results.grades_csv(ordered, catalogue.load().topic_ids),
+                                                        lms.load_roster(out)))
+    if ordered and csv_name == "grades.csv":
         results.summary_png(ordered, out / "summary.png")
     return ordered
 
@@ -225,12 +228,14 @@ def _grade_queue(pool: _Pool, queue: list, job_base: dict, exercises, finished) 
 
 def autograde(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Limits(), force: bool = False,
               exercises=(), topics=None, progress: bool = True, check: bool = True,
-              feedback: str = FEEDBACK_BRIEF) -> list[GradeRecord]:
+              feedback: str = FEEDBACK_BRIEF, platform: str | None = None,
+              shard: tuple[int, int] | None = None) -> list[GradeRecord]:
     """Grade every submission in ``folder`` into ``out``; ``check``: the self-check first
     (``selfcheck.SelfCheckFailed`` if the grader does not grade the reference right here);
     ``feedback``: how much of a failure the feedback files show (``record.FEEDBACK_MODES``; the
     feedback of submissions finished before is written again in it). Returns the records, in the
-    class's order."""
+    class's order. ``platform``: the LMS whose bulk download ``folder`` is (``keraskit.autograde.lms``;
+    detected when None); ``shard``: (K, N), grade only shard K of N (``keraskit.autograde.shards``)."""
     if feedback not in FEEDBACK_MODES:
         raise ValueError(f"feedback must be one of {', '.join(FEEDBACK_MODES)}, got {feedback!r}")
     if jobs < 1:
@@ -238,12 +243,20 @@ def autograde(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Limits
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(out)
-    everyone = submissions.discover(folder)
+    intake = lms.discover(folder, out, platform)
+    for name, why in intake.ignored:  # nothing of a download is left out without saying why
+        print(f"not graded: {name}: {why}", file=sys.stderr)
+    everyone = intake.submissions
+    roster = lms.load_roster(out) if intake.platform else {}
+    csv_name = "grades.csv"
+    if shard:
+        everyone = shards.share(everyone, roster, shard)
+        csv_name = f"grades-shard-{shard[0]}-of-{shard[1]}.csv"
     records, todo = _finished_records(out, everyone, force)
     for record in records.values():
         results.write_feedback(out, record, feedback)
     if records or not todo:  # what a killed run finished is summarised before anything else
-        write_summaries(out, everyone, records)
+        write_summaries(out, everyone, records, csv_name)
     if not todo:
         return [records[s.student] for s in everyone]
     job_base = {"limits": asdict(limits), "exercises": list(exercises), "topics": topics}
@@ -251,7 +264,8 @@ def autograde(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Limits
 
     def finished(sub, record: GradeRecord) -> None:
         nonlocal done
-        results.write_submission(out, record, feedback)
+        identity = roster.get(sub.student)
+        results.write_submission(out, record, feedback, extra={"lms": identity} if identity else None)
         records[sub.student] = record
         done += 1
         if progress:
@@ -270,5 +284,5 @@ def autograde(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Limits
         pool.close(interrupted=interrupted)
         if progress:
             sys.stderr.write("\n")
-        ordered = write_summaries(out, everyone, records)
+        ordered = write_summaries(out, everyone, records, csv_name)
     return ordered

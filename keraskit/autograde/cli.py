@@ -42,16 +42,32 @@ def _limit_arguments(parser) -> None:
                              "a hint; full, also the first failing hidden test's inputs, expected and got")
 
 
+def _lms_arguments(parser) -> None:
+    """From an LMS and back, and over several machines (docs/lms.md)."""
+    from keraskit.autograde import exports, lms
+    parser.add_argument("--from", dest="platform", choices=lms.PLATFORMS,
+                        help="the platform of the bulk download (default: recognised from its layout)")
+    parser.add_argument("--export", action="append", default=[], choices=exports.EXPORTS,
+                        help="also write the grades for this platform's gradebook import; repeatable")
+    parser.add_argument("--assignment", default="Keras in Action",
+                        help="the assignment's column name in the Canvas export")
+    parser.add_argument("--shard", metavar="K/N", help="grade only shard K of N (a stable share of the students)")
+    parser.add_argument("--merge", nargs="+", metavar="OUT_K",
+                        help="build grades.csv (and exports) in --out from the --out folders of the shards")
+
+
 def add_arguments(parser, name: str) -> None:
     if name == "grade":
         parser.add_argument("submission", help="a folder or .zip with the module files")
         parser.add_argument("--json", metavar="FILE", help="also write Gradescope's results.json here")
         _limit_arguments(parser)
     elif name == "autograde":
-        parser.add_argument("submissions", help="a folder with one sub-folder or .zip per student")
+        parser.add_argument("submissions", nargs="?",
+                            help="a folder with one sub-folder or .zip per student, or an LMS bulk download")
         parser.add_argument("--out", required=True, metavar="DIR")
         parser.add_argument("--jobs", type=int, default=1)
         parser.add_argument("--force", action="store_true", help="regrade finished submissions")
+        _lms_arguments(parser)
         _limit_arguments(parser)
     elif name == "gradescope-bundle":
         parser.add_argument("file", metavar="FILE.zip")
@@ -83,8 +99,20 @@ def _check_arguments(args, name: str) -> None:
             require_parent_folder("--json", Path(args.json))
     elif name == "autograde":
         require_at_least("--jobs", args.jobs, 1)
-        require_folder("SUBMISSIONS", Path(args.submissions))
+        if args.merge:
+            for folder in args.merge:
+                require_folder("--merge", Path(folder))
+        elif args.submissions is None:
+            raise CommandError("SUBMISSIONS: give the class folder (or --merge OUT_1 ... OUT_N)")
+        elif not (Path(args.submissions).is_file() and Path(args.submissions).suffix == ".zip"):
+            require_folder("SUBMISSIONS", Path(args.submissions))  # a .zip: a Canvas download
         require_output_folder("--out", Path(args.out))
+        if args.shard:
+            from keraskit.autograde import shards
+            try:
+                args.shard = shards.parse(args.shard)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from None
     elif name == "gradescope-bundle":
         if Path(args.file).suffix != ".zip":
             raise CommandError(t("cli.zip_suffix", name="FILE.zip", path=args.file))
@@ -97,10 +125,14 @@ def run(args, name: str) -> int:
         return _grade(args)
     if name == "autograde":
         from keraskit.autograde import batch, selfcheck
+        if args.merge:
+            return _merge(args)
         try:
             records = batch.autograde(Path(args.submissions), Path(args.out), jobs=args.jobs,
                                       limits=_limits(args), force=args.force, exercises=tuple(args.exercise),
-                                      feedback=args.feedback)
+                                      feedback=args.feedback, platform=args.platform, shard=args.shard)
+        except ValueError as exc:  # a download that cannot be read as the platform's
+            raise CommandError(str(exc)) from None
         except selfcheck.SelfCheckFailed as exc:
             print(exc, file=sys.stderr)
             return SELF_CHECK_FAILED
@@ -109,6 +141,11 @@ def run(args, name: str) -> int:
             print(f"interrupted: {finished} finished submissions are saved in {args.out}; "
                   "run the same command again to grade the rest", file=sys.stderr)
             return INTERRUPTED
+        if args.shard:
+            print(f"{len(records)} submissions of shard {args.shard[0]}/{args.shard[1]} graded into {args.out}; "
+                  "merge the shards with --merge")
+            return 0
+        _export(args, records)
         print(f"{len(records)} submissions graded; see {Path(args.out) / 'grades.csv'}")
         return 0
     if name == "doctor":
@@ -121,6 +158,32 @@ def run(args, name: str) -> int:
         print(f"wrote {args.file}")
         return 0
     raise ValueError(f"name: unknown command {name!r}")
+
+
+def _export(args, records) -> None:
+    from keraskit.autograde import exports
+    try:
+        for path in exports.write(Path(args.out), records, args.export, args.assignment):
+            print(f"wrote {path}")
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def _merge(args) -> int:
+    """``--merge OUT_1 ... OUT_N --out OUT``: the shards' records gathered, grades.csv as one run."""
+    from types import SimpleNamespace
+
+    from keraskit.autograde import batch, shards
+    out = Path(args.out)
+    try:
+        records = shards.merge(args.merge, out)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    batch.write_summaries(out, [SimpleNamespace(student=r.student) for r in records],
+                          {r.student: r for r in records})
+    _export(args, records)
+    print(f"{len(records)} submissions merged from {len(args.merge)} folders; see {out / 'grades.csv'}")
+    return 0
 
 
 def _doctor() -> int:
