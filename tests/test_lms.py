@@ -156,6 +156,10 @@ def test_exports_have_the_columns_each_gradebook_reads(tmp_path, cat):
     assert generic[0]["platform"] == "canvas" and generic[0]["lms_id"] == "101"
     with pytest.raises(ValueError, match="moodle"):  # a Canvas class cannot be matched in Moodle
         exports.write(tmp_path / "out", records, ["moodle"])
+    grades = list(csv.DictReader(io.StringIO(exports.with_identity(
+        "student,score\ndoejane_101,0\n", lms.load_roster(tmp_path / "out")))))
+    assert grades == [{"student": "doejane_101", "score": "0", "platform": "canvas", "lms_id": "101",
+                       "name": "doejane"}]
 
 
 def test_moodle_worksheet_names_participants(tmp_path, cat):
@@ -168,14 +172,23 @@ def test_moodle_worksheet_names_participants(tmp_path, cat):
 
 def test_shards_partition_the_class_and_a_late_student_moves_nobody():
     ids = [f"student{i}" for i in range(60)]
-    shares = [{s for s in ids if shards.shard_of(s, 3) == k} for k in (1, 2, 3)]
+    everyone = [SimpleNamespace(student=s) for s in ids]
+    shares = [{s.student for s in shards.share(everyone, {}, (k, 3))} for k in (1, 2, 3)]
     assert set().union(*shares) == set(ids) and sum(map(len, shares)) == len(ids)
     assert all(shares)  # each shard gets someone
-    late = [*ids, "latecomer"]
-    assert all(shards.shard_of(s, 3) == shards.shard_of(s, 3) for s in late)
-    # the share is a function of the id alone: the same ids, in any order or company, same shards
-    assert [shards.shard_of(s, 3) for s in ids] == [shards.shard_of(s, 3) for s in reversed(ids)][::-1]
-    assert shards.shard_of("student0", 3) == int(__import__("hashlib").sha256(b"student0").hexdigest(), 16) % 3 + 1
+    late = [SimpleNamespace(student="latecomer"), *everyone]
+    assert [{s.student for s in shards.share(late, {}, (k, 3))} - {"latecomer"} for k in (1, 2, 3)] == shares
+    # another process (another machine, another hash seed) puts everyone in the same shard
+    code = "from keraskit.autograde import shards; print([shards.shard_of(f'student{i}', 3) for i in range(60)])"
+    other = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                           env={"PYTHONHASHSEED": "123", "PATH": "/usr/bin:/bin"})
+    assert other.stdout.strip() == str([shards.shard_of(s, 3) for s in ids])
+    # an LMS download shards on the platform's id, not on the name-based key
+    uid = next(str(i) for i in range(100) if shards.shard_of(f"jane_{i}", 3) != shards.shard_of(str(i), 3))
+    jane = [SimpleNamespace(student=f"jane_{uid}")]
+    roster = {f"jane_{uid}": {"lms_id": uid}}
+    assert shards.share(jane, roster, (shards.shard_of(uid, 3), 3)) == jane
+    assert shards.share(jane, roster, (shards.shard_of(f"jane_{uid}", 3), 3)) == []
     for bad in ("0/3", "4/3", "3", "a/b"):
         with pytest.raises(ValueError, match="--shard"):
             shards.parse(bad)
