@@ -210,6 +210,8 @@ def test_merged_shards_give_the_grades_of_one_folder(tmp_path, cat):
                           {r.student: r for r in merged})
     assert (tmp_path / "merged" / "grades.csv").read_text() == (tmp_path / "one" / "grades.csv").read_text()
     assert len(list((tmp_path / "merged" / "records").glob("*.json"))) == len(students)
+    with pytest.raises(ValueError, match="--out folder of a shard"):  # a typo is not an empty shard
+        shards.merge([tmp_path / "shard1", tmp_path], tmp_path / "again")
 
 
 @pytest.mark.slow
