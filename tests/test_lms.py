@@ -71,6 +71,17 @@ def test_canvas_download_is_grouped_per_student_with_the_newest_upload(tmp_path)
     assert roster["roewill_202"]["platform"] == "canvas"
 
 
+def test_a_newer_download_into_the_same_folder_replaces_the_older(tmp_path):
+    lms.discover(canvas_download(tmp_path), tmp_path / "out")
+    newer = tmp_path / "newer.zip"
+    with zipfile.ZipFile(newer, "w") as archive:
+        archive.write(CORPUS / "losses.py", "doejane_101_9001_losses.py")
+    intake = lms.discover(newer, tmp_path / "out")
+    assert [s.student for s in intake.submissions] == ["doejane_101"]
+    assert sorted(_topics(intake.submissions[0])) == ["losses"]
+    assert not intake.people["doejane_101"].late
+
+
 def test_moodle_folders_are_grouped_by_participant(tmp_path):
     download = tmp_path / "moodle"
     jane = download / "Jane Doe_12345_assignsubmission_file_"
@@ -241,5 +252,17 @@ def test_three_shard_processes_merge_to_the_unsharded_grades(tmp_path):
     assert merge.returncode == 0, merge.stderr[-3000:]
     for name in ("grades.csv", "canvas-import.csv"):
         assert (tmp_path / "merged" / name).read_text() == (tmp_path / "one" / name).read_text()
+    # the same shards writing into one shared folder, merged in place
+    shared = [subprocess.Popen([*base, "--out", str(tmp_path / "shared"), "--shard", f"{k}/3"], cwd=ROOT,
+                               env=grading_environ(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+              for k in (1, 2, 3)]
+    for process in shared:
+        _, err = process.communicate(timeout=1700)
+        assert process.returncode == 0, err[-3000:]
+    merge = subprocess.run([sys.executable, "-m", "keraskit.cli", "autograde", "--merge", str(tmp_path / "shared"),
+                            "--out", str(tmp_path / "shared")], cwd=ROOT, env=grading_environ(), capture_output=True,
+                           text=True)
+    assert merge.returncode == 0, merge.stderr[-3000:]
+    assert (tmp_path / "shared" / "grades.csv").read_text() == (tmp_path / "one" / "grades.csv").read_text()
     grades = list(csv.DictReader((tmp_path / "one" / "grades.csv").open()))
     assert [g["lms_id"] for g in grades] == ["101", "202"]

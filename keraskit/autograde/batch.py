@@ -242,7 +242,8 @@ def autograde(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Limits
         raise ValueError(f"--jobs must be at least 1, got {jobs}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    _remove_stale_temporaries(out)
+    if not shard:  # shards may share ``out``: another one's temporary file is no stale one
+        _remove_stale_temporaries(out)
     intake = lms.discover(folder, out, platform)
     for name, why in intake.ignored:  # nothing of a download is left out without saying why
         print(f"not graded: {name}: {why}", file=sys.stderr)

@@ -20,6 +20,7 @@ the reason (``Intake.ignored``), and written to ``OUT/lms/ignored.txt``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -113,7 +114,9 @@ def discover(path: Path, out: Path, platform: str | None = None) -> Intake:
     if path.is_file():
         if platform != "canvas":
             raise ValueError(f"SUBMISSIONS: a {platform} download is a folder, not {path.name}")
-        path = _unpack_flat(path, out / "lms" / "download")
+        # one folder per download (its digest): a newer download never mixes with an older one
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        path = _unpack_flat(path, out / "lms" / "download" / digest)
     intake = {"canvas": _canvas, "moodle": _moodle, "blackboard": _blackboard,
               "github-classroom": _github_classroom}[platform](path, staged)
     intake.submissions.sort(key=lambda s: s.student)
@@ -154,10 +157,14 @@ def _submission_of(person: Person, files: dict[str, Path], staged: Path, intake:
     intake.people[person.student] = person
     if modules:
         folder = staged / person.student
+        folder.mkdir(parents=True, exist_ok=True)
         for name, source in sorted(modules.items()):
             why = _copy(source, folder / name)
             if why:
                 intake.ignored.append((source.name, why))
+        for left_over in folder.iterdir() if folder.is_dir() else ():  # staged from an older download
+            if left_over.name not in modules and not left_over.name.startswith("."):
+                left_over.unlink()
         for z in zips:
             intake.ignored.append((z.name, "not graded: the student's separate module files are graded instead"))
         intake.submissions.append(Submission(person.student, folder, "folder"))

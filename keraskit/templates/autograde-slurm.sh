@@ -2,7 +2,7 @@
 # Grade a class as a Slurm array job: task K of N grades shard K/N (a stable share of the
 # students), then one dependent job merges the shards (docs/lms.md, "Past one machine").
 #   sbatch --array=1-3 autograde-slurm.sh          # N = the array's size
-#   sbatch --dependency=afterok:<jobid> --export=ALL,MERGE=1 autograde-slurm.sh
+#   sbatch --dependency=afterok:<jobid> --export=ALL,MERGE=1,SHARDS=3 --output=autograde-merge-%j.log autograde-slurm.sh
 # SUBMISSIONS and OUT are shared storage every node reads; KERASKIT is the kit's command.
 #SBATCH --job-name=keraskit-autograde
 #SBATCH --cpus-per-task=2
