@@ -103,7 +103,7 @@ def _check_arguments(args, name: str) -> None:
             for folder in args.merge:
                 require_folder("--merge", Path(folder))
         elif args.submissions is None:
-            raise CommandError("SUBMISSIONS: give the class folder (or --merge OUT_1 ... OUT_N)")
+            raise CommandError(t("autograde.lms_no_submissions"))
         elif not (Path(args.submissions).is_file() and Path(args.submissions).suffix == ".zip"):
             require_folder("SUBMISSIONS", Path(args.submissions))  # a .zip: a Canvas download
         require_output_folder("--out", Path(args.out))

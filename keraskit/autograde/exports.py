@@ -17,6 +17,7 @@ from pathlib import Path
 from keraskit.atomic import write_atomic
 from keraskit.autograde import lms
 from keraskit.autograde.record import GradeRecord
+from keraskit.i18n import t
 
 EXPORTS = ("canvas", "moodle", "csv")
 FILES = {"canvas": "canvas-import.csv", "moodle": "moodle-worksheet.csv", "csv": "lms-grades.csv"}
@@ -36,8 +37,8 @@ def _people(records: list[GradeRecord], roster: dict, platform: str) -> list[tup
     """Each record with its platform identity; a record without one cannot be imported."""
     missing = [r.student for r in records if roster.get(r.student, {}).get("platform") != platform]
     if missing:
-        raise ValueError(f"--export {platform}: {len(missing)} submission(s) do not come from a {platform} "
-                         f"download, so {platform} cannot match them to students: {', '.join(missing[:5])}")
+        raise ValueError(t("autograde.lms_export_mismatch", platform=platform, count=len(missing),
+                           students=", ".join(missing[:5])))
     return [(r, roster[r.student]) for r in sorted(records, key=lambda r: r.student)]
 
 

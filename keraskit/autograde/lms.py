@@ -32,6 +32,7 @@ from pathlib import Path, PurePosixPath
 from keraskit.atomic import write_atomic
 from keraskit.autograde import submissions
 from keraskit.autograde.submissions import MAX_MODULE_BYTES, Submission
+from keraskit.i18n import t
 
 PLATFORMS = ("canvas", "moodle", "blackboard", "github-classroom")
 
@@ -108,12 +109,12 @@ def discover(path: Path, out: Path, platform: str | None = None) -> Intake:
     platform = platform or detect(path)
     if platform is None:
         if path.is_file():
-            raise ValueError(f"SUBMISSIONS: {path} is a zip that is not a Canvas download; give a folder")
+            raise ValueError(t("autograde.lms_zip_not_canvas", path=path))
         return Intake(None, submissions.discover(path))
     staged = out / "lms" / "staged"
     if path.is_file():
         if platform != "canvas":
-            raise ValueError(f"SUBMISSIONS: a {platform} download is a folder, not {path.name}")
+            raise ValueError(t("autograde.lms_download_is_folder", platform=platform, name=path.name))
         # one folder per download (its digest): a newer download never mixes with an older one
         digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
         path = _unpack_flat(path, out / "lms" / "download" / digest)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from keraskit.atomic import write_atomic
 from keraskit.autograde import lms, results
+from keraskit.i18n import t
 
 SHARD = re.compile(r"^(\d+)/(\d+)$")
 
@@ -24,7 +25,7 @@ def parse(text: str) -> tuple[int, int]:
     """``"2/3"`` -> (2, 3): shard K of N, 1 <= K <= N."""
     match = SHARD.match(text.strip())
     if match is None or not 1 <= int(match[1]) <= int(match[2]):
-        raise ValueError(f"--shard must be K/N with 1 <= K <= N (for example 2/3), got {text!r}")
+        raise ValueError(t("autograde.lms_shard", value=repr(text)))
     return int(match[1]), int(match[2])
 
 
@@ -47,14 +48,14 @@ def merge(folders, out: Path) -> list:
     records, origin, roster = {}, {}, {}
     for folder in map(Path, folders):
         if not (folder / "records").is_dir() and not list(folder.glob("grades*.csv")):  # a shard may be empty
-            raise ValueError(f"--merge: {folder} has no records/ folder and no grades csv; "
-                             "is it the --out folder of a shard?")
+            raise ValueError(t("autograde.lms_merge_not_shard", folder=folder))
         roster.update(lms.load_roster(folder))
         for path in sorted((folder / "records").glob("*.json")):
             data = json.loads(path.read_text())
             student = data["student"]
             if student in records and records[student] != data:
-                raise ValueError(f"--merge: {student} was graded differently in {origin[student]} and {folder}")
+                raise ValueError(t("autograde.lms_merge_conflict", student=student, first=origin[student],
+                                   second=folder))
             records[student], origin[student] = data, folder
     for student, folder in origin.items():
         for sub, suffix in (("records", ".json"), ("results", ".json"), ("feedback", ".md")):
