@@ -82,6 +82,19 @@ def test_a_newer_download_into_the_same_folder_replaces_the_older(tmp_path):
     assert not intake.people["doejane_101"].late
 
 
+def test_separate_module_files_are_graded_before_a_zip_of_the_same_student(tmp_path):
+    download = tmp_path / "canvas"
+    download.mkdir()
+    (download / "doejane_101_9001_tensors.py").write_bytes((CORPUS / "tensors.py").read_bytes())
+    _zip_of(STUBS, download / "doejane_101_9001_keras.zip")
+    (download / "doejane_101_9001_notes.docx").write_bytes(b"")
+    intake = lms.discover(download, tmp_path / "out", "canvas")
+    assert [(s.student, s.kind) for s in intake.submissions] == [("doejane_101", "folder")]
+    ignored = dict(intake.ignored)
+    assert "separate module files" in ignored["doejane_101_9001_keras.zip"]
+    assert "not a module file" in ignored["doejane_101_9001_notes.docx"]
+
+
 def test_moodle_folders_are_grouped_by_participant(tmp_path):
     download = tmp_path / "moodle"
     jane = download / "Jane Doe_12345_assignsubmission_file_"
@@ -93,11 +106,14 @@ def test_moodle_folders_are_grouped_by_participant(tmp_path):
     _zip_of(CORPUS, will / "keras.zip")
     (download / "Will Roe_67890_assignsubmission_onlinetext_").mkdir()
     (download / "stray.py").write_text("x = 1\n")
+    # "download submissions in folders" off: the files themselves carry the name
+    (download / "Ann Lee_24680_assignsubmission_file_tensors.py").write_bytes((CORPUS / "tensors.py").read_bytes())
     assert lms.detect(download) == "moodle"
     intake = lms.discover(download, tmp_path / "out")
-    assert [s.student for s in intake.submissions] == ["Jane_Doe_12345", "Will_Roe_67890"]
-    assert intake.submissions[1].kind == "zip"
-    assert len(_topics(intake.submissions[0])) == len(MODULES)
+    assert [s.student for s in intake.submissions] == ["Ann_Lee_24680", "Jane_Doe_12345", "Will_Roe_67890"]
+    assert intake.submissions[2].kind == "zip"
+    assert list(_topics(intake.submissions[0])) == ["tensors"]
+    assert len(_topics(intake.submissions[1])) == len(MODULES)
     assert intake.people["Jane_Doe_12345"].name == "Jane Doe"
     ignored = dict(intake.ignored)
     assert "stray.py" in ignored and "onlinetext" in ignored["Will Roe_67890_assignsubmission_onlinetext_"]
@@ -239,7 +255,8 @@ def test_three_shard_processes_merge_to_the_unsharded_grades(tmp_path):
         assert result.returncode == 0, result.stderr[-3000:]
         return result
 
-    run("--out", str(tmp_path / "one"), "--export", "canvas")
+    one = run("--out", str(tmp_path / "one"), "--export", "canvas")
+    assert "README.txt" in one.stderr  # the file that belongs to no one is named, not dropped
     shard_runs = [subprocess.Popen([*base, "--out", str(tmp_path / f"s{k}"), "--shard", f"{k}/3"], cwd=ROOT,
                                    env=grading_environ(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                   for k in (1, 2, 3)]

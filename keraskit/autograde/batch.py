@@ -26,6 +26,7 @@ from keraskit.autograde import exports, lms, procs, results, sandbox, selfcheck,
 from keraskit.autograde.record import FEEDBACK_BRIEF, FEEDBACK_MODES, JUDGE_ERROR, GradeRecord, RecordStatus
 from keraskit.autograde.sandbox import Limits
 from keraskit.errors import INTERRUPTED
+from keraskit.i18n import t
 
 INTERRUPT_GRACE = 20.0  # seconds a host gets to stop its sandbox after Ctrl-C
 PROGRESS_WIDTH = 30  # characters of the progress bar
@@ -246,7 +247,7 @@ def autograde(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Limits
         _remove_stale_temporaries(out)
     intake = lms.discover(folder, out, platform)
     for name, why in intake.ignored:  # nothing of a download is left out without saying why
-        print(f"not graded: {name}: {why}", file=sys.stderr)
+        print(t("autograde.lms_not_graded", name=name, why=why), file=sys.stderr)
     everyone = intake.submissions
     roster = lms.load_roster(out) if intake.platform else {}
     csv_name = "grades.csv"

@@ -143,9 +143,9 @@ def _copy(source: Path, target: Path) -> str | None:
     """Copy a regular file (no link followed, size-capped); why not, or None."""
     info = os.lstat(source)
     if stat.S_ISLNK(info.st_mode) or not stat.S_ISREG(info.st_mode):
-        return "is a symbolic link or not a regular file"
+        return t("autograde.lms_why_link")
     if info.st_size > MAX_MODULE_BYTES and source.suffix != ".zip":
-        return f"is larger than {MAX_MODULE_BYTES} bytes"
+        return t("autograde.lms_why_large", limit=MAX_MODULE_BYTES)
     write_atomic(target, source.read_bytes())
     return None
 
@@ -167,20 +167,20 @@ def _submission_of(person: Person, files: dict[str, Path], staged: Path, intake:
             if left_over.name not in modules and not left_over.name.startswith("."):
                 left_over.unlink()
         for z in zips:
-            intake.ignored.append((z.name, "not graded: the student's separate module files are graded instead"))
+            intake.ignored.append((z.name, t("autograde.lms_why_zip_and_files")))
         intake.submissions.append(Submission(person.student, folder, "folder"))
     elif zips:
         for z in zips[:-1]:
-            intake.ignored.append((z.name, f"not graded: {zips[-1].name} is graded instead"))
+            intake.ignored.append((z.name, t("autograde.lms_why_other_zip", name=zips[-1].name)))
         intake.submissions.append(Submission(person.student, zips[-1], "zip"))
     else:
-        intake.ignored.extend((p.name, f"no module file or zip from {person.name}; nothing graded")
+        intake.ignored.extend((p.name, t("autograde.lms_why_nothing", name=person.name))
                               for p in files.values())
         intake.people.pop(person.student)
         return
     for p in files.values():
         if p not in modules.values() and p not in zips:
-            intake.ignored.append((p.name, "not a module file or a zip; not graded"))
+            intake.ignored.append((p.name, t("autograde.lms_why_not_module")))
 
 
 def _canvas(folder: Path, staged: Path) -> Intake:
@@ -189,8 +189,8 @@ def _canvas(folder: Path, staged: Path) -> Intake:
     for p in _entries(folder):
         match = CANVAS_FILE.match(p.name) if p.is_file() else None
         if match is None:
-            intake.ignored.append((p.name, "not named lastfirst_userid_submissionid_name by Canvas; "
-                                           "belongs to no student"))
+            intake.ignored.append((p.name, t("autograde.lms_why_unnamed", platform="Canvas",
+                                             pattern="lastfirst_userid_submissionid_name")))
             continue
         by_user.setdefault(match["uid"], []).append((match, p))
     for uid, found in sorted(by_user.items()):
@@ -200,7 +200,7 @@ def _canvas(folder: Path, staged: Path) -> Intake:
             rank = (int(match["sid"]), version)
             if original in newest:
                 older = min(newest[original], (rank, p))
-                intake.ignored.append((older[1].name, f"an older upload of {original}; the newest is graded"))
+                intake.ignored.append((older[1].name, t("autograde.lms_why_older", name=original)))
             if original not in newest or newest[original][0] < rank:
                 newest[original] = (rank, p)
         first = found[0][0]
@@ -224,11 +224,11 @@ def _moodle(folder: Path, staged: Path) -> Intake:
     for p in _entries(folder):
         match = MOODLE_FOLDER.match(p.name)
         if match is None:
-            intake.ignored.append((p.name, "not named 'Full Name_id_assignsubmission_...' by Moodle; "
-                                           "belongs to no student"))
+            intake.ignored.append((p.name, t("autograde.lms_why_unnamed", platform="Moodle",
+                                             pattern="Full Name_id_assignsubmission_file_")))
             continue
         if match["plugin"] != "file":
-            intake.ignored.append((p.name, f"a {match['plugin']} submission, not uploaded files; not graded"))
+            intake.ignored.append((p.name, t("autograde.lms_why_plugin", plugin=match["plugin"])))
             continue
         name, files = by_participant.setdefault(match["pid"], (match["name"], {}))
         if p.is_dir():
@@ -249,8 +249,8 @@ def _blackboard(folder: Path, staged: Path) -> Intake:
     for p in _entries(folder):
         match = BLACKBOARD_FILE.match(p.name) if p.is_file() else None
         if match is None:
-            intake.ignored.append((p.name, "not named Assignment_username_attempt_date by Blackboard; "
-                                           "belongs to no student"))
+            intake.ignored.append((p.name, t("autograde.lms_why_unnamed", platform="Blackboard",
+                                             pattern="Assignment_username_attempt_YYYY-MM-DD-HH-MM-SS")))
             continue
         files = attempts.setdefault(match["left"], {}).setdefault(match["when"], {})
         if match["orig"] is None:
@@ -262,7 +262,7 @@ def _blackboard(folder: Path, staged: Path) -> Intake:
         last = max(by_when)
         for when, files in by_when.items():
             if when != last:
-                intake.ignored.extend((p.name, f"attempt of {when}; the last attempt ({last}) is graded")
+                intake.ignored.extend((p.name, t("autograde.lms_why_attempt", when=when, last=last))
                                       for p in files.values())
         _submission_of(Person(_key(user), "blackboard", user, name), by_when[last], staged, intake)
     return intake
@@ -282,7 +282,7 @@ def _blackboard_user(left: str, receipt: Path | None) -> tuple[str, str]:
 def _github_classroom(folder: Path, staged: Path) -> Intake:
     intake = Intake("github-classroom")
     repos = [p for p in _entries(folder) if p.is_dir() and not p.is_symlink()]
-    intake.ignored.extend((p.name, "not a student's repository folder") for p in _entries(folder)
+    intake.ignored.extend((p.name, t("autograde.lms_why_not_repo")) for p in _entries(folder)
                           if p not in repos)
     prefix = os.path.commonprefix([p.name for p in repos]) if len(repos) > 1 else ""
     prefix = prefix[:prefix.rfind("-") + 1]  # "assignment-" of "assignment-alice", "assignment-bob"
