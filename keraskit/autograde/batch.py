@@ -24,10 +24,22 @@ from pathlib import Path
 
 from keraskit import board, catalogue, layout
 from keraskit.atomic import write_atomic
-from keraskit.autograde import freshness, integrity, procs, results, sandbox, selfcheck, submissions
+from keraskit.autograde import (
+    exports,
+    freshness,
+    integrity,
+    lms,
+    procs,
+    results,
+    sandbox,
+    selfcheck,
+    shards,
+    submissions,
+)
 from keraskit.autograde.record import FEEDBACK_BRIEF, FEEDBACK_MODES, JUDGE_ERROR, GradeRecord, RecordStatus
 from keraskit.autograde.sandbox import Limits
 from keraskit.errors import INTERRUPTED
+from keraskit.i18n import t
 
 INTERRUPT_GRACE = 20.0  # seconds a host gets to stop its sandbox after Ctrl-C
 PROGRESS_WIDTH = 30  # characters of the progress bar
@@ -135,11 +147,14 @@ def _remove_stale_temporaries(out: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-def write_summaries(out: Path, everyone, records: dict[str, GradeRecord]) -> list[GradeRecord]:
-    """grades.csv and summary.png from the finished records, in the class's order."""
+def write_summaries(out: Path, everyone, records: dict[str, GradeRecord],
+                    csv_name: str = "grades.csv") -> list[GradeRecord]:
+    """grades.csv (``csv_name``; with the platform's ids of an LMS download) and summary.png from
+    the finished records, in the class's order; a shard writes only its own csv."""
     ordered = [records[s.student] for s in everyone if s.student in records]
-    write_atomic(out / "grades.csv", results.grades_csv(ordered, catalogue.load().topic_ids))
-    if ordered:
+    write_atomic(out / csv_name, exports.with_identity(results.grades_csv(ordered, catalogue.load().topic_ids),
+                                                        lms.load_roster(out)))
+    if ordered and csv_name == "grades.csv":
         results.summary_png(ordered, out / "summary.png")
     return ordered
 
@@ -258,7 +273,8 @@ def autograde(folder: Path, out: Path, **options) -> list[GradeRecord]:
 
 def autograde_run(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Limits(), force: bool = False,
                   exercises=(), topics=None, progress: bool = True, check: bool = True,
-                  feedback: str = FEEDBACK_BRIEF, say=None) -> Run:
+                  feedback: str = FEEDBACK_BRIEF, say=None, platform: str | None = None,
+                  shard: tuple[int, int] | None = None) -> Run:
     """Grade every submission in ``folder`` into ``out``; ``check``: the self-check first
     (``selfcheck.SelfCheckFailed`` if the grader does not grade the reference right here);
     ``feedback``: how much of a failure the feedback files show (``record.FEEDBACK_MODES``; the
@@ -271,15 +287,26 @@ def autograde_run(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Li
 
     A submission with a record is graded again only if it or the kit changed since
     (``keraskit.autograde.freshness``), or with ``force``; ``say(line)`` hears why everyone is,
-    when the kit changed."""
+    when the kit changed. ``platform``: the LMS whose bulk download ``folder`` is
+    (``keraskit.autograde.lms``; detected when None); ``shard``: (K, N), grade only shard K of N
+    (``keraskit.autograde.shards``)."""
     if feedback not in FEEDBACK_MODES:
         raise ValueError(f"feedback must be one of {', '.join(FEEDBACK_MODES)}, got {feedback!r}")
     if jobs < 1:
         raise ValueError(f"--jobs must be at least 1, got {jobs}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    _remove_stale_temporaries(out)
-    everyone = submissions.discover(folder)
+    if not shard:  # shards may share ``out``: another one's temporary file is no stale one
+        _remove_stale_temporaries(out)
+    intake = lms.discover(folder, out, platform)
+    for name, why in intake.ignored:  # nothing of a download is left out without saying why
+        print(t("autograde.lms_not_graded", name=name, why=why), file=sys.stderr)
+    everyone = intake.submissions
+    roster = lms.load_roster(out) if intake.platform else {}
+    csv_name = "grades.csv"
+    if shard:
+        everyone = shards.share(everyone, roster, shard)
+        csv_name = f"grades-shard-{shard[0]}-of-{shard[1]}.csv"
     topic_ids = layout.graded_topics(layout.KIT.hidden_tests, exercises, topics)
     kit = freshness.kit_digest(results.graded_exercises(set(topic_ids), exercises), topic_ids,
                                exercises=exercises, topics=topics, limits=asdict(limits))
@@ -293,7 +320,7 @@ def autograde_run(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Li
     for record in records.values():
         results.write_feedback(out, record, feedback)
     if records or not todo:  # what a killed run finished is summarised before anything else
-        write_summaries(out, everyone, records)
+        write_summaries(out, everyone, records, csv_name)
     if not todo:
         return Run([records[s.student] for s in everyone], plan)
     job_base = {"limits": asdict(limits), "exercises": list(exercises), "topics": topics}
@@ -308,7 +335,8 @@ def autograde_run(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Li
         nonlocal done
         record.digest = {"submission": current[sub.student], "kit": kit}
         record.mode = record.mode or mode
-        results.write_submission(out, record, feedback)
+        identity = roster.get(sub.student)
+        results.write_submission(out, record, feedback, extra={"lms": identity} if identity else None)
         records[sub.student] = record
         unchecked.append(sub.student)
         done += 1
@@ -341,5 +369,5 @@ def autograde_run(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Li
         pool.close(interrupted=interrupted)
         if progress:
             sys.stderr.write("\n")
-        ordered = write_summaries(out, everyone, records)
+        ordered = write_summaries(out, everyone, records, csv_name)
     return Run(ordered, plan)

@@ -60,16 +60,32 @@ def _topics(args) -> list[str] | None:
     return [topic for topic in catalogue.load().topic_ids if topic in chosen] or None
 
 
+def _lms_arguments(parser) -> None:
+    """From an LMS and back, and over several machines (docs/lms.md)."""
+    from keraskit.autograde import exports, lms
+    parser.add_argument("--from", dest="platform", choices=lms.PLATFORMS,
+                        help="the platform of the bulk download (default: recognised from its layout)")
+    parser.add_argument("--export", action="append", default=[], choices=exports.EXPORTS,
+                        help="also write the grades for this platform's gradebook import; repeatable")
+    parser.add_argument("--assignment", default="Keras in Action",
+                        help="the assignment's column name in the Canvas export")
+    parser.add_argument("--shard", metavar="K/N", help="grade only shard K of N (a stable share of the students)")
+    parser.add_argument("--merge", nargs="+", metavar="OUT_K",
+                        help="build grades.csv (and exports) in --out from the --out folders of the shards")
+
+
 def add_arguments(parser, name: str) -> None:
     if name == "grade":
         parser.add_argument("submission", help="a folder or .zip with the module files")
         parser.add_argument("--json", metavar="FILE", help="also write Gradescope's results.json here")
         _limit_arguments(parser)
     elif name == "autograde":
-        parser.add_argument("submissions", help="a folder with one sub-folder or .zip per student")
+        parser.add_argument("submissions", nargs="?",
+                            help="a folder with one sub-folder or .zip per student, or an LMS bulk download")
         parser.add_argument("--out", required=True, metavar="DIR")
         parser.add_argument("--jobs", type=int, default=1)
         parser.add_argument("--force", action="store_true", help="regrade finished submissions")
+        _lms_arguments(parser)
         _limit_arguments(parser)
     elif name == "gradescope-bundle":
         parser.add_argument("file", metavar="FILE.zip")
@@ -104,8 +120,20 @@ def _check_arguments(args, name: str) -> None:
             require_parent_folder("--json", Path(args.json))
     elif name == "autograde":
         require_at_least("--jobs", args.jobs, 1)
-        require_folder("SUBMISSIONS", Path(args.submissions))
+        if args.merge:
+            for folder in args.merge:
+                require_folder("--merge", Path(folder))
+        elif args.submissions is None:
+            raise CommandError(t("autograde.lms_no_submissions"))
+        elif not (Path(args.submissions).is_file() and Path(args.submissions).suffix == ".zip"):
+            require_folder("SUBMISSIONS", Path(args.submissions))  # a .zip: a Canvas download
         require_output_folder("--out", Path(args.out))
+        if args.shard:
+            from keraskit.autograde import shards
+            try:
+                args.shard = shards.parse(args.shard)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from None
     elif name == "gradescope-bundle":
         if Path(args.file).suffix != ".zip":
             raise CommandError(t("cli.zip_suffix", name="FILE.zip", path=args.file))
@@ -132,7 +160,7 @@ def _unisolated_refusal(args) -> str | None:
 
 def run(args, name: str) -> int:
     _check_arguments(args, name)
-    if name in ("grade", "autograde"):
+    if name in ("grade", "autograde") and not getattr(args, "merge", None):  # a merge grades no one
         refusal = _unisolated_refusal(args)
         if refusal:
             print(refusal, file=sys.stderr)
@@ -141,11 +169,16 @@ def run(args, name: str) -> int:
         return _grade(args)
     if name == "autograde":
         from keraskit.autograde import batch, integrity, selfcheck
+        if args.merge:
+            return _merge(args)
         try:
             graded = batch.autograde_run(Path(args.submissions), Path(args.out), jobs=args.jobs,
                                          limits=_limits(args), force=args.force, exercises=tuple(args.exercise),
                                          topics=_topics(args), feedback=args.feedback,
-                                         say=lambda line: print(line, file=sys.stderr))
+                                         say=lambda line: print(line, file=sys.stderr),
+                                         platform=args.platform, shard=args.shard)
+        except ValueError as exc:  # a download that cannot be read as the platform's
+            raise CommandError(str(exc)) from None
         except (selfcheck.SelfCheckFailed, integrity.JudgeFilesChanged) as exc:
             print(exc, file=sys.stderr)
             return SELF_CHECK_FAILED
@@ -154,9 +187,15 @@ def run(args, name: str) -> int:
             print(f"interrupted: {finished} finished submissions are saved in {args.out}; "
                   "run the same command again to grade the rest", file=sys.stderr)
             return INTERRUPTED
-        from keraskit.autograde import report
-        print("\n".join(report.closing_lines(graded.records, Path(args.out), graded.plan.summary())))
-        unisolated = [r for r in graded.records if r.isolation == isolation.UNISOLATED]
+        records = graded.records
+        if args.shard:
+            print(f"{len(records)} submissions of shard {args.shard[0]}/{args.shard[1]} graded into {args.out}; "
+                  "merge the shards with --merge")
+        else:
+            _export(args, records)
+            from keraskit.autograde import report
+            print("\n".join(report.closing_lines(records, Path(args.out), graded.plan.summary())))
+        unisolated = [r for r in records if r.isolation == isolation.UNISOLATED]
         if unisolated:
             print(t("autograde.unisolated_summary", count=len(unisolated), mode=unisolated[0].mode))
         return 0
@@ -171,6 +210,32 @@ def run(args, name: str) -> int:
         print(f"wrote {args.file}" + (f" (grades {', '.join(topics)} only)" if topics else ""))
         return 0
     raise ValueError(f"name: unknown command {name!r}")
+
+
+def _export(args, records) -> None:
+    from keraskit.autograde import exports
+    try:
+        for path in exports.write(Path(args.out), records, args.export, args.assignment):
+            print(f"wrote {path}")
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def _merge(args) -> int:
+    """``--merge OUT_1 ... OUT_N --out OUT``: the shards' records gathered, grades.csv as one run."""
+    from types import SimpleNamespace
+
+    from keraskit.autograde import batch, shards
+    out = Path(args.out)
+    try:
+        records = shards.merge(args.merge, out)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    batch.write_summaries(out, [SimpleNamespace(student=r.student) for r in records],
+                          {r.student: r for r in records})
+    _export(args, records)
+    print(f"{len(records)} submissions merged from {len(args.merge)} folders; see {out / 'grades.csv'}")
+    return 0
 
 
 def _doctor() -> int:

@@ -27,14 +27,15 @@ def graded_exercises(topics_with_tests, exercises=()) -> list[catalogue.Exercise
             if e.topic in topics_with_tests and (not chosen or e.id in chosen)]
 
 
-def write_submission(out: Path, record: GradeRecord, feedback: str = FEEDBACK_BRIEF) -> None:
+def write_submission(out: Path, record: GradeRecord, feedback: str = FEEDBACK_BRIEF, extra: dict | None = None) -> None:
     """feedback and results first, the record last: its presence means "finished".
 
-    ``feedback`` is how much of a failure the feedback file shows (``record.FEEDBACK_MODES``)."""
+    ``feedback`` is how much of a failure the feedback file shows (``record.FEEDBACK_MODES``);
+    ``extra``: more keys of the saved record (the student's LMS identity, ``keraskit.autograde.lms``)."""
     student = record.student
     write_feedback(out, record, feedback)
     write_atomic(out / "results" / f"{student}.json", json.dumps(record.to_gradescope(), indent=2))
-    write_atomic(out / "records" / f"{student}.json", json.dumps(record.to_json(), indent=2))
+    write_atomic(out / "records" / f"{student}.json", json.dumps({**record.to_json(), **(extra or {})}, indent=2))
 
 
 def write_feedback(out: Path, record: GradeRecord, feedback: str = FEEDBACK_BRIEF) -> None:
