@@ -22,7 +22,7 @@ from pathlib import Path
 
 from keraskit import board, catalogue, layout
 from keraskit.atomic import write_atomic
-from keraskit.autograde import procs, results, sandbox, selfcheck, submissions
+from keraskit.autograde import procs, report, results, sandbox, selfcheck, submissions
 from keraskit.autograde.record import FEEDBACK_BRIEF, FEEDBACK_MODES, JUDGE_ERROR, GradeRecord, RecordStatus
 from keraskit.autograde.sandbox import Limits
 from keraskit.errors import INTERRUPTED
@@ -133,12 +133,15 @@ def _remove_stale_temporaries(out: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-def write_summaries(out: Path, everyone, records: dict[str, GradeRecord]) -> list[GradeRecord]:
-    """grades.csv and summary.png from the finished records, in the class's order."""
+def write_summaries(out: Path, everyone, records: dict[str, GradeRecord],
+                    folder: Path | None = None) -> list[GradeRecord]:
+    """grades.csv and summary.png from the finished records, in the class's order, and the class
+    report (``keraskit.autograde.report``; its similarity reads the submissions in ``folder``)."""
     ordered = [records[s.student] for s in everyone if s.student in records]
     write_atomic(out / "grades.csv", results.grades_csv(ordered, catalogue.load().topic_ids))
     if ordered:
         results.summary_png(ordered, out / "summary.png")
+        report.write_after_grading(out, ordered, folder)
     return ordered
 
 
@@ -243,7 +246,7 @@ def autograde(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Limits
     for record in records.values():
         results.write_feedback(out, record, feedback)
     if records or not todo:  # what a killed run finished is summarised before anything else
-        write_summaries(out, everyone, records)
+        write_summaries(out, everyone, records, folder)
     if not todo:
         return [records[s.student] for s in everyone]
     job_base = {"limits": asdict(limits), "exercises": list(exercises), "topics": topics}
@@ -270,5 +273,5 @@ def autograde(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Limits
         pool.close(interrupted=interrupted)
         if progress:
             sys.stderr.write("\n")
-        ordered = write_summaries(out, everyone, records)
+        ordered = write_summaries(out, everyone, records, folder)
     return ordered
