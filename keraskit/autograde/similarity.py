@@ -13,8 +13,8 @@ The method (the instructor's report shows its result; ``docs/report.md`` explain
    functions changes nothing.
 4. What everyone was given is removed: the fingerprints of the stubs (``exercises/*.py``) and of
    the code quoted in their docstrings (``np.moveaxis(x, sample_axis, 0)``). A unit shorter than
-   ``MIN_UNIT_TOKENS`` tokens (a one-line answer the docstring dictates) is left out: two students
-   who both wrote it did nothing unusual.
+   ``MIN_UNIT_TOKENS`` tokens, or of one statement (a one-line answer the docstring dictates), is
+   left out: two students who both wrote it did nothing unusual.
 5. A fingerprint shared by ``n`` students weighs ``1 / (n - 1)`` (one held by more than half the
    class, nothing): code many write alike is the idiom, not a copy. A pair's score for a topic is
    the weight of what they share over the weight of the smaller module's fingerprints (0..1).
@@ -165,8 +165,7 @@ def fingerprint(text: str, min_unit_tokens: int = MIN_UNIT_TOKENS) -> dict[int, 
     groups.append([t for i, t in enumerate(tokens) if not inside[i]])  # imports, constants, broken code
     prints: dict[int, list[Fingerprint]] = {}
     for unit in groups:
-        body = _without_signature(unit)
-        if len(body) < min_unit_tokens:
+        if _is_short(_without_signature(unit), min_unit_tokens):
             continue
         for h, where in winnow(unit).items():
             prints.setdefault(h, []).extend(where)
@@ -179,6 +178,17 @@ def _without_signature(unit: list[tuple[str, int]]) -> list[tuple[str, int]]:
         end = next((i for i, t in enumerate(unit) if t[0] == "NEWLINE"), len(unit))
         return unit[end + 1:]
     return unit
+
+
+_LAYOUT = {"NEWLINE", "INDENT", "DEDENT"}
+
+
+def _is_short(body: list[tuple[str, int]], min_tokens: int) -> bool:
+    """A body of one statement, or of fewer than ``min_tokens`` tokens: an answer the docstring
+    dictates (``return np.moveaxis(x, sample_axis, 0)``), which two students write alike by right."""
+    statements = sum(t[0] == "NEWLINE" for t in body)
+    size = sum(t[0] not in _LAYOUT for t in body)
+    return size < min_tokens or (min_tokens > 0 and statements <= 1)
 
 
 _QUOTED = re.compile(r"``([^`]+)``")

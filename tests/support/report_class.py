@@ -14,6 +14,7 @@ import ast
 import builtins
 import json
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -35,7 +36,7 @@ def _exercise(ex, rng: random.Random) -> dict:
     if roll < 0.55:
         tests = [{"name": f"test_{ex.id.split('.')[1]}_{i}", "exercise": ex.id, "outcome": "passed",
                   "message": None} for i in range(3)]
-        return {"id": ex.id, "topic": ex.topic, "points": ex.points, "earned": ex.points, "status": "passing",
+        return {"id": ex.id, "topic": ex.topic, "points": ex.points, "earned": ex.points, "status": "done",
                 "tests": tests}
     if roll < 0.65:
         return {"id": ex.id, "topic": ex.topic, "points": ex.points, "earned": 0, "status": "not_started",
@@ -95,12 +96,32 @@ ONE_LINER = '''import numpy as np
 def samples_first(x, sample_axis):
     """Move the sample axis first."""
     return np.moveaxis(x, sample_axis, 0)
+
+
+def image_batch_shape(n_images, height, width, channels=3):
+    return (n_images, height, width, channels)
+
+
+def standardize(x):
+    return (x - x.mean(axis=0)) / x.std(axis=0)
+
+
+def fit_standardizer(x_train):
+    return x_train.mean(axis=0), x_train.std(axis=0)
+
+
+def apply_standardizer(x, mean, std):
+    return (x - mean) / std
+
+
+def split_validation_tail(x, y, start):
+    return (x[:start], y[:start]), (x[start:], y[start:])
 '''
 
 
 def write_submissions(folder: Path, *, copy_of: str = "numpy") -> dict[str, str]:
     """The submissions folder: the corpus styles (numpy topics), ``copycat`` (a disguised copy of
-    ``copy_of``), ``oneliner_a``/``oneliner_b`` (only the docstring's one-liner), and
+    ``copy_of``), ``oneliner_a``/``oneliner_b`` (only the short answers the docstrings dictate), and
     ``<script>`` in a student's own code. Returns student -> who they are."""
     folder.mkdir(parents=True, exist_ok=True)
     made = {}
@@ -135,5 +156,5 @@ def write_class(out: Path, submissions: Path, seed: int = 3) -> list[dict]:
     made.append(evil)
     (out / "records").mkdir(parents=True, exist_ok=True)
     for rec in made:
-        (out / "records" / f"{rec['student'][:7]}.json").write_text(json.dumps(rec))
+        (out / "records" / f"{re.sub(r'[^A-Za-z0-9_]', '', rec['student'])}.json").write_text(json.dumps(rec))
     return made
