@@ -27,6 +27,7 @@ from keraskit.i18n import current_language, t
 REPORT_FILE, INSIGHT_FILE = "report.html", "insight.json"
 MISCONCEPTION_FIELDS = ("misconception", "misconception_id")  # a failing test's id, where records have one
 PASSED, FAILED = "passed", "failed"
+SIDE_BY_SIDE = 25  # similar pairs shown side by side (the most alike); the others are listed
 
 
 def _e(text) -> str:
@@ -151,8 +152,9 @@ def _similarity_facts(similar, by_name: dict[str, dict]) -> dict | None:
         for side, student in (("a", pair.a), ("b", pair.b)):
             record = by_name.get(student, {})
             both[side] = {"student": student, "score": record.get("score"), "topics": record.get("topics", {})}
+        shown = {"shared_lines": pair.shared_lines} if pair.shared_lines else {}
         pairs.append({**both, "score": round(pair.score, 3), "scores": pair.scores, "flagged": pair.flagged,
-                      "shared_lines": pair.shared_lines})
+                      **shown})
     return {"method": {"k": similarity.K, "window": similarity.WINDOW, "min_unit_tokens": similarity.MIN_UNIT_TOKENS,
                        "absolute_threshold": similarity.ABSOLUTE_THRESHOLD, "outlier_mads": similarity.OUTLIER_MADS,
                        "min_shared": similarity.MIN_SHARED},
@@ -357,7 +359,7 @@ def _similarity_section(facts, lang, who, modules) -> list[str]:
                            for topic in pair["flagged"])
         out.append(f'<div class="pair" id="pair-{number}"><h3>{who(a)} ({_e(pair["a"]["score"])}) · '
                    f'{who(b)} ({_e(pair["b"]["score"])})</h3><p>{_e(t("report.alike_in", lang))}: {scores}</p>')
-        for topic in pair["flagged"]:
+        for topic in pair["flagged"] if "shared_lines" in pair else ():
             out.append(f'<details open><summary><code>{_e(topic)}.py</code></summary><div class="side">')
             for student in (a, b):
                 text = (modules or {}).get(student, {}).get(topic)
@@ -392,7 +394,7 @@ def write_report(out: Path, records: list[dict], submissions_folder: Path | None
     if submissions_folder is not None and Path(submissions_folder).is_dir():
         from keraskit.autograde import similarity
         sources, stubs = similarity.read_class(submissions_folder, _stubs_folder())
-        similar = similarity.compare(sources, stubs)
+        similar = similarity.compare(sources, stubs, views=SIDE_BY_SIDE)
     facts = insight(records, similar, str(Path(submissions_folder).resolve()) if submissions_folder else None, lang)
     write_atomic(out / INSIGHT_FILE, json.dumps(facts, indent=1, ensure_ascii=False))
     write_atomic(out / REPORT_FILE, render_html(facts, lang, similar.modules if similar else None))

@@ -154,15 +154,13 @@ def fingerprint(text: str, min_unit_tokens: int = MIN_UNIT_TOKENS) -> dict[int, 
     """The fingerprints of a module, unit by unit; units shorter than ``min_unit_tokens`` left out."""
     tokens = normalize(_raw_tokens(text))
     spans = _units(text)
-    inside = [False] * len(tokens)
-    groups: list[list[tuple[str, int]]] = []
-    for first, last in spans:
-        unit = [t for t in tokens if first <= t[1] <= last]
-        for i, t in enumerate(tokens):
-            if first <= t[1] <= last:
-                inside[i] = True
-        groups.append(unit)
-    groups.append([t for i, t in enumerate(tokens) if not inside[i]])  # imports, constants, broken code
+    unit_of_line: dict[int, int] = {}
+    for index, (first, last) in enumerate(spans):
+        for line in range(first, last + 1):
+            unit_of_line[line] = index
+    groups: list[list[tuple[str, int]]] = [[] for _ in range(len(spans) + 1)]
+    for token in tokens:  # the last group: imports, constants, code that does not parse
+        groups[unit_of_line.get(token[1], len(spans))].append(token)
     prints: dict[int, list[Fingerprint]] = {}
     for unit in groups:
         if _is_short(_without_signature(unit), min_unit_tokens):
@@ -211,7 +209,7 @@ def given_fingerprints(stubs: dict[str, str]) -> dict[str, set[int]]:
 @dataclass
 class Pair:
     """Two students alike: their score per topic (0..1), the topics flagged, and the lines they
-    share per flagged topic (student -> topic -> line numbers)."""
+    share per flagged topic (student -> topic -> line numbers; empty beyond ``compare``'s views)."""
     a: str
     b: str
     scores: dict[str, float]
@@ -247,9 +245,17 @@ def _weight(holders: int, common: float) -> float:
     return 1.0 / max(1, holders - 1)
 
 
-def compare(sources: dict[str, dict[str, str]], stubs: dict[str, str]) -> ClassSimilarity:
+def _shared_lines(prints: dict[str, dict[int, list[Fingerprint]]], student: str, other: str,
+                  common: set[int]) -> list[int]:
+    """The lines of ``student``'s module that hold a fingerprint ``other`` has too (not the class's idiom)."""
+    mine, theirs = prints.get(student, {}), prints.get(other, {})
+    return sorted({n for h in mine.keys() & theirs.keys() if h not in common
+                   for where in mine[h] for n in range(where.first, where.last + 1)})
+
+
+def compare(sources: dict[str, dict[str, str]], stubs: dict[str, str], views: int = 25) -> ClassSimilarity:
     """The flagged pairs of a class: ``sources`` student -> topic -> module text, ``stubs`` topic ->
-    the stub's text."""
+    the stub's text. The ``views`` most alike pairs also get the lines they share."""
     given = given_fingerprints(stubs)
     prints: dict[str, dict[str, dict[int, list[Fingerprint]]]] = {}
     for student, modules in sources.items():
@@ -258,15 +264,16 @@ def compare(sources: dict[str, dict[str, str]], stubs: dict[str, str]) -> ClassS
             prints.setdefault(topic, {})[student] = kept
     students = sorted(sources)
     scores: dict[tuple[str, str], dict[str, float]] = {}
-    shared: dict[tuple[str, str, str], set[int]] = {}
     shared_weight: dict[tuple[str, str, str], float] = {}
     thresholds: dict[str, float] = {}
+    common_of: dict[str, set[int]] = {}
     for topic, by_student in prints.items():
         holders: dict[int, list[str]] = {}
         for student, kept in by_student.items():
             for h in kept:
                 holders.setdefault(h, []).append(student)
         common = max(3, COMMON_SHARE * len(students))
+        common_of[topic] = {h for h, who in holders.items() if len(who) > common}
         weights: dict[tuple[str, str], float] = {}
         for h, who in holders.items():
             weight = _weight(len(who), common)
@@ -274,7 +281,6 @@ def compare(sources: dict[str, dict[str, str]], stubs: dict[str, str]) -> ClassS
                 continue
             for a, b in combinations(sorted(who), 2):
                 weights[a, b] = weights.get((a, b), 0.0) + weight
-                shared.setdefault((a, b, topic), set()).add(h)
         sizes = {student: sum(_weight(len(holders[h]), common) for h in kept) for student, kept in by_student.items()}
         topic_scores = []
         for a, b in combinations(students, 2):
@@ -291,12 +297,12 @@ def compare(sources: dict[str, dict[str, str]], stubs: dict[str, str]) -> ClassS
                    if value >= thresholds[topic] and shared_weight[a, b, topic] >= MIN_SHARED]
         if not flagged:
             continue
-        lines = {student: {topic: sorted({n for h in shared[(a, b, topic)]
-                                         for where in prints[topic][student][h]
-                                         for n in range(where.first, where.last + 1)})
-                           for topic in flagged} for student in (a, b)}
-        pairs.append(Pair(a, b, {t: round(v, 3) for t, v in by_topic.items()}, flagged, lines))
+        pairs.append(Pair(a, b, {t: round(v, 3) for t, v in by_topic.items()}, flagged, {}))
     pairs.sort(key=lambda p: (-p.score, p.a, p.b))
+    for pair in pairs[:views]:
+        pair.shared_lines = {student: {topic: _shared_lines(prints[topic], student, pair.b if student == pair.a
+                                                            else pair.a, common_of[topic])
+                                       for topic in pair.flagged} for student in (pair.a, pair.b)}
     return ClassSimilarity(pairs, {t: round(v, 3) for t, v in thresholds.items()}, sources)
 
 
