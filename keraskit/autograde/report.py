@@ -172,7 +172,7 @@ td,th{border:1px solid #ccc;padding:.25em .55em;vertical-align:top;text-align:le
 th{background:#eef2f7}.num{text-align:right}.figures{display:flex;gap:2em;flex-wrap:wrap}
 .figure{font-size:1.6em;font-weight:600}.muted{color:#666}.bad{color:#a11}.good{color:#171}
 .student{border-top:1px solid #ddd;padding:.4em 0}.pair{border:1px solid #ccc;padding:.6em;margin:.8em 0}
-.side{display:grid;grid-template-columns:1fr 1fr;gap:.5em}
+.side{display:grid;grid-template-columns:1fr 1fr;gap:.5em}.side>div{min-width:0}
 pre{background:#f7f7f7;padding:.4em;overflow-x:auto;font-size:12px;margin:0}
 mark{background:#ffe08a}code{background:#f2f2f2;padding:0 .2em}svg text{font-size:11px;fill:#333}
 .tag{display:inline-block;background:#eef2f7;border-radius:3px;padding:0 .35em;font-size:.85em}

@@ -52,9 +52,9 @@ _FSTRING_END = getattr(tokenize, "FSTRING_END", None)
 
 @dataclass
 class Fingerprint:
-    """Where a fingerprint's k-gram lies in its module: first and last line (1-based)."""
-    first: int
-    last: int
+    """Where a fingerprint's k-gram lies in its module: the lines of its tokens (1-based; a
+    docstring or comment between them is not one of them)."""
+    lines: tuple[int, ...]
 
 
 @dataclass
@@ -132,8 +132,11 @@ def _units(text: str) -> list[tuple[int, int]]:
 
 def winnow(tokens: list[tuple[str, int]]) -> dict[int, list[Fingerprint]]:
     """The winnowed fingerprints of one token list (see the module's step 3)."""
-    grams = [(hash(tuple(x[0] for x in tokens[i:i + K])), tokens[i][1], tokens[i + K - 1][1])
-             for i in range(len(tokens) - K + 1)]
+    grams = [(hash(tuple(x[0] for x in tokens[i:i + K])), i) for i in range(len(tokens) - K + 1)]
+
+    def where(start: int) -> Fingerprint:
+        return Fingerprint(tuple(sorted({x[1] for x in tokens[start:start + K]})))
+
     chosen: dict[int, list[Fingerprint]] = {}
     last = -1
     for start in range(max(0, len(grams) - WINDOW + 1)):
@@ -141,12 +144,12 @@ def winnow(tokens: list[tuple[str, int]]) -> dict[int, list[Fingerprint]]:
         low = min(g[0] for g in window)
         at = start + max(j for j, g in enumerate(window) if g[0] == low)  # the rightmost minimum
         if at != last:
-            h, first, end = grams[at]
-            chosen.setdefault(h, []).append(Fingerprint(first, end))
+            h, begin = grams[at]
+            chosen.setdefault(h, []).append(where(begin))
             last = at
     if grams and len(grams) < WINDOW:
-        for h, first, end in grams:
-            chosen.setdefault(h, []).append(Fingerprint(first, end))
+        for h, begin in grams:
+            chosen.setdefault(h, []).append(where(begin))
     return chosen
 
 
@@ -250,7 +253,7 @@ def _shared_lines(prints: dict[str, dict[int, list[Fingerprint]]], student: str,
     """The lines of ``student``'s module that hold a fingerprint ``other`` has too (not the class's idiom)."""
     mine, theirs = prints.get(student, {}), prints.get(other, {})
     return sorted({n for h in mine.keys() & theirs.keys() if h not in common
-                   for where in mine[h] for n in range(where.first, where.last + 1)})
+                   for where in mine[h] for n in where.lines})
 
 
 def compare(sources: dict[str, dict[str, str]], stubs: dict[str, str], views: int = 25) -> ClassSimilarity:
