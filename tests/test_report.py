@@ -6,6 +6,7 @@ graded here. The browser test opens the page in headless Chromium when it is ins
 
 from __future__ import annotations
 
+import ast
 import difflib
 import itertools
 import json
@@ -251,3 +252,35 @@ def test_pairs_of_the_generated_class(generated):
     for a, b in itertools.combinations(sorted(students), 2):
         flagged = [p for p in facts["similarity"]["pairs"] if {p["a"]["student"], p["b"]["student"]} == {a, b}]
         assert bool(flagged) == ({a, b} == {"copycat", "numpy"})
+
+
+def _as_notebook(text: str, topic: str) -> dict:
+    """``text`` (a module of ``topic``) as a keraskit notebook: each exercise's function in its
+    answer cell, the imports and helpers in the locked imports cell."""
+    from keraskit import catalogue, layout
+    tree = ast.parse(text)
+    functions = {e.function: e for e in catalogue.load().topic(topic).exercises}
+    cells, rest = [], []
+    for node in tree.body:
+        source = ast.get_source_segment(text, node)
+        if isinstance(node, ast.FunctionDef) and node.name in functions:
+            meta = {"solution": True, "grade_id": layout.solution_id(functions[node.name])}
+            cells.append({"cell_type": "code", "metadata": {"nbgrader": meta}, "source": source})
+        elif not isinstance(node, ast.Expr):  # the module's docstring stays out
+            rest.append(source)
+    imports = {"cell_type": "code", "source": "\n\n".join(rest),
+               "metadata": {"nbgrader": {"locked": True, "grade_id": layout.imports_id(topic)}}}
+    return {"cells": [imports, *cells], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
+
+def test_notebook_submissions_are_compared_on_their_extracted_modules(tmp_path):
+    """A disguised copy handed in as a folder is found alike to the notebook it came from."""
+    subs = tmp_path / "subs"
+    report_class.write_submissions(subs)
+    original = (report_class.CORPUS / "numpy" / "tensors.py").read_text()
+    shutil.rmtree(subs / "numpy")
+    (subs / "numpy.ipynb").write_text(json.dumps(_as_notebook(original, "tensors")))
+    sources, stubs = similarity.read_class(subs, ROOT / "exercises")
+    assert "# --- cell tensors-samples_first" in sources["numpy"]["tensors"]  # the extracted module
+    found = similarity.compare(sources, stubs)
+    assert [(p.a, p.b, p.flagged) for p in found.pairs] == [("copycat", "numpy", ["tensors"])]
