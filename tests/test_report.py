@@ -284,3 +284,13 @@ def test_notebook_submissions_are_compared_on_their_extracted_modules(tmp_path):
     assert "# --- cell tensors-samples_first" in sources["numpy"]["tensors"]  # the extracted module
     found = similarity.compare(sources, stubs)
     assert [(p.a, p.b, p.flagged) for p in found.pairs] == [("copycat", "numpy", ["tensors"])]
+
+
+def test_a_failing_test_with_a_misconception_id_names_the_group():
+    """The first failing test speaks for the exercise, unless a later one names a misconception."""
+    def row(*tests):
+        return {"id": "tensors.normalize", "tests": [{"outcome": "failed", **x} for x in tests]}
+    plain, named = {"what": "what: the values differ"}, {"what": "what: the shape", "misconception": "axis-0"}
+    assert report._group_of(report._first_failure(row(plain, named)))[:2] == ("axis-0", "misconception")
+    assert report._group_of(report._first_failure(row(plain, {"what": "other"})))[2] == "what: the values differ"
+    assert report._first_failure(row()) is None
