@@ -294,3 +294,14 @@ def test_a_failing_test_with_a_misconception_id_names_the_group():
     assert report._group_of(report._first_failure(row(plain, named)))[:2] == ("axis-0", "misconception")
     assert report._group_of(report._first_failure(row(plain, {"what": "other"})))[2] == "what: the values differ"
     assert report._first_failure(row()) is None
+
+
+def test_a_solution_passed_round_is_flagged_even_when_most_have_it():
+    """Four of five students hand in the same module (three of them renamed): every pair of them is
+    flagged, though their likeness is the class's median; the independent student is not."""
+    sources = {"lists": _corpus(report_class.TOPICS)["lists"]}
+    for i in range(4):
+        sources[f"leak{i}"] = {t: report_class.disguise(text) if i else text
+                               for t, text in _corpus(report_class.TOPICS)["numpy"].items()}
+    found = similarity.compare(sources, _stubs(report_class.TOPICS))
+    assert sorted((p.a, p.b) for p in found.pairs) == sorted(itertools.combinations([f"leak{i}" for i in range(4)], 2))

@@ -157,7 +157,8 @@ def _similarity_facts(similar, by_name: dict[str, dict]) -> dict | None:
                       **shown})
     return {"method": {"k": similarity.K, "window": similarity.WINDOW, "min_unit_tokens": similarity.MIN_UNIT_TOKENS,
                        "absolute_threshold": similarity.ABSOLUTE_THRESHOLD, "outlier_mads": similarity.OUTLIER_MADS,
-                       "min_shared": similarity.MIN_SHARED},
+                       "min_shared": similarity.MIN_SHARED, "certain_threshold": similarity.CERTAIN_THRESHOLD,
+                       "common_share": similarity.COMMON_SHARE},
             "thresholds": similar.thresholds, "pairs": pairs}
 
 

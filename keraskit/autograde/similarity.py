@@ -15,12 +15,14 @@ The method (the instructor's report shows its result; ``docs/report.md`` explain
    the code quoted in their docstrings (``np.moveaxis(x, sample_axis, 0)``). A unit shorter than
    ``MIN_UNIT_TOKENS`` tokens, or of one statement (a one-line answer the docstring dictates), is
    left out: two students who both wrote it did nothing unusual.
-5. A fingerprint shared by ``n`` students weighs ``1 / (n - 1)`` (one held by more than half the
-   class, nothing): code many write alike is the idiom, not a copy. A pair's score for a topic is
-   the weight of what they share over the weight of the smaller module's fingerprints (0..1).
+5. A fingerprint shared by ``n`` students weighs ``1 / (n - 1)`` (one held by more than
+   ``COMMON_SHARE`` of the class, nothing): code many write alike is the idiom, not a copy. A
+   pair's score for a topic is the weight of what they share over the weight of the smaller
+   module's fingerprints (0..1), so a solution many copied still scores high for each pair.
 6. A pair is flagged for a topic when its score is at least ``ABSOLUTE_THRESHOLD`` and stands out
    in this class: above the median of the topic's pair scores by ``OUTLIER_MADS`` median absolute
-   deviations (``class_threshold``), with at least ``MIN_SHARED`` shared fingerprints.
+   deviations (``class_threshold``), or reaches ``CERTAIN_THRESHOLD`` (a solution passed round
+   the class stands out from nothing), with at least ``MIN_SHARED`` shared fingerprints.
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ MIN_UNIT_TOKENS = 30  # a unit with fewer normalized tokens is a fixed short ans
 MIN_SHARED = 6.0  # weighted shared fingerprints a flagged topic needs at least
 ABSOLUTE_THRESHOLD = 0.5  # a topic score below this is never flagged
 OUTLIER_MADS = 4.0  # how far above the class's median a flagged score is (median absolute deviations)
-COMMON_SHARE = 0.5  # a fingerprint in more than this share of the class (and > 3 students) is ignored
+CERTAIN_THRESHOLD = 0.8  # a topic score this high is flagged however alike the rest of the class is
+COMMON_SHARE = 0.8  # a fingerprint in more than this share of the class (and > 3 students) is ignored
 
 _KEPT_NAMES = set(dir(builtins)) | {"self", "cls"}
 _SKIPPED = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER}
@@ -237,7 +240,7 @@ def class_threshold(scores: list[float]) -> float:
         return ABSOLUTE_THRESHOLD
     median = statistics.median(scores)
     mad = statistics.median(abs(s - median) for s in scores)
-    return max(ABSOLUTE_THRESHOLD, median + OUTLIER_MADS * max(mad, 0.02))
+    return max(ABSOLUTE_THRESHOLD, min(CERTAIN_THRESHOLD, median + OUTLIER_MADS * max(mad, 0.02)))
 
 
 def _weight(holders: int, common: float) -> float:
