@@ -305,3 +305,10 @@ def test_a_solution_passed_round_is_flagged_even_when_most_have_it():
                                for t, text in _corpus(report_class.TOPICS)["numpy"].items()}
     found = similarity.compare(sources, _stubs(report_class.TOPICS))
     assert sorted((p.a, p.b) for p in found.pairs) == sorted(itertools.combinations([f"leak{i}" for i in range(4)], 2))
+
+
+def test_a_students_section_links_to_their_similar_pair(generated):
+    out, *_ = generated
+    page = (out / "report.html").read_text()
+    section = page[page.index('id="students"'):page.index('id="similarity"')]
+    assert section.count('href="#pair-0"') == 2  # copycat's and numpy's sections

@@ -243,7 +243,7 @@ def render_html(facts: dict, lang: str | None = None, modules: dict[str, dict[st
                               for part in ("class", "mistakes", "students", "similarity")) + '</nav>']
     body += _class_section(facts, lang, who)
     body += _mistakes_section(facts, lang, who)
-    body += _students_section(facts, lang, anchors)
+    body += _students_section(facts, lang, anchors, _pairs_of(facts))
     body += _similarity_section(facts, lang, who, modules)
     return ("<!DOCTYPE html>\n" f'<html lang="{_e("zh-CN" if lang == "zh_CN" else "en")}"><head><meta charset="utf-8">'
             '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">'
@@ -314,7 +314,17 @@ def _mistake_text(group: dict, lang) -> str:
     return tag + _e(group["text"])
 
 
-def _students_section(facts, lang, anchors) -> list[str]:
+def _pairs_of(facts) -> dict[str, list[tuple[int, str]]]:
+    """student -> (number of the similar pair, the other student), for the links of each section."""
+    found: dict[str, list[tuple[int, str]]] = {}
+    for number, pair in enumerate((facts.get("similarity") or {}).get("pairs", [])):
+        a, b = pair["a"]["student"], pair["b"]["student"]
+        found.setdefault(a, []).append((number, b))
+        found.setdefault(b, []).append((number, a))
+    return found
+
+
+def _students_section(facts, lang, anchors, pairs) -> list[str]:
     out = ['<section id="students">', f'<h2>{_e(t("report.students", lang))}</h2>']
     for s in facts["students"]:
         name = s["student"]
@@ -322,6 +332,9 @@ def _students_section(facts, lang, anchors) -> list[str]:
                  f'<a href="records/{quote(name)}.json">{_e(t("report.record_link", lang))}</a>')
         out.append(f'<div class="student" id="{anchors[name]}"><h3>{_e(name)} '
                    f'<span class="muted">{_e(s["score"])}/{_e(s["max_score"])}</span></h3><p>{links}</p>')
+        if pairs.get(name):
+            out.append(f'<p>{_e(t("report.alike_with", lang))}: '
+                       + ", ".join(f'<a href="#pair-{n}">{_e(other)}</a>' for n, other in pairs[name]) + "</p>")
         for problem in s["problems"]:
             out.append(f'<p class="bad">{_e(t("report.problem", lang))}: {_e(problem)}</p>')
         lost = [x for x in s["lost"] if x["status"] != "not_started"]
