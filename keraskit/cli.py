@@ -31,7 +31,7 @@ COMMANDS: dict[str, str] = {
     "autograde": "keraskit.autograde.cli",
     "doctor": "keraskit.autograde.cli",
     "gradescope-bundle": "keraskit.autograde.cli",
-    "report": "keraskit.autograde.report",
+    "report": "keraskit.autograde.classreport",
     "nbgrader": "keraskit.nbgrader.cli",
 }
 

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT / "tests" / "support"))
 
 import report_class  # noqa: E402
 
-from keraskit.autograde import report  # noqa: E402
+from keraskit.autograde import classreport as report  # noqa: E402
 
 
 def main() -> int:

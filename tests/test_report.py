@@ -1,4 +1,4 @@
-"""The instructor's class report (keraskit/autograde/report.py) and its similarity (similarity.py).
+"""The instructor's class report (keraskit/autograde/classreport.py) and its similarity (similarity.py).
 
 Built from generated records and submission folders (tests/support/report_class.py): nothing is
 graded here. The browser test opens the page in headless Chromium when it is installed.
@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from keraskit.autograde import batch, report, similarity, submissions
+from keraskit.autograde import batch, similarity, submissions
+from keraskit.autograde import classreport as report
 from keraskit.autograde.record import GradeRecord
 from keraskit.cli import main
 

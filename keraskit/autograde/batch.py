@@ -22,7 +22,7 @@ from pathlib import Path
 
 from keraskit import board, catalogue, layout
 from keraskit.atomic import write_atomic
-from keraskit.autograde import procs, report, results, sandbox, selfcheck, submissions
+from keraskit.autograde import classreport, procs, results, sandbox, selfcheck, submissions
 from keraskit.autograde.record import FEEDBACK_BRIEF, FEEDBACK_MODES, JUDGE_ERROR, GradeRecord, RecordStatus
 from keraskit.autograde.sandbox import Limits
 from keraskit.errors import INTERRUPTED
@@ -136,12 +136,12 @@ def _remove_stale_temporaries(out: Path) -> None:
 def write_summaries(out: Path, everyone, records: dict[str, GradeRecord],
                     folder: Path | None = None) -> list[GradeRecord]:
     """grades.csv and summary.png from the finished records, in the class's order, and the class
-    report (``keraskit.autograde.report``; its similarity reads the submissions in ``folder``)."""
+    report (``keraskit.autograde.classreport``; its similarity reads the submissions in ``folder``)."""
     ordered = [records[s.student] for s in everyone if s.student in records]
     write_atomic(out / "grades.csv", results.grades_csv(ordered, catalogue.load().topic_ids))
     if ordered:
         results.summary_png(ordered, out / "summary.png")
-        report.write_after_grading(out, ordered, folder)
+        classreport.write_after_grading(out, ordered, folder)
     return ordered
 
 
