@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "autograde": "keraskit.autograde.cli",
     "doctor": "keraskit.autograde.cli",
     "gradescope-bundle": "keraskit.autograde.cli",
+    "report": "keraskit.autograde.classreport",
     "nbgrader": "keraskit.nbgrader.cli",
 }
 

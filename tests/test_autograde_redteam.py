@@ -212,7 +212,7 @@ def test_batch_grades_the_class_like_each_alone(mode, host, tmp_path):
         assert _outcomes(by[name]) == _outcomes(alone[name]), name
     assert _snapshot(subs) == class_before and _snapshot(elsewhere) == elsewhere_before
     students = sorted(by)
-    expected = {"grades.csv", "summary.png", "feedback", "results", "records"}
+    expected = {"grades.csv", "summary.png", "report.html", "insight.json", "feedback", "results", "records"}
     expected |= {f"{kind}/{s}.{ext}" for s in students for kind, ext in
                  (("feedback", "md"), ("results", "json"), ("records", "json"))}
     assert set(_snapshot(out)) == expected

@@ -25,6 +25,7 @@ from pathlib import Path
 from keraskit import board, catalogue, layout
 from keraskit.atomic import write_atomic
 from keraskit.autograde import (
+    classreport,
     exports,
     freshness,
     integrity,
@@ -148,14 +149,16 @@ def _remove_stale_temporaries(out: Path) -> None:
 
 
 def write_summaries(out: Path, everyone, records: dict[str, GradeRecord],
-                    csv_name: str = "grades.csv") -> list[GradeRecord]:
+                    csv_name: str = "grades.csv", folder: Path | None = None) -> list[GradeRecord]:
     """grades.csv (``csv_name``; with the platform's ids of an LMS download) and summary.png from
-    the finished records, in the class's order; a shard writes only its own csv."""
+    the finished records, in the class's order, and the class report (``keraskit.autograde.classreport``;
+    its similarity reads the submissions in ``folder``); a shard writes only its own csv."""
     ordered = [records[s.student] for s in everyone if s.student in records]
     write_atomic(out / csv_name, exports.with_identity(results.grades_csv(ordered, catalogue.load().topic_ids),
                                                         lms.load_roster(out)))
     if ordered and csv_name == "grades.csv":
         results.summary_png(ordered, out / "summary.png")
+        classreport.write_after_grading(out, ordered, folder)
     return ordered
 
 
@@ -320,7 +323,7 @@ def autograde_run(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Li
     for record in records.values():
         results.write_feedback(out, record, feedback)
     if records or not todo:  # what a killed run finished is summarised before anything else
-        write_summaries(out, everyone, records, csv_name)
+        write_summaries(out, everyone, records, csv_name, folder)
     if not todo:
         return Run([records[s.student] for s in everyone], plan)
     job_base = {"limits": asdict(limits), "exercises": list(exercises), "topics": topics}
@@ -369,5 +372,5 @@ def autograde_run(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Li
         pool.close(interrupted=interrupted)
         if progress:
             sys.stderr.write("\n")
-        ordered = write_summaries(out, everyone, records, csv_name)
+        ordered = write_summaries(out, everyone, records, csv_name, folder)
     return Run(ordered, plan)
