@@ -149,7 +149,7 @@ def test_autograde_writes_the_report_with_grades_csv(tmp_path):
     records = {s.student: GradeRecord.from_json(report_class.record(s.student, __import__("random").Random(1)))
                for s in everyone}
     out = tmp_path / "out"
-    batch.write_summaries(out, everyone, records, subs)
+    batch.write_summaries(out, everyone, records, folder=subs)
     assert (out / "grades.csv").is_file() and (out / "report.html").is_file()
     facts = json.loads((out / "insight.json").read_text())
     assert facts["class"]["submissions"] == len(everyone)
