@@ -7,7 +7,6 @@ graded here. The browser test opens the page in headless Chromium when it is ins
 from __future__ import annotations
 
 import ast
-import difflib
 import itertools
 import json
 import re
@@ -159,17 +158,11 @@ def test_autograde_writes_the_report_with_grades_csv(tmp_path):
 # --------------------------------------------------------------------------- similarity
 
 
-def test_the_independent_corpus_is_not_flagged_except_what_a_diff_shows_as_copied():
-    """The six styles of the fairness corpus, all eight topics: a flagged topic is one whose two
-    files are at least 85% the same line for line (a plain diff, docstrings and all, shows it)."""
+def test_the_independent_corpus_is_not_flagged():
+    """The six styles of the fairness corpus, all eight topics, written independently: no pair is
+    flagged in any topic (no false accusation)."""
     found = similarity.compare(_corpus(), _stubs())
-    for pair in found.pairs:
-        for topic in pair.flagged:
-            a = (report_class.CORPUS / pair.a / f"{topic}.py").read_text().splitlines()
-            b = (report_class.CORPUS / pair.b / f"{topic}.py").read_text().splitlines()
-            assert difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.85, (pair.a, pair.b, topic)
-    styles_alike = {(p.a, p.b) for p in found.pairs}
-    assert styles_alike <= {("lists", "tfirst")}
+    assert [(pair.a, pair.b, pair.flagged) for pair in found.pairs if pair.flagged] == []
 
 
 def test_the_numpy_topics_of_the_corpus_raise_no_flag():
