@@ -366,7 +366,7 @@ def test_brief_feedback_keeps_the_hidden_inputs_and_full_shows_them(graded, tmp_
     for text in (brief, full):
         rows = _rows(text, "optimizers.iterations_per_epoch")
         assert rows[0] == "  - " + " ".join(t("what.scalar").split())
-        assert rows[-1].startswith("  - hint:") and "smaller last batch" in rows[-1]
+        assert rows[-1] == "  - hint: " + catalogue.load().misconception("iterations-ceiling").hint_in("en")
     with pytest.raises(ValueError, match="detail must be one of"):
         record.to_feedback("en", "everything")
 
@@ -411,9 +411,11 @@ def test_a_failures_parts_survive_the_record_json(graded):
 
 def test_autograde_writes_finished_feedback_again_in_the_mode_asked(graded, tmp_path):
     """The instructor's choice holds for the whole class, also for submissions graded before."""
-    from keraskit.autograde import batch, results
+    from keraskit.autograde import batch, results, submissions
     (tmp_path / "class" / "student").mkdir(parents=True)
     out = tmp_path / "out"
+    kit, current = batch.digests_now(submissions.discover(tmp_path / "class"))
+    graded.digest = {"submission": current["student"], "kit": kit}  # unchanged since: not graded again
     results.write_submission(out, graded)  # brief, by an earlier run
     assert (out / "feedback" / "student.md").read_text() == graded.to_feedback(detail=FEEDBACK_BRIEF)
     batch.autograde(tmp_path / "class", out, feedback=FEEDBACK_FULL, progress=False, check=False)

@@ -95,7 +95,7 @@ def test_evaluate_named_names_the_metric_not_compile_metrics(training):
             return "evaluate-return-dict"
         if "compile_metrics" in got or set(got) == set(expected) and all(type(v) is float for v in got.values()):
             return "evaluate-metrics-names"  # mislabelled values
-        return "evaluate-return-dict" if set(got) == set(expected) else None  # tensors, not numbers
+        return "evaluate-return-dict" if set(got) == set(expected) else None  # Keras values, not Python floats
 
     with expect.misconception(diagnose):
         mc.check_named_values(got, expected)

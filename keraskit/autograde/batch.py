@@ -179,6 +179,15 @@ def _saved_digests(out: Path, everyone) -> tuple[dict[str, GradeRecord], dict[st
     return records, digests
 
 
+def digests_now(everyone, exercises=(), topics=None, limits: Limits = Limits()) -> tuple[dict, dict[str, str]]:
+    """The kit's digest for this selection and limits, and each submission's as it is now: what a
+    record keeps (``record.digest``) and a rerun compares (``keraskit.autograde.freshness``)."""
+    topic_ids = layout.graded_topics(layout.KIT.hidden_tests, exercises, topics)
+    kit = freshness.kit_digest(results.graded_exercises(set(topic_ids), exercises), topic_ids,
+                               exercises=exercises, topics=topics, limits=asdict(limits))
+    return kit, _submission_digests(everyone, topic_ids)
+
+
 def _submission_digests(everyone, topic_ids) -> dict[str, str]:
     """Each submission's digest as it is now: its module files read as a host reads them (nothing
     runs; ``submissions.read_sources``)."""
@@ -310,10 +319,7 @@ def autograde_run(folder: Path, out: Path, *, jobs: int = 1, limits: Limits = Li
     if shard:
         everyone = shards.share(everyone, roster, shard)
         csv_name = f"grades-shard-{shard[0]}-of-{shard[1]}.csv"
-    topic_ids = layout.graded_topics(layout.KIT.hidden_tests, exercises, topics)
-    kit = freshness.kit_digest(results.graded_exercises(set(topic_ids), exercises), topic_ids,
-                               exercises=exercises, topics=topics, limits=asdict(limits))
-    current = _submission_digests(everyone, topic_ids)
+    kit, current = digests_now(everyone, exercises, topics, limits)
     saved_records, saved = _saved_digests(out, everyone)
     plan = freshness.plan([s.student for s in everyone], saved, current, kit, force=force)
     if say is not None and plan.kit_reason() and not force:
