@@ -149,8 +149,10 @@ def _english(case: Mistake, graded) -> None:
     _check_hint(case, test, "en")
 
 
-# Lines that quote the student's code or an error Python raised: measured, never translated.
-QUOTED = re.compile(r"^(调用|引发|位置|at|called|raised)[:：]|Error|Warning")
+# What quotes the student's code or an error Python raised is measured, never translated: the lines
+# "called:", "raised:" and "at:" (调用 / 抛出 / 位置), and an error's type and text to the line's end.
+QUOTED_LINE = re.compile(r"^(调用|抛出|位置)：")
+QUOTED_ERROR = re.compile(r"\b[A-Za-z]*(Error|Warning)\b.*$")
 
 
 def _chinese(case: Mistake, graded) -> None:
@@ -158,8 +160,13 @@ def _chinese(case: Mistake, graded) -> None:
     lines = test.message.splitlines()
     assert _what_line(case, "zh_CN") in lines and test.what == _what_line(case, "zh_CN"), test.message
     _check_hint(case, test, "zh_CN")
-    kit_lines = [line for line in lines[1:] if not QUOTED.search(line)]
-    assert i18n.english_sentences("\n".join(kit_lines)) == [], test.message
+    assert i18n.english_sentences(_kit_text(test.message)) == [], test.message
+
+
+def _kit_text(message: str) -> str:
+    """The message without its first line (the exercise id) and what it quotes."""
+    lines = message.splitlines()[1:]
+    return "\n".join(QUOTED_ERROR.sub("", line) for line in lines if not QUOTED_LINE.match(line))
 
 
 @pytest.mark.parametrize("case", _params(MISTAKES))
@@ -208,3 +215,4 @@ def test_a_mistake_shown_another_misconceptions_hint_fails_the_check(graded):
     unexplained = Mistake(case.id, case.exercise, case.source, case.what, why="pretend none fits")
     with pytest.raises(AssertionError):
         _check_hint(unexplained, test, "en")
+    assert i18n.english_sentences(_kit_text(test.message))  # the Chinese check would see English

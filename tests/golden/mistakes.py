@@ -98,7 +98,23 @@ def standardize(x):
     return zscore(np.asarray(x, dtype=float), axis=0)
 ''', "imports.foreign", (), None, why="the import rule is not the exercise's method", no_hint=True,
             alone=True, what_values={"file": "tensors.py", "packages": "scipy"}),
+    Mistake("apply-standardizer-unnamed", "tensors.apply_standardizer", '''
+def apply_standardizer(x, mean, std):
+    x, mean, std = np.asarray(x, dtype=float), np.asarray(mean, dtype=float), np.asarray(std, dtype=float)
+    if mean.shape != (x.shape[-1],) or std.shape != (x.shape[-1],):
+        raise ValueError("the shapes do not match")
+    if np.any(std <= 0):
+        raise ValueError("the statistics must be positive")
+    return (x - mean) / std
+''', "kind.wrong_error", ("the ValueError should name `mean`; its message was: 'the shapes do not match'",),
+    "apply-standardizer-shapes-unchecked"),
     # ------------------------------------------------------------------ encoding
+    Mistake("decode-missing-colon", "encoding.decode_one_hot", '''
+def decode_one_hot(matrix)
+    return np.argmax(np.asarray(matrix), axis=1)
+''', "what.import_failed", ("does not import: SyntaxError: expected ':' (encoding.py, line",),
+    None, why="a module that does not import is not about the method",
+            no_hint=True, alone=True),
     Mistake("one-hot-int-dtype", "encoding.one_hot", '''
 def one_hot(labels, num_classes=None):
     labels = _label_vector(labels)       # the checks, as in the reference
