@@ -115,12 +115,14 @@ MISTAKES = {
         ("bce-broadcast-table", lambda c, e: _bce(*_raw(c), **c.kwargs)),
         ("bce-log-and-sign", lambda c, e: e / LN2),
         ("bce-log-and-sign", lambda c, e: -e),
+        ("bce-log-and-sign", lambda c, e: -e / LN2),  # the book's formula: log2 and no minus sign
         ("bce-clip-and-smoothing", lambda c, e: _bce(*_matched(c), clip=False, **c.kwargs)),
         ("bce-clip-and-smoothing", lambda c, e: _bce(*_matched(c), smooth_by=np.shape(c.args[0])[-1], **c.kwargs)),
     ],
     "categorical_crossentropy": [
         ("cce-log-sign-sum", lambda c, e: e / LN2),
         ("cce-log-sign-sum", lambda c, e: -e),
+        ("cce-log-sign-sum", lambda c, e: -e / LN2),  # the book's formula: log2 and no minus sign
         ("cce-log-sign-sum", lambda c, e: e / np.shape(c.args[1])[-1]),  # a mean over the classes
         ("cce-keras-order", lambda c, e: _cce(*_matched(c), rescale=False, **c.kwargs)),
         ("cce-keras-order", lambda c, e: _cce(*_matched(c), clip=False, **c.kwargs)),
@@ -351,8 +353,11 @@ def test_reduce_loss_matches_a_keras_loss_object(losses, case):
 
 @pytest.mark.exercise("losses.reduce_loss")
 def test_reduce_loss_divides_by_the_number_of_losses_not_the_weights(losses):
-    # (1*1 + 2*0 + 3*2) / 3 losses = 7/3, not 7 / (1+0+2) and not 7 / 2 nonzero weights.
-    expect.scalar(losses.reduce_loss([1.0, 2.0, 3.0], sample_weight=[1.0, 0.0, 2.0]), 7.0 / 3.0)
+    # (1*1 + 2*0 + 3*3) / 3 losses = 10/3, not 10 / (1+0+3) and not 10 / 2 nonzero weights (weights
+    # summing to the number of losses could not tell these apart).
+    expect.scalar(losses.reduce_loss([1.0, 2.0, 3.0], sample_weight=[1.0, 0.0, 3.0]), 10.0 / 3.0,
+                  wrong_answers=[("reduce-loss-divisor", 10.0 / 4.0), ("reduce-loss-divisor", 10.0 / 2.0),
+                                 ("reduce-loss-ignores-weights", 2.0)])
 
 
 @pytest.mark.exercise("losses.reduce_loss")

@@ -12,8 +12,10 @@ from keraskit.oracle import keras, to_numpy
 
 def _expect_categories(got, expected):
     """A list of the expected categories (numpy strings and ints count as their Python values)."""
-    if type(got) is not list:
-        raise expect.ExpectationFailed(t("expect.type", expected="list", got=type(got).__name__))
+    if type(got) is not list:  # a type failure, of result[1]; an array is np.unique's answer
+        raise expect.ExpectationFailed(t("expect.type", expected="list", got=type(got).__name__), expect.TYPE,
+                                       "result[1]", misconception="categories-np-unique"
+                                       if isinstance(got, np.ndarray) else None)
     expect.equal([str(c) if isinstance(c, str) else c for c in got], expected)
 
 

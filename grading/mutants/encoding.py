@@ -129,7 +129,8 @@ def one_hot(labels, num_classes=None):
     return np.eye(k)[label_vector].reshape(array.shape + (k,))
 
 
-@wrong("encoding.one_hot", "an int matrix of 0/1: the right numbers, but the docstring asks for floats")
+@wrong("encoding.one_hot", "an int matrix of 0/1: the right numbers, but the docstring asks for floats",
+       misconception="one-hot-int-entries")
 def one_hot(labels, num_classes=None):
     label_vector = _label_vector(labels)
     k = _class_count(label_vector, num_classes)
