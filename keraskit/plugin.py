@@ -49,6 +49,7 @@ PROP_MESSAGE = "keraskit_message"
 PROP_WHAT = "keraskit_what"
 PROP_DETAIL = "keraskit_detail"
 PROP_HINT = "keraskit_hint"
+PROP_MISCONCEPTION = "keraskit_misconception"
 
 
 def pytest_addoption(parser):
@@ -245,7 +246,7 @@ def pytest_runtest_makereport(item, call):
         report.user_properties.append((PROP_MESSAGE, failure.message))
         if failure.what is not None:
             report.user_properties += [(PROP_WHAT, failure.what), (PROP_DETAIL, "\n".join(failure.detail)),
-                                       (PROP_HINT, failure.hint)]
+                                       (PROP_HINT, failure.hint), (PROP_MISCONCEPTION, failure.misconception)]
         report.longrepr = failure.message
         # Library log records (TensorFlow's among them) are noise to a student; their own prints stay.
         report.sections = [(title, text) for title, text in report.sections if "Captured log" not in title]
@@ -275,7 +276,8 @@ class Failure:
     what: str | None = None
     detail: tuple[str, ...] = ()
     hint: str | None = None
-    kind: str | None = None  # the failure kind that picked the hint; None: no hint is for it
+    kind: str | None = None  # the failure kind; None: no hint of the method is for it
+    misconception: str | None = None  # the catalogue id of the mistake whose hint is shown
 
 
 def _explain_failure(item, call, exercise_id: str) -> Failure:
@@ -322,7 +324,8 @@ def _explain_failure(item, call, exercise_id: str) -> Failure:
         lines.append(t("failure.hint", hint=hint))
     elif kind is not None:  # no check named the mistake: the way to a nudge, never another step's hint
         lines.append(t("failure.ask_for_hint", exercise=exercise_id))
-    return Failure(outcome.TEST_FAILED, "\n".join(lines), what, (*called, *detail), hint, kind)
+    named = getattr(error, "misconception", None) if hint else None
+    return Failure(outcome.TEST_FAILED, "\n".join(lines), what, (*called, *detail), hint, kind, named)
 
 
 def _explain_result(excinfo, error, log, exercise) -> tuple[str | None, str, list[str]]:

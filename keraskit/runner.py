@@ -22,6 +22,7 @@ from keraskit.plugin import (
     PROP_DETAIL,
     PROP_EXERCISE,
     PROP_HINT,
+    PROP_MISCONCEPTION,
     PROP_MESSAGE,
     PROP_OUTCOME,
     PROP_WHAT,
@@ -39,6 +40,7 @@ class TestResult:
     what: str | None = None
     detail: str | None = None
     hint: str | None = None
+    misconception: str | None = None  # the catalogue id of the mistake the failing check named
 
 
 class CollectionError(RuntimeError):
@@ -95,7 +97,8 @@ class _Collector:
         if exercise is not None:
             self.tests.append(TestResult(report.nodeid, exercise, report_property(report, PROP_OUTCOME),
                                          report_property(report, PROP_MESSAGE), report_property(report, PROP_WHAT),
-                                         report_property(report, PROP_DETAIL), report_property(report, PROP_HINT)))
+                                         report_property(report, PROP_DETAIL), report_property(report, PROP_HINT),
+                                         report_property(report, PROP_MISCONCEPTION)))
 
 
 def run(paths, *, target: Path | str | None = None, instructor: bool = False,

@@ -117,7 +117,8 @@ class JudgeHost:
                 self.server, sources.files, sources.where, label=submission.student, limits=self.limits,
                 exercises=exercises, topics=topic_ids, hidden_dir=self.hidden_dir)
             tests = [{"name": x.nodeid.split("::", 1)[-1], "exercise": x.exercise, "outcome": x.outcome,
-                      "message": x.message, "what": x.what, "detail": x.detail, "hint": x.hint} for x in run.tests]
+                      "message": x.message, "what": x.what, "detail": x.detail, "hint": x.hint,
+                      "misconception": x.misconception} for x in run.tests]
             outcome = {"tests": tests, "events": events, "judge_peak_mb": _peak_rss_mb(),
                        "oracle_memo_hits": oracle.memo_stats()["hits"] - hits_before}
             if warm_up:  # only the reference's: what a submission's run computed stays in its child

@@ -54,8 +54,9 @@ class TestRecord:
     what: str | None = None
     detail: str | None = None
     hint: str | None = None
+    misconception: str | None = None  # the catalogue id of the mistake whose hint is shown
 
-    PARTS = ("what", "detail", "hint")
+    PARTS = ("what", "detail", "hint", "misconception")
 
     def to_json(self) -> dict:
         data = {"name": self.name, "exercise": self.exercise, "outcome": self.outcome, "message": self.message}
