@@ -163,14 +163,14 @@ def test_dense_forward_rejects_an_unknown_activation(activations):
 
 @pytest.mark.exercise("activations.dense_forward")
 def test_dense_forward_rejects_a_bias_that_does_not_fit_the_kernel(activations):
-    with expect.raises_value_error("bias"):
+    with expect.raises_value_error("bias", misconception="dense-forward-shapes-unchecked"):
         activations.dense_forward([[1.0, 2.0]], [[1.0, 0.0], [1.0, 0.0]], [0.5, 0.5, 0.5])
 
 
 @pytest.mark.exercise("activations.dense_forward")
 def test_dense_forward_sigmoid_of_huge_pre_activations_gives_no_overflow_warning(activations):
     # x @ kernel + bias is -1e4 and 1e4: the sigmoid must be the stable one (see sigmoid).
-    with expect.no_warnings():
+    with expect.no_warnings(misconception="dense-forward-naive-sigmoid"):
         got = activations.dense_forward([[1.0]], [[-1e4, 1e4]], [0.0, 0.0], activation="sigmoid")
     expect.close(got, [[0.0, 1.0]])
 
@@ -235,13 +235,15 @@ def test_relu_with_slope_ceiling_and_threshold_matches_keras(activations):
 @pytest.mark.exercise("activations.relu")
 def test_relu_applies_the_threshold_before_the_ceiling(activations):
     # Step 1 first: 5 > threshold 3 keeps 5, then step 2 clips it to 2 (clipping first would give 2 <= 3: 0).
-    expect.close(activations.relu([5.0, 1.0], max_value=2.0, threshold=3.0), [2.0, 0.0])
+    expect.close(activations.relu([5.0, 1.0], max_value=2.0, threshold=3.0), [2.0, 0.0],
+                 wrong_answers={"relu-clip-order": [0.0, 0.0]})
 
 
 @pytest.mark.exercise("activations.relu")
 def test_relu_with_a_negative_threshold_and_no_ceiling_keeps_small_negatives(activations):
     # z = -0.5 is above the threshold -1: step 1 keeps it, and without max_value nothing clips it to 0.
-    expect.close(activations.relu([-0.5, -2.0, 3.0], threshold=-1.0), [-0.5, 0.0, 3.0])
+    expect.close(activations.relu([-0.5, -2.0, 3.0], threshold=-1.0), [-0.5, 0.0, 3.0],
+                 wrong_answers={"relu-max-value": [0.0, 0.0, 3.0]})  # clamped at 0 all the same
 
 
 @pytest.mark.exercise("activations.leaky_relu")
@@ -257,7 +259,8 @@ def test_leaky_relu_default_slope_is_keras_0_2(activations):
 @pytest.mark.exercise("activations.leaky_relu")
 def test_leaky_relu_with_a_slope_above_one(activations):
     # z where z > 0, else slope * z, for any slope: max(z, slope * z) is only right for slopes up to 1.
-    expect.close(activations.leaky_relu([-1.0, 2.0], negative_slope=1.5), [-1.5, 2.0])
+    expect.close(activations.leaky_relu([-1.0, 2.0], negative_slope=1.5), [-1.5, 2.0],
+                 wrong_answers={"leaky-relu-maximum": np.maximum([-1.0, 2.0], [-1.5, 3.0])})
 
 
 @pytest.mark.exercise("activations.elu")
@@ -294,7 +297,7 @@ def test_swish_of_zero_is_zero(activations):
 
 @pytest.mark.exercise("activations.swish")
 def test_swish_of_huge_inputs_gives_no_overflow_warning(activations):
-    with expect.no_warnings():
+    with expect.no_warnings(misconception="swish-overflow"):
         result = activations.swish([-1e4, 1e4])
     expect.close(result, [0.0, 1e4])
 
@@ -321,7 +324,8 @@ def test_softmax_of_large_scores_is_not_nan(activations):
 @pytest.mark.exercise("activations.softmax")
 def test_softmax_over_all_axes_with_axis_none(activations):
     # axis=None: the four scores are one slice, so the whole array sums to 1.
-    expect.close(activations.softmax([[0.0, 0.0], [0.0, 0.0]], axis=None), [[0.25, 0.25], [0.25, 0.25]])
+    expect.close(activations.softmax([[0.0, 0.0], [0.0, 0.0]], axis=None), [[0.25, 0.25], [0.25, 0.25]],
+                 wrong_answers={"softmax-axis": [[0.5, 0.5], [0.5, 0.5]]})  # each row on its own
 
 
 @pytest.mark.exercise("activations.softmax")
@@ -344,7 +348,7 @@ def test_sigmoid_derivative_is_a_quarter_at_zero(activations):
 
 @pytest.mark.exercise("activations.sigmoid_derivative")
 def test_sigmoid_derivative_of_huge_inputs_is_0_without_overflow(activations):
-    with expect.no_warnings():
+    with expect.no_warnings(misconception="sigmoid-derivative-overflow"):
         result = activations.sigmoid_derivative([-1e4, 1e4])
     expect.close(result, [0.0, 0.0])
 

@@ -22,12 +22,15 @@ def _expect_categories(got, expected, **naming):
     expect.equal([str(c) if isinstance(c, str) else c for c in got], expected, **naming)
 
 
-def _expect_floats(got, where=None):
-    """The docstring says the matrix holds floats (float64 or float32), never ints."""
+def _expect_floats(got, where=None, misconception=None):
+    """The docstring says the matrix holds floats (float64 or float32), never ints: a wrong dtype
+    here has one cause, named by ``misconception``."""
     array = expect.as_array(got, where=where)
     if array.dtype.kind != "f":
-        raise expect.ExpectationFailed(t("expect.dtype", expected="float64 / float32", got=array.dtype.name),
-                                       expect.DTYPE, where)
+        failure = expect.ExpectationFailed(t("expect.dtype", expected="float64 / float32", got=array.dtype.name),
+                                           expect.DTYPE, where)
+        with expect.misconception(misconception) if misconception else contextlib.nullcontext():
+            raise failure
 
 
 @pytest.mark.exercise("encoding.binary_encode")
@@ -87,13 +90,12 @@ def test_one_hot_rejects_a_label_too_large_for_num_classes(encoding):
 def test_one_hot_gives_floats_not_ints(encoding):
     got = encoding.one_hot(np.array([2, 0, 1]))
     expect.close(got, [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
-    with expect.misconception("one-hot-int-entries"):
-        _expect_floats(got)
+    _expect_floats(got, misconception="one-hot-int-matrix")
 
 
 @pytest.mark.exercise("encoding.one_hot")
 def test_one_hot_rejects_a_label_that_is_not_whole(encoding):
-    with expect.raises_value_error("labels"):
+    with expect.raises_value_error("labels", misconception="one-hot-labels-unchecked"):
         encoding.one_hot([1.5, 0.0])
 
 
@@ -135,20 +137,22 @@ def test_one_hot_categories_names_an_unknown_value(encoding):
 def test_one_hot_categories_gives_floats_not_ints(encoding):
     matrix, _ = encoding.one_hot_categories(["b", "a", "b"])
     expect.close(matrix, [[0.0, 1.0], [1.0, 0.0], [0.0, 1.0]], where="result[0]")
-    _expect_floats(matrix, where="result[0]")
+    _expect_floats(matrix, where="result[0]", misconception="categories-int-matrix")
 
 
 @pytest.mark.exercise("encoding.one_hot_categories")
 def test_one_hot_categories_of_tuples_keep_each_tuple_whole(encoding):
     # Any hashable value is one category: ("b", 1) is one value, not the two items "b" and 1.
-    matrix, categories = encoding.one_hot_categories([("b", 1), ("a", 2), ("b", 1)])
+    # Valid input: a ValueError can only come from tuples taken apart (np.unique, np.array).
+    with expect.misconception("categories-np-unique", raised=ValueError):
+        matrix, categories = encoding.one_hot_categories([("b", 1), ("a", 2), ("b", 1)])
     _expect_categories(categories, [("a", 2), ("b", 1)])
     expect.close(matrix, [[0.0, 1.0], [1.0, 0.0], [0.0, 1.0]], where="result[0]")
 
 
 @pytest.mark.exercise("encoding.one_hot_categories")
 def test_one_hot_categories_rejects_repeated_categories(encoding):
-    with expect.raises_value_error("categories"):
+    with expect.raises_value_error("categories", misconception="categories-repeated"):
         encoding.one_hot_categories(["a", "b"], categories=["a", "b", "a"])
 
 

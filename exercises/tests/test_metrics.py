@@ -60,8 +60,9 @@ def _sparse_mistakes(y_true, y_pred):
 def test_binary_accuracy_counts_a_prediction_at_the_threshold_as_0(metrics):
     # Both predictions are exactly 0.5: not above 0.5, so both are 0 and both labels are right.
     got = expect.as_scalar(metrics.binary_accuracy([0, 0], [0.5, 0.5]))
-    # 0.0 is what `>=` gives (both predictions called 1); another wrong value is another mistake
-    with expect.misconception(lambda: "binary-accuracy-strict-threshold" if got == 0.0 else None):
+    # >= counts both as 1 (no label right); a count instead of a fraction gives 2
+    mistake = {0.0: "binary-accuracy-strict-threshold", 2.0: "binary-accuracy-count"}.get(got)
+    with expect.misconception(lambda: mistake):
         expect.that(got == 1.0, "test.strictly_above", call="binary_accuracy([0, 0], [0.5, 0.5])", expected=1.0,
                     got=got)
 
@@ -88,7 +89,7 @@ def test_binary_accuracy_rejects_a_threshold_that_is_not_a_number(metrics):
 
 @pytest.mark.exercise("metrics.binary_accuracy")
 def test_binary_accuracy_rejects_no_elements(metrics):
-    with expect.raises_value_error("y_true", "y_pred"):
+    with expect.raises_value_error("y_true", "y_pred", misconception="binary-accuracy-empty-unchecked"):
         with expect.no_warnings():
             metrics.binary_accuracy([], [])
 
@@ -191,9 +192,8 @@ def test_confusion_counts_are_python_ints(metrics):
     counts = metrics.confusion_counts(np.array(LABELS), np.array([1, 1, 0, 1, 0, 1]))
     expect.equal(counts, {"tp": 3, "fp": 1, "tn": 2, "fn": 0})
     kinds = {key: type(value).__name__ for key, value in counts.items()}
-    with expect.misconception("confusion-python-ints"):  # the counts are right: only their type is not
-        expect.that(all(type(value) is int for value in counts.values()), "test.python_ints",
-                    kind=expect.TYPE, kinds=kinds)
+    expect.that(all(type(value) is int for value in counts.values()), "test.python_ints",
+                kind=expect.TYPE, kinds=kinds, misconception="confusion-python-ints")
 
 
 @pytest.mark.exercise("metrics.confusion_counts")

@@ -75,7 +75,7 @@ def test_dense_param_count_rejects_a_zero_input_dim(models):
 
 @pytest.mark.exercise("models.dense_param_count")
 def test_dense_param_count_rejects_a_zero_layer_size(models):
-    with expect.raises_value_error("layer_sizes"):
+    with expect.raises_value_error("layer_sizes", misconception="param-count-sizes-unchecked"):
         models.dense_param_count(15, [10, 0, 1])
 
 
@@ -116,7 +116,10 @@ def test_build_binary_classifier_has_two_sigmoid_layers(models):
 @pytest.mark.exercise("models.build_binary_classifier")
 def test_build_binary_classifier_of_other_sizes(models):
     model = models.build_binary_classifier(input_dim=4, hidden_units=7)
-    mc.check_model(model, input_dim=4, layers=[mc.dense(7, "sigmoid"), mc.dense(1, "sigmoid")], params=43)
+    with expect.misconception(_diagnosis(model, [  # the right layers, but the book's width
+        ("binary-classifier-width", lambda parts: _units(parts) == [5, 1] and parts["model"].inputs[0].shape[-1] == 4),
+    ])):
+        mc.check_model(model, input_dim=4, layers=[mc.dense(7, "sigmoid"), mc.dense(1, "sigmoid")], params=43)
 
 
 @pytest.mark.exercise("models.build_dropout_classifier")
@@ -140,7 +143,12 @@ def test_build_dropout_classifier_rejects_a_rate_above_one(models):
 def test_build_dropout_classifier_uses_the_given_rate_and_seed(models):
     model = models.build_dropout_classifier(input_dim=10, hidden_units=5, rate=0.3, seed=7)
     layers = [mc.dense(5, "sigmoid"), mc.dropout(0.3, 7), mc.dense(1, "sigmoid")]
-    mc.check_model(model, input_dim=10, layers=layers, params=61)
+    with expect.misconception(_diagnosis(model, [  # the book's rate or seed instead of the arguments
+        ("dropout-arguments", lambda parts: _units(parts) == [5, 1]
+         and isinstance(parts["layers"][1], keras.layers.Dropout)
+         and (parts["layers"][1].rate, parts["layers"][1].seed) != (0.3, 7)),
+    ])):
+        mc.check_model(model, input_dim=10, layers=layers, params=61)
 
 
 @pytest.mark.exercise("models.build_deep_classifier")
@@ -192,8 +200,14 @@ def test_compile_for_task_regression(models):
 def test_compile_for_task_multiclass(models):
     model = models.compile_for_task(_small_model(outputs=3, activation="softmax"), "multiclass")
     mc.check_layers(model, [mc.dense(3, "softmax")])
-    mc.check_compiled(model, optimizer="Adam", loss={"categorical_crossentropy"},
-                      metrics=[{"accuracy", "categorical_accuracy"}])
+
+    def sparse_loss():  # the integer-label loss for one-hot labels
+        loss = model.get_compile_config().get("loss")
+        return "compile-task-sparse-loss" if mc.canonical_loss(loss) == "sparse_categorical_crossentropy" else None
+
+    with expect.misconception(sparse_loss):
+        mc.check_compiled(model, optimizer="Adam", loss={"categorical_crossentropy"},
+                          metrics=[{"accuracy", "categorical_accuracy"}])
 
 
 @pytest.mark.exercise("models.compile_for_task")

@@ -84,7 +84,7 @@ def test_iterations_per_epoch_rejects_a_zero_batch_size(optimizers):
 
 @pytest.mark.exercise("optimizers.iterations_per_epoch")
 def test_iterations_per_epoch_rejects_a_batch_size_that_is_not_an_integer(optimizers):
-    with expect.raises_value_error("batch_size"):
+    with expect.raises_value_error("batch_size", misconception="iterations-unchecked"):
         optimizers.iterations_per_epoch(500, 2.5)
 
 
@@ -152,10 +152,12 @@ def test_linear_regression_gradients_never_broadcast_targets_of_shape_n_1(optimi
     # (n, n) table of errors. With w = 1 the predictions are 1, 2, 3 and the errors -1, -2, -3.
     x = np.array([[1.0], [2.0], [3.0]])
     y = np.array([[2.0], [4.0], [6.0]])
+    table = (x @ np.array([1.0]))[None, :] - y  # each prediction minus every target: the (n, n) table
+    broadcast = [("gradients-column-y", 2 / 3 * x.T @ table.mean(axis=axis)) for axis in (0, 1)]
 
     def check(result):
         dw, db = result
-        expect.close(dw, [2 / 3 * -(1 * 1 + 2 * 2 + 3 * 3)], where="result[0]")  # -28/3
+        expect.close(dw, [2 / 3 * -(1 * 1 + 2 * 2 + 3 * 3)], where="result[0]", wrong_answers=broadcast)  # -28/3
         expect.scalar(db, 2 / 3 * -(1 + 2 + 3), where="result[1]")  # -4
 
     expect.value_or_value_error(lambda: optimizers.linear_regression_gradients(x, y, np.array([1.0]), 0.0), "y", check)
@@ -222,7 +224,7 @@ def test_adam_step_rejects_a_beta_of_one(optimizers):
 
 @pytest.mark.exercise("optimizers.adam_step")
 def test_adam_step_rejects_a_negative_v(optimizers):
-    with expect.raises_value_error("v"):
+    with expect.raises_value_error("v", misconception="adam-v-unchecked"):
         optimizers.adam_step([1.0], [0.5], [0.0], [-0.1], 1)
 
 

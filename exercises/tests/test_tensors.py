@@ -1,5 +1,7 @@
 """Visible tests for tensors.py: the book's examples, small enough to read."""
 
+import contextlib
+
 import numpy as np
 import pytest
 
@@ -7,12 +9,14 @@ from keraskit import expect
 from keraskit.i18n import t
 
 
-def _expect_floats(got, where=None):
+def _expect_floats(got, where=None, misconception=None):
     """The docstring says "Returns floats": a float array (float64, float32 ...), not ints."""
     array = expect.as_array(got, where=where)
     if array.dtype.kind != "f":
-        raise expect.ExpectationFailed(t("expect.dtype", expected="float64 / float32", got=array.dtype.name),
-                                       expect.DTYPE, where)
+        failure = expect.ExpectationFailed(t("expect.dtype", expected="float64 / float32", got=array.dtype.name),
+                                           expect.DTYPE, where)
+        with expect.misconception(misconception) if misconception else contextlib.nullcontext():
+            raise failure
 
 
 @pytest.mark.exercise("tensors.samples_first")
@@ -55,7 +59,7 @@ def test_image_batch_shape_rejects_a_zero_size(tensors):
 @pytest.mark.exercise("tensors.image_batch_shape")
 @pytest.mark.parametrize("width", [2.5, 32.0, True], ids=["fraction", "whole-float", "bool"])
 def test_image_batch_shape_rejects_a_size_that_is_not_an_int(tensors, width):
-    with expect.raises_value_error("width"):
+    with expect.raises_value_error("width", misconception="image-batch-sizes-unchecked"):
         tensors.image_batch_shape(10, 32, width)
 
 
@@ -67,6 +71,7 @@ def test_normalize_scales_each_column_into_0_1(tensors):
         ("normalize-not-per-column", (houses - 2) / (150 - 2)),  # one minimum and maximum for all
         ("normalize-not-per-column", [[1.0, 0.0], [1.0, 0.0], [1.0, 0.0]]),  # per row
         ("normalize-divides-by-max", [[0.0, 0.0], [50 / 150, 1 / 6], [100 / 150, 4 / 6]]),
+        ("normalize-int-result", [[0, 0], [0, 0], [1, 1]]),  # the fractions truncated in an int array
     ])
 
 
@@ -92,7 +97,7 @@ def test_normalize_rejects_a_3d_array(tensors):
 def test_normalize_of_ints_returns_floats(tensors):
     got = tensors.normalize(np.array([[0, 5], [10, 5]]))
     expect.close(got, [[0.0, 0.0], [1.0, 0.0]])
-    _expect_floats(got)
+    _expect_floats(got, misconception="normalize-int-result")
 
 
 @pytest.mark.exercise("tensors.standardize")
@@ -126,7 +131,9 @@ def test_standardize_a_constant_column_whose_std_is_not_exactly_0(tensors):
     with expect.no_warnings():
         got = tensors.standardize(x)
     z = np.sqrt(1.5)
-    expect.close(got, [[0.0, -z], [0.0, 0.0], [0.0, z]])
+    stds = x.std(axis=0)  # the mistake: only a std of exactly 0 is taken as constant
+    expect.close(got, [[0.0, -z], [0.0, 0.0], [0.0, z]], wrong_answers={
+        "standardize-constant-by-std-zero": (x - x.mean(axis=0)) / np.where(stds == 0, 1.0, stds)})
 
 
 @pytest.mark.exercise("tensors.standardize")
@@ -164,14 +171,16 @@ def test_fit_standardizer_rejects_a_3d_array(tensors):
 @pytest.mark.exercise("tensors.fit_standardizer")
 def test_fit_standardizer_a_constant_column_whose_std_is_not_exactly_0(tensors):
     # np.std of three 0.1s is about 1e-17, not 0: the column is still constant (max == min).
-    mean, std = tensors.fit_standardizer([[0.1, 1.0], [0.1, 3.0], [0.1, 2.0]])
+    data = np.array([[0.1, 1.0], [0.1, 3.0], [0.1, 2.0]])
+    mean, std = tensors.fit_standardizer(data.tolist())
     expect.close(mean, [0.1, 2.0], where="result[0]")
-    expect.close(std, [1.0, np.sqrt(2 / 3)], where="result[1]")
+    expect.close(std, [1.0, np.sqrt(2 / 3)], where="result[1]",
+                 wrong_answers={"fit-standardizer-constant-by-std-zero": data.std(axis=0)})
 
 
 @pytest.mark.exercise("tensors.fit_standardizer")
 def test_fit_standardizer_rejects_data_without_rows(tensors):
-    with expect.raises_value_error("x_train"):
+    with expect.raises_value_error("x_train", misconception="fit-standardizer-empty-unchecked"):
         with expect.no_warnings():
             tensors.fit_standardizer(np.zeros((0, 3)))
 
@@ -192,13 +201,13 @@ def test_apply_standardizer_rejects_a_mean_of_the_wrong_length(tensors):
 
 @pytest.mark.exercise("tensors.apply_standardizer")
 def test_apply_standardizer_rejects_a_std_of_the_wrong_length(tensors):
-    with expect.raises_value_error("std"):
+    with expect.raises_value_error("std", misconception="apply-standardizer-shapes-unchecked"):
         tensors.apply_standardizer(np.zeros((4, 3)), mean=[0.0, 0.0, 0.0], std=[1.0, 1.0])
 
 
 @pytest.mark.exercise("tensors.apply_standardizer")
 def test_apply_standardizer_rejects_a_zero_std(tensors):
-    with expect.raises_value_error("std"):
+    with expect.raises_value_error("std", misconception="apply-standardizer-zero-std"):
         with expect.no_warnings():
             tensors.apply_standardizer(np.ones((4, 2)), mean=[0.0, 0.0], std=[1.0, 0.0])
 
@@ -245,7 +254,8 @@ def test_split_train_val_test_sizes_are_rounded_down(tensors):
     # 7 samples: n_val = int(1.75) = 1 and n_test = int(1.75) = 1 (round() would give 2), n_train = 5.
     y = np.arange(7)
     (_, y_train), (_, y_val), (_, y_test) = tensors.split_train_val_test(y * 10, y, (0.5, 0.25, 0.25))
-    expect.equal(y_train, np.array([0, 1, 2, 3, 4]), where="result[0][1]")
+    # round() for the sizes and int(n * 0.5) for the training part both train on 3 rows
+    expect.equal(y_train, np.array([0, 1, 2, 3, 4]), where="result[0][1]", wrong_answers={"split-sizes": y[:3]})
     expect.equal(y_val, np.array([5]), where="result[1][1]")
     expect.equal(y_test, np.array([6]), where="result[2][1]")
 
@@ -255,7 +265,7 @@ def test_split_train_val_test_seed_0_still_shuffles(tensors):
     y = np.arange(10)
     order = np.random.default_rng(0).permutation(10)
     (_, y_train), (_, y_val), (_, y_test) = tensors.split_train_val_test(y * 10, y, seed=0)
-    expect.equal(y_train, order[:6], where="result[0][1]")
+    expect.equal(y_train, order[:6], where="result[0][1]", wrong_answers={"split-seed": y[:6]})  # not shuffled
     expect.equal(y_val, order[6:8], where="result[1][1]")
     expect.equal(y_test, order[8:], where="result[2][1]")
 
@@ -264,7 +274,9 @@ def test_split_train_val_test_seed_0_still_shuffles(tensors):
 def test_split_train_val_test_accepts_fractions_that_sum_to_1_within_rounding(tensors):
     # 0.7 + 0.2 + 0.1 is 0.9999999999999999 in floating point: within 1e-9 of 1.
     y = np.arange(10)
-    (_, y_train), (_, y_val), (_, y_test) = tensors.split_train_val_test(y * 10, y, (0.7, 0.2, 0.1))
+    # Valid fractions: a ValueError here can only be the exact comparison of the sum with 1.
+    with expect.misconception("split-fractions-unchecked", raised=ValueError):
+        (_, y_train), (_, y_val), (_, y_test) = tensors.split_train_val_test(y * 10, y, (0.7, 0.2, 0.1))
     expect.equal(y_train, np.arange(7), where="result[0][1]")
     expect.equal(y_val, np.array([7, 8]), where="result[1][1]")
     expect.equal(y_test, np.array([9]), where="result[2][1]")
@@ -272,7 +284,7 @@ def test_split_train_val_test_accepts_fractions_that_sum_to_1_within_rounding(te
 
 @pytest.mark.exercise("tensors.split_train_val_test")
 def test_split_train_val_test_rejects_a_negative_fraction(tensors):
-    with expect.raises_value_error("fractions"):
+    with expect.raises_value_error("fractions", misconception="split-fractions-unchecked"):
         tensors.split_train_val_test(np.zeros((10, 2)), np.zeros(10), (1.2, -0.1, -0.1))
 
 

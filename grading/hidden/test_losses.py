@@ -434,7 +434,7 @@ def test_sparse_categorical_crossentropy_rejects_bad_labels(losses, labels):
 @pytest.mark.parametrize("labels", [[0, 1], [[0, 1], [1, 0], [2, 2]], [[[0]], [[1]], [[2]]]],
                          ids=["too_few", "n_by_2", "n_by_1_by_1"])
 def test_sparse_categorical_crossentropy_rejects_label_shapes_that_do_not_fit(losses, labels):
-    with expect.raises_value_error("y_true"):
+    with expect.raises_value_error("y_true", misconception="scce-labels-unchecked"):
         losses.sparse_categorical_crossentropy(labels, np.full((3, 3), 1.0 / 3.0))
 
 
@@ -506,6 +506,6 @@ def test_reduce_loss_rejects_weights_that_do_not_fit(losses, weights):
 @pytest.mark.exercise("losses.reduce_loss")
 @pytest.mark.parametrize("per_sample", [[], np.zeros((0, 3)), np.float64(2.5)], ids=["empty", "no-rows", "0-d"])
 def test_reduce_loss_rejects_no_losses(losses, per_sample):
-    with expect.raises_value_error("per_sample"):
+    with expect.raises_value_error("per_sample", misconception="reduce-loss-empty-unchecked"):
         with expect.no_warnings():
             losses.reduce_loss(per_sample)

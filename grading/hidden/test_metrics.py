@@ -111,7 +111,7 @@ def test_binary_accuracy_rejects_bad_input(metrics, y_true, y_pred, threshold, a
 @pytest.mark.exercise("metrics.binary_accuracy")
 @pytest.mark.parametrize("shape", [(0,), (0, 1)], ids=str)
 def test_binary_accuracy_rejects_no_elements(metrics, shape):
-    with expect.raises_value_error("y_true", "y_pred"):
+    with expect.raises_value_error("y_true", "y_pred", misconception="binary-accuracy-empty-unchecked"):
         with expect.no_warnings():
             metrics.binary_accuracy(np.zeros(shape), np.zeros(shape))
 

@@ -81,7 +81,7 @@ def test_dense_param_count_of_the_books_networks(models):
 @pytest.mark.exercise("models.dense_param_count")
 @pytest.mark.parametrize("bad", NOT_POSITIVE_INTEGERS)
 def test_dense_param_count_rejects_a_bad_input_dim(models, bad):
-    with expect.raises_value_error("input_dim"):
+    with expect.raises_value_error("input_dim", misconception="param-count-sizes-unchecked"):
         models.dense_param_count(bad, [3, 1])
 
 

@@ -408,7 +408,7 @@ def test_adam_step_rejects_bad_input(optimizers, kwargs, argument):
 
 @pytest.mark.exercise("optimizers.adam_step")
 def test_adam_step_rejects_a_negative_v(optimizers):
-    with expect.raises_value_error("v"):
+    with expect.raises_value_error("v", misconception="adam-v-unchecked"):
         optimizers.adam_step([1.0, 2.0, 3.0], [0.5, -0.5, 0.25], [0.0, 0.0, 0.0], [0.0, -1e-3, 0.0], 2)
 
 

@@ -328,17 +328,19 @@ WHOLE = np.array([[0, 3], [2, 3], [0, 3], [2, 3]], dtype=np.int32)  # column 0: 
 WHOLE_STANDARDIZED = [[-1.0, 0.0], [1.0, 0.0], [-1.0, 0.0], [1.0, 0.0]]
 
 
-def _expect_floats(got, expected):
-    """The docstrings say "Returns floats": int input whose scaled values are whole still gives floats."""
+def _expect_floats(got, expected, misconception=None):
+    """The docstrings say "Returns floats": int input whose scaled values are whole still gives floats
+    (``misconception``: the mistake an int result shows, where the exercise names one)."""
     array = expect.as_array(got)
     expect.that(array.dtype.kind == "f", "expect.dtype", kind=expect.DTYPE, expected="float64 / float32",
-                got=array.dtype.name)
+                got=array.dtype.name, misconception=misconception)
     expect.close(array, expected)
 
 
 @pytest.mark.exercise("tensors.normalize")
 def test_normalize_returns_floats_even_when_the_answers_are_whole(tensors):
-    _expect_floats(tensors.normalize(WHOLE), [[0.0, 0.0], [1.0, 0.0], [0.0, 0.0], [1.0, 0.0]])
+    _expect_floats(tensors.normalize(WHOLE), [[0.0, 0.0], [1.0, 0.0], [0.0, 0.0], [1.0, 0.0]],
+                   misconception="normalize-int-result")
 
 
 @pytest.mark.exercise("tensors.standardize")

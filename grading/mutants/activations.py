@@ -69,6 +69,8 @@ def dense_forward(x, kernel, bias, activation=None):
 def dense_forward(x, kernel, bias, activation=None):
     if activation not in _DENSE_ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}")
+    if np.shape(kernel)[0] != np.shape(x)[-1] or np.shape(bias) != (np.shape(kernel)[1],):
+        raise ValueError("kernel and bias must fit x")  # only the sigmoid is wrong here
     z = np.asarray(x, dtype=float) @ np.asarray(kernel, dtype=float) + np.asarray(bias, dtype=float)
     if activation == "sigmoid":
         return 1.0 / (1.0 + np.exp(-z))
@@ -383,7 +385,8 @@ def softmax(z, axis=-1):
     return e / e.sum()
 
 
-@wrong("activations.softmax", "axis=None taken as the last axis: each row sums to 1, not the whole array")
+@wrong("activations.softmax", "axis=None taken as the last axis: each row sums to 1, not the whole array",
+       misconception="softmax-axis")
 def softmax(z, axis=-1):
     values = np.asarray(z, dtype=float)
     axes = _check_axes(-1 if axis is None else axis, values.ndim)

@@ -130,7 +130,7 @@ def one_hot(labels, num_classes=None):
 
 
 @wrong("encoding.one_hot", "an int matrix of 0/1: the right numbers, but the docstring asks for floats",
-       misconception="one-hot-int-entries")
+       misconception="one-hot-int-matrix")
 def one_hot(labels, num_classes=None):
     label_vector = _label_vector(labels)
     k = _class_count(label_vector, num_classes)
@@ -240,7 +240,8 @@ def one_hot_categories(values, categories=None):
     return matrix, order
 
 
-@wrong("encoding.one_hot_categories", "an int matrix of 0/1: the right numbers, but the docstring asks for floats")
+@wrong("encoding.one_hot_categories", "an int matrix of 0/1: the right numbers, but the docstring asks for floats",
+       misconception="categories-int-matrix")
 def one_hot_categories(values, categories=None):
     items = _as_items(values, "values")
     order = _sorted_distinct(items) if categories is None else _as_items(categories, "categories")

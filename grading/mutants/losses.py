@@ -510,14 +510,19 @@ def reduce_loss(per_sample, sample_weight=None):
     return float(weighted.sum() / losses.size)
 
 
-@wrong("losses.reduce_loss", "no check for an empty per_sample: the mean of nothing is nan, with a warning")
+@wrong("losses.reduce_loss", "no check for an empty per_sample: the mean of nothing is nan, with a warning",
+       misconception="reduce-loss-empty-unchecked")
 def reduce_loss(per_sample, sample_weight=None):
     losses = _as_float_array(per_sample, "per_sample")
     if sample_weight is None:
         return float(np.mean(losses))
     weights = _as_float_array(sample_weight, "sample_weight")
     losses, weights = _align_trailing_axis(losses, weights)
-    if np.broadcast_shapes(losses.shape, weights.shape) != losses.shape:
+    try:
+        fits = np.broadcast_shapes(losses.shape, weights.shape) == losses.shape
+    except ValueError:
+        fits = False
+    if not fits:  # the weights are checked as they should be: only the empty losses are not
         raise ValueError(f"sample_weight of shape {weights.shape} does not fit per_sample")
     return float(np.mean(losses * weights))
 

@@ -38,7 +38,8 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
     return float(np.sum(y_true == (y_pred > _number(threshold, "threshold"))))
 
 
-@wrong("metrics.binary_accuracy", "no check for no elements: the mean of nothing is nan, with a warning")
+@wrong("metrics.binary_accuracy", "no check for no elements: the mean of nothing is nan, with a warning",
+       misconception="binary-accuracy-empty-unchecked")
 def binary_accuracy(y_true, y_pred, threshold=0.5):
     y_true, y_pred = _matched(y_true, y_pred)
     return float(np.mean(y_true == (y_pred > _number(threshold, "threshold"))))

@@ -323,7 +323,8 @@ def adam_step(w, grad, m, v, t, learning_rate=0.001, beta_1=0.9, beta_2=0.999, e
         return w - alpha * m / (np.sqrt(v) + epsilon), m, v
 
 
-@wrong("optimizers.adam_step", "no check that v >= 0: a negative v gives sqrt of a negative number, nan")
+@wrong("optimizers.adam_step", "no check that v >= 0: a negative v gives sqrt of a negative number, nan",
+       misconception="adam-v-unchecked")
 def adam_step(w, grad, m, v, t, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
     w = _real_array(w, "w")
     grad, m, v = _same_shape(grad, "grad", w), _same_shape(m, "m", w), _same_shape(v, "v", w)

@@ -137,7 +137,8 @@ def normalize(x):
     return (array - array.min(axis=0)) / np.where(span == 0, 1.0, span)
 
 
-@wrong("tensors.normalize", "fills np.zeros_like(x): int input gives ints, every fraction truncated")
+@wrong("tensors.normalize", "fills np.zeros_like(x): int input gives ints, every fraction truncated",
+       misconception="normalize-int-result")
 def normalize(x):
     columns, was_1d = _as_columns(x, "x")
     given = np.asarray(x)

@@ -120,7 +120,7 @@ def one_hot(labels, num_classes=None):
     labels = _label_vector(labels)       # the checks, as in the reference
     num_classes = _class_count(labels, num_classes)
     return np.eye(num_classes, dtype=int)[labels]
-''', "kind.dtype", ('dtype: expected float64 / float32, got int64',), "one-hot-int-entries"),
+''', "kind.dtype", ('dtype: expected float64 / float32, got int64',), "one-hot-int-matrix"),
     Mistake("one-hot-max-classes", "encoding.one_hot", '''
 def one_hot(labels, num_classes=None):
     labels = np.asarray(labels).reshape(-1).astype(int)
