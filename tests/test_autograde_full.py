@@ -22,6 +22,7 @@ def grade(submission: Path, results: Path, *options: str) -> subprocess.Complete
                            *options], cwd=ROOT, env=grading_environ(), capture_output=True, text=True, timeout=1100)
 
 
+@pytest.mark.slow  # a Keras submission graded twice, isolated and in-process
 @pytest.mark.timeout(1200)
 def test_a_progress_bar_printed_in_the_sandbox_is_judged_as_in_process(tmp_path):
     """The worker keeps what a call prints and the judge replays it: `train` printing Keras's

@@ -245,6 +245,7 @@ def test_each_process_entry_point_chooses_tensorflow_on_import(module):
     assert done.stdout.strip() == "tensorflow", done.stderr[-2000:]
 
 
+@pytest.mark.slow  # a fresh process that imports TensorFlow and builds a model
 def test_keras_under_the_plugin_runs_on_tensorflow_even_with_jax_asked():
     """Needs no jax: with the user's choice kept, `import keras` would fail or pick jax."""
     code = "import keraskit.plugin, keras; print(keras.backend.backend())"

@@ -68,7 +68,9 @@ def test_rounds_hold_each_wrong_variant_once_and_one_per_exercise():
 
 
 @pytest.mark.timeout(1200)
-@pytest.mark.parametrize("topic", TOPICS)
+# The Keras topics build and train a model in each round: their scan is in the slow tier.
+@pytest.mark.parametrize("topic", [pytest.param(t, marks=pytest.mark.slow) if catalogue.load().topic(t).slow else t
+                                   for t in TOPICS])
 def test_wrong_answers_get_chinese_messages(topic, monkeypatch):
     messages = failure_messages(topic, monkeypatch)
     assert messages, f"no wrong answer of {topic} failed a test"

@@ -16,6 +16,9 @@ from keraskit import catalogue
 from keraskit.nbgrader import build
 from kitdev import nbgrader_pipeline as pipeline
 
+# A real nbgrader course executed end to end (every topic's notebooks, Keras included): the slow tier.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 CAT = catalogue.load()
 PIPELINE_TOPICS = ("tensors", "models")

@@ -224,6 +224,7 @@ def _assert_png_with_two_line_colours(path: Path) -> None:
         assert (np.abs(pixels - rgb).max(axis=-1) < 0.02).sum() > 50, f"no {colour} curve in the image"
 
 
+@pytest.mark.slow  # trains the chapter's Boston model
 def test_plot_boston_trains_and_saves_a_real_png(copy):
     out = copy / "boston.png"
     result = keraskit(copy, "plot", "boston", "--out", str(out), "--instructor", "--epochs", "3")
