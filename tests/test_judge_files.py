@@ -217,8 +217,8 @@ from keraskit.autograde.sandbox import keraskit_package_dir
 original = results.write_submission
 
 
-def write_submission(out, record):
-    original(out, record)
+def write_submission(out, record, *args, **kwargs):
+    original(out, record, *args, **kwargs)
     if record.student == "a_attacker":
         marker = Path(site.getsitepackages()[0]) / "keraskit_tamper_marker.txt"
         Path(os.environ["TAMPER_REPORT"]).write_text(json.dumps({"got_through": marker.exists()}))
@@ -308,7 +308,7 @@ def test_tampering_is_caught_before_the_next_submission(scratch_venv, mode, tmp_
     feedback = (out / "set-apart" / "feedback" / "a_attacker.md").read_text()
     assert ("Graded without isolation" in feedback) == (mode == "rlimits")
     assert (out / "grades.csv").read_text().splitlines() == [
-        ",".join([*results.CSV_HEADER, *catalogue.load().topic_ids])]
+        ",".join([*results.CSV_HEADER, *catalogue.load().topic_ids, results.PROBLEMS_COLUMN])]
     assert (kit / "keraskit" / "catalogue.toml").read_text().endswith("# tampered by a submission\n")
     if report["got_through"]:  # `keraskit grade` withholds the grade of a submission that changes the judge
         single = subprocess.run([str(python), str(driver), "grade", str(subs / "a_attacker"), "--json",
