@@ -241,7 +241,10 @@ def test_killing_or_crashing_the_worker_costs_only_the_calls_that_do_it(host, ho
     assert earned[CONTROL] == _earned(honest)[CONTROL], _why(record)
     if attack != "kill_server_later":  # that one answers correctly; its kills may cost it its own calls
         assert earned[ATTACKED] == 0
-        _names_first(record, ATTACKED, "what.worker_failed")  # no answer came: the worker ended
+        # no answer came: the worker ended; where the sandbox refuses the signal (Landlock's scoped
+        # signals), the student's os.kill raised PermissionError, and the feedback says just that
+        refused = any("PermissionError" in message for message in _messages(record, ATTACKED))
+        _names_first(record, ATTACKED, "what.raised" if attack == "kill_server" and refused else "what.worker_failed")
     # A dead server ends the call at once (its children die with it): no call waits for the limit.
     assert "timeout" not in record.events, _why(record)
     assert not any("Connection reset" in m for m in _messages(record, CONTROL))
