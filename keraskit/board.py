@@ -75,12 +75,7 @@ def render(board: list[TopicRows], *, target: str, path_of, lang: str | None = N
     lines = [t("board.title", lang, target=target)]
     for topic in board:
         lines.append("")
-        lines.append(
-            f"{t('board.topic_row', lang, title=topic.topic.title_in(lang), topic=topic.topic.id)}  "
-            f"{progress_bar(topic.done, len(topic.rows), 10)} "
-            + t("board.topic_progress", lang, done=t("board.done_of", lang, done=topic.done, total=len(topic.rows)),
-                points=t("board.points_of", lang, earned=topic.earned, possible=topic.possible))
-        )
+        lines.append(_topic_heading(topic, lang))
         for row in topic.rows:
             points = t("board.points", lang, points=f"{row.exercise.points:>2}")
             lines.append(f"  {row.exercise.function:<{name_width}}  {points}  {status_text[row.status]}")
@@ -98,6 +93,13 @@ def render(board: list[TopicRows], *, target: str, path_of, lang: str | None = N
     return "\n".join(lines)
 
 
+def _topic_heading(topic: TopicRows, lang: str) -> str:
+    """A topic's line on the board: its title, its progress bar, exercises done and points."""
+    return (f"{t('board.topic_row', lang, title=topic.topic.title_in(lang), topic=topic.topic.id)}  "
+            f"{progress_bar(topic.done, len(topic.rows), 10)} "
+            + t("board.topic_progress", lang, done=t("board.done_of", lang, done=topic.done, total=len(topic.rows)),
+                points=t("board.points_of", lang, earned=topic.earned, possible=topic.possible)))
+
 
 def render_hidden(hidden: list[TopicRows], visible: list[TopicRows], *, folder: str, lang: str | None = None) -> str:
     """The hidden suites' section of the board (``keraskit check --hidden``): each exercise's
@@ -111,11 +113,7 @@ def render_hidden(hidden: list[TopicRows], visible: list[TopicRows], *, folder: 
     gaps = 0
     for topic in hidden:
         lines.append("")
-        lines.append(
-            f"{t('board.topic_row', lang, title=topic.topic.title_in(lang), topic=topic.topic.id)}  "
-            f"{progress_bar(topic.done, len(topic.rows), 10)} "
-            + t("board.topic_progress", lang, done=t("board.done_of", lang, done=topic.done, total=len(topic.rows)),
-                points=t("board.points_of", lang, earned=topic.earned, possible=topic.possible)))
+        lines.append(_topic_heading(topic, lang))
         for row in topic.rows:
             points = t("board.points", lang, points=f"{row.exercise.points:>2}")
             line = f"  {row.exercise.function:<{name_width}}  {points}  {status_text[row.status]:<{status_width}}"
